@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages mod_zdu needs to build, test and demo; a no-op when all are present.
+set -euo pipefail
+packages=(cmake g++ make pkg-config apache2 apache2-dev libxml2-dev libxml2-utils libcli11-dev catch2 python3 curl)
+if [ "${1:-}" = "--bench" ]; then
+    packages+=(nginx-light haproxy wrk gnuplot-nox libbenchmark-dev valgrind)
+fi
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The Debian package starts a system apache2 on port 80; mod_zdu's tests and demo run their own.
+if command -v systemctl >/dev/null 2>&1; then systemctl stop apache2 >/dev/null 2>&1 || true; fi
