@@ -1,0 +1,42 @@
+// Finds where a request says which instance its session lives on. Parsing only: no allocation,
+// every result is a view into the caller's strings.
+#pragma once
+
+#include <string_view>
+
+namespace zdu::routing {
+
+// The route sources of one request, in the order they are tried.
+struct RouteSources {
+    std::string_view jroute;          // JROUTE cookie value
+    std::string_view path_route;      // after the last ':' of a ;jsessionid= path parameter
+    std::string_view tomcat_route;    // after the last '.' of the session cookie
+    std::string_view websphere_ids;   // after the first ':' of the session cookie: "clone[:clone…]"
+    std::string_view session_id;      // session cookie value, else the ;jsessionid= value
+    std::string_view replica;         // JREPLICA cookie, else ;jreplica= path parameter
+};
+
+// First value of cookie `name` in a Cookie header ("a=1; b=2"); empty when absent.
+std::string_view cookie_value(std::string_view cookie_header, std::string_view name);
+
+// Value of the path parameter `;name=` (case-insensitive name) in a request path; it ends at the
+// next ';', '/', '?' or '#'. Empty when absent.
+std::string_view path_parameter(std::string_view path, std::string_view name);
+
+RouteSources find_route_sources(std::string_view cookie_header, std::string_view path,
+                                std::string_view session_cookie);
+
+// Calls visit(clone_id) for each clone id of a WebSphere suffix until it returns true.
+template <class Visit>
+bool for_each_clone_id(std::string_view ids, Visit visit) {
+    while (!ids.empty()) {
+        auto colon = ids.find(':');
+        std::string_view id = ids.substr(0, colon);
+        if (!id.empty() && visit(id)) return true;
+        if (colon == std::string_view::npos) break;
+        ids.remove_prefix(colon + 1);
+    }
+    return false;
+}
+
+}  // namespace zdu::routing

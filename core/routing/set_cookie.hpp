@@ -1,0 +1,16 @@
+// Reading the backend's Set-Cookie headers: which cookie a header sets and whether it deletes it.
+#pragma once
+
+#include <string_view>
+
+namespace zdu::routing {
+
+struct SetCookie {
+    std::string_view name;
+    std::string_view value;
+    bool deletes = false;  // empty value, Max-Age<=0, or an Expires in 1970
+};
+
+SetCookie parse_set_cookie(std::string_view header);
+
+}  // namespace zdu::routing

@@ -1,0 +1,84 @@
+#include "state/shared_records.hpp"
+
+#include <new>
+#include <stdexcept>
+
+namespace zdu::state {
+
+struct SharedTable::Header {
+    std::uint64_t magic;
+    std::uint64_t capacity;  // a power of two
+    std::atomic<std::uint64_t> used;
+};
+
+namespace {
+constexpr std::uint64_t kMagic = 0x7a64755f73746174ull;  // "zdu_stat"
+
+// Room for the header, rounded up so the records after it are aligned.
+constexpr std::size_t kHeaderBytes = 64;
+std::size_t header_bytes() { return kHeaderBytes; }
+
+std::size_t round_up_pow2(std::size_t n) {
+    std::size_t p = 8;
+    while (p < n) p <<= 1;
+    return p;
+}
+}  // namespace
+
+std::size_t SharedTable::bytes_for(std::size_t capacity) {
+    return header_bytes() + round_up_pow2(capacity) * sizeof(SharedRecord);
+}
+
+SharedTable SharedTable::create(void* memory, std::size_t capacity) {
+    static_assert(sizeof(Header) <= kHeaderBytes, "the header must fit before the records");
+    auto* header = new (memory) Header{kMagic, round_up_pow2(capacity), {0}};
+    auto* recs = reinterpret_cast<SharedRecord*>(static_cast<char*>(memory) + header_bytes());
+    for (std::size_t i = 0; i < header->capacity; ++i) new (&recs[i]) SharedRecord{};
+    return SharedTable(header);
+}
+
+SharedTable SharedTable::attach(void* memory) {
+    auto* header = static_cast<Header*>(memory);
+    if (header->magic != kMagic) throw std::runtime_error("shared state table not formatted");
+    return SharedTable(header);
+}
+
+SharedRecord* SharedTable::records() const {
+    return reinterpret_cast<SharedRecord*>(reinterpret_cast<char*>(header_) + header_bytes());
+}
+
+SharedRecord* SharedTable::claim(std::uint64_t key) {
+    std::size_t mask = header_->capacity - 1;
+    SharedRecord* recs = records();
+    for (std::size_t probe = 0, pos = key & mask; probe < header_->capacity;
+         ++probe, pos = (pos + 1) & mask) {
+        std::uint64_t seen = recs[pos].key.load(std::memory_order_acquire);
+        if (seen == key) return &recs[pos];
+        if (seen == 0) {
+            std::uint64_t expected = 0;
+            if (recs[pos].key.compare_exchange_strong(expected, key, std::memory_order_acq_rel)) {
+                header_->used.fetch_add(1, std::memory_order_relaxed);
+                return &recs[pos];
+            }
+            if (expected == key) return &recs[pos];
+        }
+    }
+    return nullptr;
+}
+
+SharedRecord* SharedTable::find(std::uint64_t key) const {
+    std::size_t mask = header_->capacity - 1;
+    SharedRecord* recs = records();
+    for (std::size_t probe = 0, pos = key & mask; probe < header_->capacity;
+         ++probe, pos = (pos + 1) & mask) {
+        std::uint64_t seen = recs[pos].key.load(std::memory_order_acquire);
+        if (seen == key) return &recs[pos];
+        if (seen == 0) return nullptr;
+    }
+    return nullptr;
+}
+
+std::size_t SharedTable::capacity() const { return header_->capacity; }
+std::size_t SharedTable::used() const { return header_->used.load(std::memory_order_relaxed); }
+
+}  // namespace zdu::state

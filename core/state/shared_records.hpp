@@ -1,0 +1,58 @@
+// State that every httpd child process must agree on, in one block of shared memory the caller
+// provides (APR shm in the module, a plain buffer in tests). Fixed-size records, no pointers,
+// lock-free atomics only, so any process and thread may read and write them at once.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace zdu::state {
+
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free,
+              "shared-memory records need address-free 64-bit atomics");
+
+// One record per stable key: an instance (cluster + instance name), a web-module (cluster +
+// context root) or a cluster. Fields a kind does not use stay zero.
+struct SharedRecord {
+    std::atomic<std::uint64_t> key;               // 0 = free slot
+    std::atomic<std::int64_t> disabled_since_ms;  // first seen disabled; 0 = enabled
+    std::atomic<std::uint64_t> counter;           // cluster: new-session round-robin position
+    std::atomic<std::uint64_t> requests;
+    std::atomic<std::uint64_t> new_sessions;
+    std::atomic<std::uint64_t> failures;
+    std::atomic<std::uint64_t> failovers;
+    std::atomic<std::uint64_t> retries;
+    std::atomic<std::int64_t> unhealthy_since_ms;  // 0 = healthy
+    std::atomic<std::uint32_t> generation;         // config generation that last claimed it
+    std::atomic<std::uint32_t> reserved;
+};
+
+// An open-addressing table of SharedRecords over caller-owned memory. Claiming a key is lock-free
+// (compare-and-swap on `key`); records are never removed, so a pointer to one stays valid for the
+// life of the memory.
+class SharedTable {
+public:
+    static std::size_t bytes_for(std::size_t capacity);
+
+    // Formats `memory` (bytes_for(capacity) bytes, suitably aligned) as an empty table.
+    static SharedTable create(void* memory, std::size_t capacity);
+    // Uses memory that create() formatted earlier (e.g. in the parent process).
+    static SharedTable attach(void* memory);
+
+    // The record for `key` (never 0), claimed if absent; null when the table is full.
+    SharedRecord* claim(std::uint64_t key);
+    // The record for `key`, or null.
+    SharedRecord* find(std::uint64_t key) const;
+
+    std::size_t capacity() const;
+    std::size_t used() const;
+
+private:
+    struct Header;
+    explicit SharedTable(Header* header) : header_(header) {}
+    SharedRecord* records() const;
+    Header* header_;
+};
+
+}  // namespace zdu::state

@@ -1,0 +1,18 @@
+#include <catch2/catch.hpp>
+
+#include "routing/set_cookie.hpp"
+
+using zdu::routing::parse_set_cookie;
+
+TEST_CASE("Set-Cookie: name, value and deletion", "[routing]") {
+    auto c = parse_set_cookie("JSESSIONID=abc.r1; Path=/app; HttpOnly");
+    CHECK(c.name == "JSESSIONID");
+    CHECK(c.value == "abc.r1");
+    CHECK_FALSE(c.deletes);
+    CHECK(parse_set_cookie("JSESSIONID=; Path=/").deletes);
+    CHECK(parse_set_cookie("JSESSIONID=x; Max-Age=0").deletes);
+    CHECK(parse_set_cookie("JSESSIONID=x; max-age=-1").deletes);
+    CHECK(parse_set_cookie("JSESSIONID=x; Expires=Thu, 01 Jan 1970 00:00:00 GMT").deletes);
+    CHECK_FALSE(parse_set_cookie("JSESSIONID=x; Max-Age=3600").deletes);
+    CHECK(parse_set_cookie("garbage").name.empty());
+}
