@@ -1,0 +1,173 @@
+#include "config/checks.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <string_view>
+#include <utility>
+
+#include "config/property_table.hpp"
+
+namespace zdu::config {
+namespace {
+
+std::string quoted(std::string_view text) {
+    return "'" + std::string(text) + "'";
+}
+
+// Route ids travel in the session cookie's value, so they stay within URL-safe characters.
+bool is_route(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
+               c == '~';
+    });
+}
+
+// A cookie name is an RFC 6265 token.
+bool is_cookie_name(std::string_view text) {
+    constexpr std::string_view kSeparators = "()<>@,;:\\\"/[]?={} \t";
+    return !text.empty() && std::all_of(text.begin(), text.end(), [&](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u > 32 && u < 127 && kSeparators.find(c) == std::string_view::npos;
+    });
+}
+
+class Checker {
+  public:
+    Checker(const std::string& file, std::vector<Diagnostic>& diagnostics)
+        : file_(file), diagnostics_(diagnostics) {}
+
+    void check(const LoadBalancer& lb);
+
+  private:
+    void check_cluster(const Cluster& c);
+    void check_instances(const Cluster& c);
+    void check_instance(const Instance& i);
+    void check_web_module(const Cluster& c, const WebModule& w);
+    void check_health_checker(const Cluster& c, const HealthChecker& h);
+    void check_property(const Property& p);
+    void at_least(int line, const std::string& owner, std::string_view what, int value, int min);
+    void error(int line, std::string message);
+    void warning(int line, std::string message);
+
+    const std::string& file_;
+    std::vector<Diagnostic>& diagnostics_;
+    std::map<std::string, const Cluster*> clusters_;
+    std::map<std::string, std::pair<const Cluster*, const WebModule*>> context_roots_;
+    std::map<std::string, const Property*> properties_;
+};
+
+void Checker::check(const LoadBalancer& lb) {
+    for (const auto& c : lb.clusters) check_cluster(c);
+    for (const auto& p : lb.properties) check_property(p);
+}
+
+void Checker::check_cluster(const Cluster& c) {
+    const std::string owner = "cluster " + quoted(c.name);
+    if (const auto [it, fresh] = clusters_.emplace(c.name, &c); !fresh) {
+        error(c.line,
+              owner + " is defined twice (first at line " + std::to_string(it->second->line) + ")");
+    }
+    if (c.policy == Policy::UserDefined && c.policy_module.empty()) {
+        error(c.line, owner + ": policy 'user-defined' needs a policy-module");
+    }
+    if (!c.session_cookie.empty() && !is_cookie_name(c.session_cookie)) {
+        error(c.line, owner + ": session-cookie " + quoted(c.session_cookie) +
+                          " is not a valid cookie name");
+    }
+    check_instances(c);
+    for (const auto& w : c.web_modules) check_web_module(c, w);
+    if (c.health_checker) check_health_checker(c, *c.health_checker);
+}
+
+void Checker::check_instances(const Cluster& c) {
+    std::map<std::string, const Instance*> names;
+    std::map<std::string, const Instance*> routes;
+    for (const auto& i : c.instances) {
+        check_instance(i);
+        if (const auto [it, fresh] = names.emplace(i.name, &i); !fresh) {
+            error(i.line, "instance " + quoted(i.name) + " appears twice in cluster " +
+                              quoted(c.name) + " (first at line " +
+                              std::to_string(it->second->line) + ")");
+        }
+        if (i.route.empty()) continue;
+        if (const auto [it, fresh] = routes.emplace(i.route, &i); !fresh) {
+            error(i.line, "instance " + quoted(i.name) + ": route " + quoted(i.route) +
+                              " is already used by instance " + quoted(it->second->name) +
+                              " of cluster " + quoted(c.name) + " (line " +
+                              std::to_string(it->second->line) + ")");
+        }
+    }
+}
+
+void Checker::check_instance(const Instance& i) {
+    const std::string owner = "instance " + quoted(i.name);
+    at_least(i.line, owner, "weight", i.weight, 0);
+    at_least(i.line, owner, "disable-timeout-in-minutes", i.disable_timeout_minutes, 0);
+    if (!i.route.empty() && !is_route(i.route)) {
+        error(i.line,
+              owner + ": route " + quoted(i.route) + " may only hold letters, digits and . _ - ~");
+    }
+}
+
+void Checker::check_web_module(const Cluster& c, const WebModule& w) {
+    const std::string owner = "web-module " + quoted(w.context_root);
+    at_least(w.line, owner, "disable-timeout-in-minutes", w.disable_timeout_minutes, 0);
+    for (const auto& p : w.idempotent_url_patterns) {
+        at_least(p.line, owner + ", idempotent-url-pattern " + quoted(p.url_pattern),
+                 "no-of-retries", p.no_of_retries, -1);
+    }
+    const auto [it, fresh] = context_roots_.emplace(w.context_root, std::make_pair(&c, &w));
+    if (fresh) return;
+    const auto& [first_cluster, first_module] = it->second;
+    error(w.line, "context-root " + quoted(w.context_root) + " of cluster " + quoted(c.name) +
+                      " is already mapped to cluster " + quoted(first_cluster->name) + " at line " +
+                      std::to_string(first_module->line) +
+                      "; a context root must map to one cluster");
+}
+
+void Checker::check_health_checker(const Cluster& c, const HealthChecker& h) {
+    const std::string owner = "health-checker of cluster " + quoted(c.name);
+    at_least(h.line, owner, "interval-in-seconds", h.interval_seconds, 0);
+    at_least(h.line, owner, "timeout-in-seconds", h.timeout_seconds, 1);
+}
+
+void Checker::check_property(const Property& p) {
+    const std::string owner = "property " + quoted(p.name);
+    if (const auto [it, fresh] = properties_.emplace(p.name, &p); !fresh) {
+        error(p.line,
+              owner + " is set twice (first at line " + std::to_string(it->second->line) + ")");
+    }
+    const PropertySpec* spec = find_property_spec(p.name);
+    if (spec == nullptr) {
+        warning(p.line, owner + " is unknown and ignored");
+        return;
+    }
+    if (const auto problem = property_value_problem(*spec, p.value)) {
+        error(p.line, owner + ": value " + *problem);
+    }
+}
+
+void Checker::at_least(int line, const std::string& owner, std::string_view what, int value,
+                       int min) {
+    if (value >= min) return;
+    error(line, owner + ": " + std::string(what) + " " + std::to_string(value) +
+                    " is out of range (must be >= " + std::to_string(min) + ")");
+}
+
+void Checker::error(int line, std::string message) {
+    diagnostics_.push_back({Diagnostic::Severity::Error, file_, line, std::move(message)});
+}
+
+void Checker::warning(int line, std::string message) {
+    diagnostics_.push_back({Diagnostic::Severity::Warning, file_, line, std::move(message)});
+}
+
+}  // namespace
+
+void check_model(const LoadBalancer& lb, const std::string& file,
+                 std::vector<Diagnostic>& diagnostics) {
+    Checker(file, diagnostics).check(lb);
+}
+
+}  // namespace zdu::config

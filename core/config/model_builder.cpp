@@ -1,0 +1,207 @@
+#include "config/model_builder.hpp"
+
+#include <variant>
+
+#include "config/listener_parser.hpp"
+#include "config/text.hpp"
+#include "config/xml_node.hpp"
+
+namespace zdu::config {
+namespace {
+
+std::string quoted(std::string_view text) {
+    return "'" + std::string(text) + "'";
+}
+
+class ModelBuilder {
+  public:
+    ModelBuilder(const std::string& file, std::vector<Diagnostic>& diagnostics)
+        : file_(file), diagnostics_(diagnostics) {}
+
+    LoadBalancer load_balancer(const xmlNode& root);
+
+  private:
+    Cluster cluster(const xmlNode& e);
+    Instance instance(const xmlNode& e);
+    WebModule web_module(const xmlNode& e);
+    IdempotentUrlPattern url_pattern(const xmlNode& e, const std::string& owner);
+    HealthChecker health_checker(const xmlNode& e, const std::string& owner);
+    Property property(const xmlNode& e);
+
+    Policy policy(const xmlNode& e, const std::string& owner);
+    std::vector<Listener> listeners(const xmlNode& e, const std::string& owner);
+    int integer(const xmlNode& e, const char* name, int fallback, const std::string& owner);
+    bool boolean(const xmlNode& e, const char* name, bool fallback, const std::string& owner);
+    std::string text(const xmlNode& e, const char* name, std::string fallback = {});
+    void error(const xmlNode& e, std::string message);
+
+    const std::string& file_;
+    std::vector<Diagnostic>& diagnostics_;
+};
+
+LoadBalancer ModelBuilder::load_balancer(const xmlNode& root) {
+    LoadBalancer lb;
+    if (element_name(root) != "loadbalancer") {
+        error(root, "the root element is <" + std::string(element_name(root)) +
+                        ">; expected <loadbalancer>");
+        return lb;
+    }
+    for (const xmlNode* child : child_elements(root)) {
+        if (element_name(*child) == "cluster") lb.clusters.push_back(cluster(*child));
+        if (element_name(*child) == "property") lb.properties.push_back(property(*child));
+    }
+    return lb;
+}
+
+Cluster ModelBuilder::cluster(const xmlNode& e) {
+    Cluster c;
+    c.name = text(e, "name");
+    c.line = line_of(e);
+    const std::string owner = "cluster " + quoted(c.name);
+    c.policy = policy(e, owner);
+    c.policy_module = text(e, "policy-module");
+    c.session_cookie = text(e, "session-cookie");
+    for (const xmlNode* child : child_elements(e)) {
+        const auto name = element_name(*child);
+        if (name == "instance") c.instances.push_back(instance(*child));
+        if (name == "web-module") c.web_modules.push_back(web_module(*child));
+        if (name == "health-checker") c.health_checker = health_checker(*child, owner);
+    }
+    return c;
+}
+
+Instance ModelBuilder::instance(const xmlNode& e) {
+    Instance i;
+    i.name = text(e, "name");
+    i.line = line_of(e);
+    const std::string owner = "instance " + quoted(i.name);
+    i.enabled = boolean(e, "enabled", i.enabled, owner);
+    i.disable_timeout_minutes =
+        integer(e, "disable-timeout-in-minutes", i.disable_timeout_minutes, owner);
+    i.listeners = listeners(e, owner);
+    i.weight = integer(e, "weight", i.weight, owner);
+    i.version = text(e, "version");
+    i.route = text(e, "route");
+    i.domain = text(e, "domain");
+    return i;
+}
+
+WebModule ModelBuilder::web_module(const xmlNode& e) {
+    WebModule w;
+    w.context_root = normalize_context_root(text(e, "context-root"));
+    w.line = line_of(e);
+    const std::string owner = "web-module " + quoted(w.context_root);
+    w.enabled = boolean(e, "enabled", w.enabled, owner);
+    w.disable_timeout_minutes =
+        integer(e, "disable-timeout-in-minutes", w.disable_timeout_minutes, owner);
+    w.error_url = text(e, "error-url");
+    for (const xmlNode* child : child_elements(e)) {
+        if (element_name(*child) == "idempotent-url-pattern") {
+            w.idempotent_url_patterns.push_back(url_pattern(*child, owner));
+        }
+    }
+    return w;
+}
+
+IdempotentUrlPattern ModelBuilder::url_pattern(const xmlNode& e, const std::string& owner) {
+    IdempotentUrlPattern p;
+    p.url_pattern = text(e, "url-pattern");
+    p.line = line_of(e);
+    const std::string self = owner + ", idempotent-url-pattern " + quoted(p.url_pattern);
+    p.no_of_retries = integer(e, "no-of-retries", p.no_of_retries, self);
+    return p;
+}
+
+HealthChecker ModelBuilder::health_checker(const xmlNode& e, const std::string& owner) {
+    HealthChecker h;
+    h.url = text(e, "url", h.url);
+    h.line = line_of(e);
+    const std::string self = "health-checker of " + owner;
+    h.interval_seconds = integer(e, "interval-in-seconds", h.interval_seconds, self);
+    h.timeout_seconds = integer(e, "timeout-in-seconds", h.timeout_seconds, self);
+    return h;
+}
+
+Property ModelBuilder::property(const xmlNode& e) {
+    Property p;
+    p.name = text(e, "name");
+    p.value = text(e, "value");
+    p.line = line_of(e);
+    for (const xmlNode* child : child_elements(e)) {
+        if (element_name(*child) == "description") p.description = text_content(*child);
+    }
+    return p;
+}
+
+Policy ModelBuilder::policy(const xmlNode& e, const std::string& owner) {
+    const auto value = attribute(e, "policy");
+    if (!value) return Policy::RoundRobin;
+    if (const auto policy = parse_policy(trim(*value))) return *policy;
+    error(e, owner + ": policy " + quoted(*value) +
+                 " is unknown (expected round-robin, weighted-round-robin or user-defined)");
+    return Policy::RoundRobin;
+}
+
+std::vector<Listener> ModelBuilder::listeners(const xmlNode& e, const std::string& owner) {
+    std::vector<Listener> out;
+    const std::string value = text(e, "listeners");
+    const auto words = split_words(value);
+    if (words.empty()) error(e, owner + ": listeners " + quoted(value) + " names no listener");
+    for (const auto word : words) {
+        auto parsed = parse_listener(word);
+        if (auto* listener = std::get_if<Listener>(&parsed)) {
+            out.push_back(std::move(*listener));
+        } else {
+            error(e, owner + ": " + std::get<std::string>(parsed));
+        }
+    }
+    return out;
+}
+
+int ModelBuilder::integer(const xmlNode& e, const char* name, int fallback,
+                          const std::string& owner) {
+    const auto value = attribute(e, name);
+    if (!value) return fallback;
+    if (const auto number = parse_int(*value)) return *number;
+    error(e, owner + ": " + name + " " + quoted(*value) + " is not an integer");
+    return fallback;
+}
+
+bool ModelBuilder::boolean(const xmlNode& e, const char* name, bool fallback,
+                           const std::string& owner) {
+    const auto value = attribute(e, name);
+    if (!value) return fallback;
+    if (const auto flag = parse_bool(*value)) return *flag;
+    error(e, owner + ": " + name + " " + quoted(*value) + " is not a boolean");
+    return fallback;
+}
+
+std::string ModelBuilder::text(const xmlNode& e, const char* name, std::string fallback) {
+    auto value = attribute(e, name);
+    return value ? std::move(*value) : std::move(fallback);
+}
+
+void ModelBuilder::error(const xmlNode& e, std::string message) {
+    diagnostics_.push_back({Diagnostic::Severity::Error, file_, line_of(e), std::move(message)});
+}
+
+}  // namespace
+
+LoadBalancer build_model(const xmlDoc& doc, const std::string& file,
+                         std::vector<Diagnostic>& diagnostics) {
+    const xmlNode* root = xmlDocGetRootElement(&doc);
+    if (root == nullptr) {
+        diagnostics.push_back({Diagnostic::Severity::Error, file, 0, "the document is empty"});
+        return {};
+    }
+    return ModelBuilder(file, diagnostics).load_balancer(*root);
+}
+
+std::string normalize_context_root(std::string_view context_root) {
+    std::string root(trim(context_root));
+    if (root.empty() || root.front() != '/') root.insert(0, "/");
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    return root;
+}
+
+}  // namespace zdu::config

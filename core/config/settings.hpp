@@ -1,0 +1,31 @@
+// Typed view of the <property> elements: the known names, their defaults and ranges.
+#pragma once
+
+#include <string_view>
+
+#include "config/model.hpp"
+
+namespace zdu::config {
+
+struct Settings {
+    int response_timeout_seconds = 60;  // backend read timeout; 0 = none
+    int reload_poll_interval_seconds = 60;
+    bool https_routing = false;
+    bool require_monitor_data = false;
+    bool active_healthcheck_enabled = false;
+    int number_healthcheck_retries = 3;  // 1..1000
+    bool rewrite_location = true;
+    bool rewrite_cookies = false;
+    bool preferred_failover_instance = true;
+    // Extension "zdu-minute-in-seconds": how long a "minute" of the *-in-minutes attributes is.
+    // 60 in production; tests scale quiescing down with it.
+    int minute_seconds = 60;
+};
+
+// Reads the properties of a model that passed the checks (unknown names are ignored).
+Settings settings_of(const LoadBalancer& lb);
+
+// True for the property names mod_zdu knows (GlassFish's and its own extensions).
+bool is_known_property(std::string_view name);
+
+}  // namespace zdu::config

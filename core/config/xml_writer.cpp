@@ -1,0 +1,93 @@
+#include "config/xml_writer.hpp"
+
+namespace zdu::config {
+namespace {
+
+constexpr int kIndentWidth = 2;
+
+std::string escape(std::string_view text, bool attribute) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += attribute ? "&quot;" : "\"";
+                break;
+            case '\t':
+                out += attribute ? "&#9;" : "\t";
+                break;
+            case '\n':
+                out += attribute ? "&#10;" : "\n";
+                break;
+            case '\r':
+                out += "&#13;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string escape_attribute(std::string_view text) {
+    return escape(text, true);
+}
+std::string escape_text(std::string_view text) {
+    return escape(text, false);
+}
+
+void XmlWriter::open(std::string_view name, const XmlAttributes& attributes) {
+    start_tag(name, attributes);
+    out_ += ">\n";
+    ++depth_;
+}
+
+void XmlWriter::close(std::string_view name) {
+    --depth_;
+    indent();
+    out_ += "</";
+    out_ += name;
+    out_ += ">\n";
+}
+
+void XmlWriter::empty(std::string_view name, const XmlAttributes& attributes) {
+    start_tag(name, attributes);
+    out_ += "/>\n";
+}
+
+void XmlWriter::text_element(std::string_view name, std::string_view text) {
+    indent();
+    out_ += "<";
+    out_ += name;
+    out_ += ">" + escape_text(text) + "</";
+    out_ += name;
+    out_ += ">\n";
+}
+
+void XmlWriter::start_tag(std::string_view name, const XmlAttributes& attributes) {
+    indent();
+    out_ += "<";
+    out_ += name;
+    for (const auto& [key, value] : attributes) {
+        out_ += " ";
+        out_ += key;
+        out_ += "=\"" + escape_attribute(value) + "\"";
+    }
+}
+
+void XmlWriter::indent() {
+    out_.append(static_cast<std::size_t>(depth_ * kIndentWidth), ' ');
+}
+
+}  // namespace zdu::config
