@@ -1,0 +1,89 @@
+// mod_zdu: the module record, its hooks, and the config lifecycle. Everything that decides
+// anything lives in the core; this file only wires it into httpd.
+#include <exception>
+
+#include "config_directive.hpp"
+#include "httpd.hpp"
+#include "log_ids.hpp"
+#include "module_state.hpp"
+#include "proxy_api.hpp"
+#include "proxy_hooks.hpp"
+#include "response_filter.hpp"
+#include "shared_state.hpp"
+#include "time_ms.hpp"
+#include "translate.hpp"
+
+APLOG_USE_MODULE(zdu);
+
+namespace zdu::glue {
+namespace {
+
+apr_status_t forget_config(void*) {
+    reset_module_state();
+    return APR_SUCCESS;
+}
+
+int pre_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*) {
+    reset_module_state();
+    apr_pool_cleanup_register(pconf, nullptr, forget_config, apr_pool_cleanup_null);
+    return OK;
+}
+
+int build(server_rec* s, apr_pool_t* pconf) {
+    ModuleState& state = module_state();
+    auto table = shared_table(s, state.state_slots);
+    if (!table) return HTTP_INTERNAL_SERVER_ERROR;
+    try {
+        state.runtime = build_runtime(state.loaded, *table, s, pconf);
+    } catch (const std::exception& e) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, ZDU_LOG_RUNTIME_FAILED "%s", e.what());
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    note_disabled_since(*state.runtime, now_ms());
+    return OK;
+}
+
+int post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* s) {
+    ModuleState& state = module_state();
+    if (!state.loaded) return OK;
+    // The first pass only checks the config; shared memory is made for the real one.
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;
+    bind_retry_function();
+    int rc = build(s, pconf);
+    if (rc != OK) return rc;
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
+                 ZDU_LOG_CONFIG_LOADED "serving %s: %zu clusters, %zu web-modules",
+                 state.config_file.c_str(), state.runtime->clusters.size(),
+                 state.runtime->web_modules.size());
+    return OK;
+}
+
+void register_hooks(apr_pool_t*) {
+    static const char* const before_proxy[] = {"mod_proxy.c", nullptr};
+    static const char* const before_balancer[] = {"mod_proxy_balancer.c", nullptr};
+    ap_hook_pre_config(pre_config, nullptr, nullptr, APR_HOOK_MIDDLE);
+    ap_hook_post_config(post_config, nullptr, nullptr, APR_HOOK_MIDDLE);
+    ap_hook_translate_name(translate_name, nullptr, before_proxy, APR_HOOK_FIRST);
+    register_response_filter();
+    // Without mod_proxy there is nothing to hook into; ZduConfigFile then says what is missing.
+    if (!proxy_api_available()) return;
+    proxy_hook_pre_request(pre_request, nullptr, before_balancer, APR_HOOK_FIRST);
+    proxy_hook_post_request(post_request, nullptr, before_balancer, APR_HOOK_FIRST);
+}
+
+}  // namespace
+}  // namespace zdu::glue
+
+// The one symbol the .so exports (everything else is hidden): httpd's LoadModule looks it up.
+extern "C" {
+__attribute__((visibility("default"))) module AP_MODULE_DECLARE_DATA zdu_module = {
+    STANDARD20_MODULE_STUFF,
+    nullptr,                    // per-directory config
+    nullptr,                    // merge per-directory
+    nullptr,                    // per-server config
+    nullptr,                    // merge per-server
+    zdu::glue::directives,      // directives
+    zdu::glue::register_hooks,  // hooks
+    AP_MODULE_FLAG_NONE,
+};
+}

@@ -1,0 +1,18 @@
+// mod_proxy's pre_request/post_request hooks for mod_zdu's own balancers (DECLINED for all
+// others, which mod_proxy_balancer then handles as usual).
+#pragma once
+
+#include "httpd.hpp"
+
+namespace zdu::glue {
+
+int pre_request(proxy_worker** worker, proxy_balancer** balancer, request_rec* r,
+                proxy_server_conf* conf, char** url);
+
+int post_request(proxy_worker* worker, proxy_balancer* balancer, request_rec* r,
+                 proxy_server_conf* conf);
+
+// Looked up once in post_config: mod_proxy's "may an errored worker be tried again" function.
+void bind_retry_function();
+
+}  // namespace zdu::glue

@@ -1,0 +1,27 @@
+// Per-request state, allocated in the request pool: trivially destructible on purpose, since APR
+// pools run no destructors.
+#pragma once
+
+#include <type_traits>
+
+#include "routing/router.hpp"
+#include "routing/session_route.hpp"
+#include "runtime.hpp"
+
+namespace zdu::glue {
+
+struct RequestContext {
+    const Runtime* runtime;
+    const WebModuleRuntime* web_module;
+    const ClusterRuntime* cluster;
+    routing::RouteSources sources;
+    routing::Decision decision;
+    bool filter_added;
+};
+static_assert(std::is_trivially_destructible_v<RequestContext>);
+
+inline RequestContext* request_context(request_rec* r) {
+    return static_cast<RequestContext*>(ap_get_module_config(r->request_config, &zdu_module));
+}
+
+}  // namespace zdu::glue
