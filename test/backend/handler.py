@@ -1,0 +1,129 @@
+"""The backend's request handler: a JSON echo of each request, with behaviours chosen by the
+last path segment (/login, /logout, /slow, /error, /redirect, /health)."""
+import json
+import time
+from http.server import BaseHTTPRequestHandler
+from urllib.parse import parse_qs, urlsplit
+
+import bodies
+import sessions
+
+STATS_PATH = "/__stats"
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "zdu-test-backend"
+    # Headers and body leave in one buffered write, so Nagle's algorithm and delayed ACKs never
+    # stall a keep-alive client between the two.
+    wbufsize = 64 * 1024
+    disable_nagle_algorithm = True
+
+    def setup(self):
+        super().setup()
+        self.connection_id = self.server.counters.next_connection_id()
+        self.counted_connection = False
+
+    def version_string(self):
+        return self.server_version
+
+    def log_message(self, format, *args):
+        pass  # a log line per request would cost more than the request itself
+
+    def dispatch(self):
+        body = bodies.read_body(self.headers, self.rfile)
+        path = urlsplit(self.path).path.split(";", 1)[0]
+        if path.startswith(STATS_PATH):
+            return self._stats(path)
+        self._count()
+        status, extra_headers, fields = self._behaviour(path)
+        self._answer(status, extra_headers, self._echo(body, fields))
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = do_PATCH = dispatch
+
+    def _count(self):
+        ping = self.headers.get("Proxy-ping", "").lower() == "true"
+        self.server.counters.count_request(not self.counted_connection, ping)
+        self.counted_connection = True
+
+    def _stats(self, path):
+        stats = self.server.counters.snapshot(reset=path.endswith("/reset"))
+        stats.update(instance=self.server.opts.instance, version=self.server.opts.version)
+        self._answer(200, [], stats)
+
+    def _behaviour(self, path):
+        """(status, extra headers, extra JSON fields) for the path's last segment."""
+        last = path.rsplit("/", 1)[-1]
+        handler = getattr(self, "_on_" + last, None)
+        return handler(path) if handler else (200, [], {})
+
+    def _on_login(self, path):
+        opts = self.server.opts
+        value = sessions.new_session_value(opts.route_style, opts.route)
+        headers = [("Set-Cookie", f"{opts.session_cookie}={value}; Path=/")]
+        if opts.set_jroute:
+            headers.append(("Set-Cookie", f"JROUTE={opts.route}; Path=/"))
+        if opts.replica:
+            headers.append(("Set-Cookie", f"JREPLICA={opts.replica}; Path=/"))
+        return 200, headers, {"session": value}
+
+    def _on_logout(self, path):
+        cookie = f"{self.server.opts.session_cookie}=; Max-Age=0; Path=/"
+        return 200, [("Set-Cookie", cookie)], {}
+
+    def _on_slow(self, path):
+        time.sleep(self._query_int("ms", 2000) / 1000.0)
+        return 200, [], {}
+
+    def _on_error(self, path):
+        return self._query_int("status", 500), [], {}
+
+    def _on_redirect(self, path):
+        prefix = path[: -len("/redirect")]
+        host, port = self.server.server_address[:2]
+        return 302, [("Location", f"http://{host}:{port}{prefix}/landed")], {}
+
+    def _on_health(self, path):
+        return self.server.opts.health_status, [], {}
+
+    def _query_int(self, name, default):
+        values = parse_qs(urlsplit(self.path).query).get(name)
+        return int(values[0]) if values else default
+
+    def _echo(self, body, fields):
+        opts = self.server.opts
+        echo = {
+            "instance": opts.instance,
+            "version": opts.version,
+            "method": self.command,
+            "path": self.path,
+            "headers": self._header_dict(),
+            "session": sessions.carried_session(
+                self.headers.get_all("Cookie", []), self.path, opts.session_cookie),
+            "connection": self.connection_id,
+            "body_length": len(body),
+        }
+        echo.update(fields)
+        return echo
+
+    def _header_dict(self):
+        # Repeated headers are folded as an HTTP/1.1 recipient may fold them.
+        merged = {}
+        for name, value in self.headers.items():
+            merged[name] = f"{merged[name]}, {value}" if name in merged else value
+        return merged
+
+    def _answer(self, status, extra_headers, payload):
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("X-Backend-Instance", self.server.opts.instance)
+        for name, value in extra_headers:
+            self.send_header(name, value)
+        if status in (204, 304):
+            self.end_headers()
+            return
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
