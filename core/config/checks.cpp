@@ -7,20 +7,13 @@
 #include <utility>
 
 #include "config/property_table.hpp"
+#include "routing/route_id.hpp"
 
 namespace zdu::config {
 namespace {
 
 std::string quoted(std::string_view text) {
     return "'" + std::string(text) + "'";
-}
-
-// Route ids travel in the session cookie's value, so they stay within URL-safe characters.
-bool is_route(std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
-               c == '~';
-    });
 }
 
 // A cookie name is an RFC 6265 token.
@@ -104,9 +97,9 @@ void Checker::check_instance(const Instance& i) {
     const std::string owner = "instance " + quoted(i.name);
     at_least(i.line, owner, "weight", i.weight, 0);
     at_least(i.line, owner, "disable-timeout-in-minutes", i.disable_timeout_minutes, 0);
-    if (!i.route.empty() && !is_route(i.route)) {
+    if (!i.route.empty() && !routing::is_valid_route_id(i.route)) {
         error(i.line,
-              owner + ": route " + quoted(i.route) + " may only hold letters, digits and . _ - ~");
+              owner + ": route " + quoted(i.route) + " may only hold up to 63 letters, digits, _ and - (. and : separate routes in session ids)");
     }
 }
 

@@ -1,6 +1,7 @@
 #include "config/property_table.hpp"
 
 #include <array>
+#include <climits>
 
 #include "config/text.hpp"
 

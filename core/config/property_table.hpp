@@ -2,7 +2,6 @@
 // loader's checks and by settings_of(), so the two cannot disagree.
 #pragma once
 
-#include <climits>
 #include <optional>
 #include <string>
 #include <string_view>

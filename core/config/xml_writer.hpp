@@ -11,7 +11,7 @@ namespace zdu::config {
 using XmlAttributes = std::vector<std::pair<std::string_view, std::string>>;
 
 class XmlWriter {
-public:
+  public:
     explicit XmlWriter(std::string& out) : out_(out) {}
 
     void open(std::string_view name, const XmlAttributes& attributes);
@@ -19,7 +19,7 @@ public:
     void empty(std::string_view name, const XmlAttributes& attributes);
     void text_element(std::string_view name, std::string_view text);
 
-private:
+  private:
     void start_tag(std::string_view name, const XmlAttributes& attributes);
     void indent();
 

@@ -271,6 +271,14 @@ TEST_CASE("route with characters a cookie cannot carry", "[config][checks]") {
                   4, {"'i1'", "'r 1;'"});
 }
 
+TEST_CASE("route with a session-id separator", "[config][checks]") {
+    require_error(R"(  <cluster name="c1">
+    <instance name="i1" listeners="http://h1:8080" route="r.1"/>
+  </cluster>
+)",
+                  4, {"'i1'", "'r.1'"});
+}
+
 TEST_CASE("session cookie that is not a cookie name", "[config][checks]") {
     require_error(R"(  <cluster name="c1" session-cookie="MY SESSION"/>
 )",
