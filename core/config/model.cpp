@@ -7,10 +7,11 @@
 namespace zdu::config {
 namespace {
 
-constexpr std::array<std::pair<Policy, std::string_view>, 3> kPolicies{{
+constexpr std::array<std::pair<Policy, std::string_view>, 4> kPolicies{{
     {Policy::RoundRobin, "round-robin"},
     {Policy::WeightedRoundRobin, "weighted-round-robin"},
     {Policy::UserDefined, "user-defined"},
+    {Policy::Adaptive, "adaptive"},
 }};
 
 }  // namespace

@@ -11,7 +11,8 @@
 
 namespace zdu::config {
 
-enum class Policy { RoundRobin, WeightedRoundRobin, UserDefined };
+// Adaptive is a mod_zdu extension: weighs instances by their live load.
+enum class Policy { RoundRobin, WeightedRoundRobin, UserDefined, Adaptive };
 std::string_view policy_name(Policy p);
 std::optional<Policy> parse_policy(std::string_view text);
 

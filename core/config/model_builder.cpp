@@ -138,7 +138,7 @@ Policy ModelBuilder::policy(const xmlNode& e, const std::string& owner) {
     if (!value) return Policy::RoundRobin;
     if (const auto policy = parse_policy(trim(*value))) return *policy;
     error(e, owner + ": policy " + quoted(*value) +
-                 " is unknown (expected round-robin, weighted-round-robin or user-defined)");
+                 " is unknown (expected round-robin, weighted-round-robin, user-defined or adaptive)");
     return Policy::RoundRobin;
 }
 

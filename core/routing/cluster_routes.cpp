@@ -1,5 +1,6 @@
 #include "routing/cluster_routes.hpp"
 
+#include <algorithm>
 #include <numeric>
 #include <queue>
 #include <stdexcept>
@@ -58,44 +59,94 @@ std::vector<int> build_schedule(const std::vector<int>& weights) {
     return schedule;
 }
 
+void ClusterRoutes::insert(std::vector<Slot>& slots, std::string_view key, int instance) {
+    std::size_t mask = slots.size() - 1;
+    std::uint64_t h = stable_hash(key);
+    std::size_t pos = h & mask;
+    while (slots[pos].instance >= 0) pos = (pos + 1) & mask;
+    slots[pos] = Slot{h, instance};
+}
+
+int ClusterRoutes::lookup(const std::vector<Slot>& slots, const std::vector<std::string>& keys,
+                          std::string_view key) {
+    if (key.empty()) return -1;
+    std::size_t mask = slots.size() - 1;
+    std::uint64_t h = stable_hash(key);
+    for (std::size_t pos = h & mask;; pos = (pos + 1) & mask) {
+        const Slot& s = slots[pos];
+        if (s.instance < 0) return -1;
+        if (s.hash == h && keys[s.instance] == key) return s.instance;
+    }
+}
+
+namespace {
+
+std::string route_of(const config::Cluster& cluster, const config::Instance& inst) {
+    std::string route = inst.route.empty() ? derive_route_id(cluster.name, inst.name) : inst.route;
+    if (!is_valid_route_id(route)) {
+        throw std::invalid_argument("instance '" + inst.name + "' of cluster '" + cluster.name +
+                                    "': invalid route id '" + route + "'");
+    }
+    return route;
+}
+
+int new_session_weight(const config::Cluster& cluster, const config::Instance& inst) {
+    bool takes_new = inst.enabled && inst.weight > 0;
+    bool weighted = cluster.policy == config::Policy::WeightedRoundRobin;
+    return takes_new ? (weighted ? inst.weight : 1) : 0;
+}
+
+}  // namespace
+
 ClusterRoutes::ClusterRoutes(const config::Cluster& cluster) {
-    routes_.reserve(cluster.instances.size());
-    slots_.resize(table_size_for(cluster.instances.size()));
+    const std::size_t n = cluster.instances.size();
+    route_slots_.resize(table_size_for(n));
+    name_slots_.resize(table_size_for(n));
     std::vector<int> weights;
+    std::vector<std::string> domain_names;
     for (const auto& inst : cluster.instances) {
-        std::string route =
-            inst.route.empty() ? derive_route_id(cluster.name, inst.name) : inst.route;
-        if (!is_valid_route_id(route)) {
-            throw std::invalid_argument("instance '" + inst.name + "' of cluster '" +
-                                        cluster.name + "': invalid route id '" + route + "'");
-        }
+        int index = static_cast<int>(routes_.size());
+        std::string route = route_of(cluster, inst);
         if (find(route) >= 0) {
             throw std::invalid_argument("instance '" + inst.name + "' of cluster '" +
                                         cluster.name + "' has the same route id '" + route +
                                         "' as another instance; give one an explicit route");
         }
-        std::size_t mask = slots_.size() - 1;
-        std::uint64_t h = stable_hash(route);
-        std::size_t pos = h & mask;
-        while (slots_[pos].instance >= 0) pos = (pos + 1) & mask;
-        slots_[pos] = Slot{h, static_cast<int>(routes_.size())};
+        insert(route_slots_, route, index);
         routes_.push_back(std::move(route));
-        bool takes_new = inst.enabled && inst.weight > 0;
-        bool weighted = cluster.policy == config::Policy::WeightedRoundRobin;
-        weights.push_back(takes_new ? (weighted ? inst.weight : 1) : 0);
+        insert(name_slots_, inst.name, index);
+        names_.push_back(inst.name);
+        all_.push_back(index);
+        weights.push_back(new_session_weight(cluster, inst));
+        domain_of_.push_back(add_to_domain(domain_names, inst.domain, index));
     }
     schedule_ = build_schedule(weights);
 }
 
-int ClusterRoutes::find(std::string_view route) const {
-    if (route.empty()) return -1;
-    std::size_t mask = slots_.size() - 1;
-    std::uint64_t h = stable_hash(route);
-    for (std::size_t pos = h & mask;; pos = (pos + 1) & mask) {
-        const Slot& s = slots_[pos];
-        if (s.instance < 0) return -1;
-        if (s.hash == h && routes_[s.instance] == route) return s.instance;
+int ClusterRoutes::add_to_domain(std::vector<std::string>& domain_names, const std::string& domain,
+                                 int index) {
+    if (domain.empty()) return -1;
+    auto it = std::find(domain_names.begin(), domain_names.end(), domain);
+    int d = static_cast<int>(it - domain_names.begin());
+    if (it == domain_names.end()) {
+        domain_names.push_back(domain);
+        domains_.emplace_back();
     }
+    domains_[d].push_back(index);
+    return d;
+}
+
+int ClusterRoutes::find(std::string_view route) const {
+    return lookup(route_slots_, routes_, route);
+}
+
+int ClusterRoutes::find_name(std::string_view name) const {
+    return lookup(name_slots_, names_, name);
+}
+
+const std::vector<int>& ClusterRoutes::same_domain(int instance) const {
+    int d = domain_of_[instance];
+    return d < 0 ? no_domain_ : domains_[d];
 }
 
 }  // namespace zdu::routing

@@ -19,6 +19,8 @@ public:
 
     // Index of the instance whose route id is `route`; -1 when none of this cluster.
     int find(std::string_view route) const;
+    // Index of the instance named `name`; -1 when none of this cluster.
+    int find_name(std::string_view name) const;
 
     const std::string& route(int instance) const { return routes_[instance]; }
     std::size_t size() const { return routes_.size(); }
@@ -27,14 +29,32 @@ public:
     // interleaved so that any window of the schedule is close to the weights.
     const std::vector<int>& schedule() const { return schedule_; }
 
+    // Every instance, and the instances of the same domain as `instance` (empty when it has no
+    // domain), in config order: the candidate lists of consistent-hash failover.
+    const std::vector<int>& all() const { return all_; }
+    const std::vector<int>& same_domain(int instance) const;
+
 private:
     struct Slot {
         std::uint64_t hash = 0;
         int instance = -1;
     };
+    // Open addressing over `keys`, size a power of two.
+    static void insert(std::vector<Slot>& slots, std::string_view key, int instance);
+    static int lookup(const std::vector<Slot>& slots, const std::vector<std::string>& keys,
+                      std::string_view key);
+    int add_to_domain(std::vector<std::string>& domain_names, const std::string& domain,
+                      int index);
+
     std::vector<std::string> routes_;
-    std::vector<Slot> slots_;  // open addressing, size a power of two
+    std::vector<std::string> names_;
+    std::vector<Slot> route_slots_;
+    std::vector<Slot> name_slots_;
     std::vector<int> schedule_;
+    std::vector<int> all_;
+    std::vector<int> domain_of_;                  // index into domains_, -1: none
+    std::vector<std::vector<int>> domains_;
+    std::vector<int> no_domain_;
 };
 
 // The largest schedule built; bigger weight sums are scaled down to it.

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "routing/cluster_routes.hpp"
+#include "routing/failover.hpp"
 #include "routing/session_route.hpp"
 
 namespace zdu::routing {
@@ -37,21 +38,37 @@ struct Decision {
     int named = -1;     // the instance the request named, if any
 };
 
-// sticky_ok(i): instance i may serve requests of its existing sessions now (usable, quiesce
-// deadline not passed); takes_new(i): it may take new sessions.
-template <class StickyOk, class TakesNew>
-Decision decide(const ClusterRoutes& routes, const RouteSources& sources,
-                std::atomic<std::uint64_t>& counter, StickyOk&& sticky_ok, TakesNew&& takes_new) {
+// What an instance may do now, as the caller's view of health, config and admin state says.
+//   serves(i): take requests of sessions it already has (usable, quiesce deadline not passed)
+//   takes(i):  take sessions it has not seen (usable, enabled, weight > 0)
+//   pick():    the new-session policy: an instance takes() accepts, or -1
+// consistent_failover: the preferred-failover-instance property.
+template <class Serves, class Takes, class Pick>
+Decision decide_with(const ClusterRoutes& routes, const RouteSources& sources, Serves&& serves,
+                     Takes&& takes, Pick&& pick, bool consistent_failover) {
     Decision d;
     d.named = named_instance(routes, sources);
-    if (d.named >= 0 && sticky_ok(d.named)) {
+    if (d.named >= 0 && serves(d.named)) {
         d.kind = Decision::Kind::Sticky;
         d.instance = d.named;
         return d;
     }
-    d.instance = pick_new(routes, counter, takes_new);
+    if (d.named >= 0) {
+        d.instance =
+            failover_target(routes, sources, d.named, consistent_failover, serves, takes);
+    }
+    if (d.instance < 0) d.instance = pick();
     if (d.instance >= 0) d.kind = d.named >= 0 ? Decision::Kind::Moved : Decision::Kind::New;
     return d;
+}
+
+// decide_with() over the cluster's (weighted) round-robin schedule.
+template <class Serves, class Takes>
+Decision decide(const ClusterRoutes& routes, const RouteSources& sources,
+                std::atomic<std::uint64_t>& counter, Serves&& serves, Takes&& takes,
+                bool consistent_failover = true) {
+    auto pick = [&] { return pick_new(routes, counter, takes); };
+    return decide_with(routes, sources, serves, takes, pick, consistent_failover);
 }
 
 }  // namespace zdu::routing

@@ -24,8 +24,20 @@ struct SharedRecord {
     std::atomic<std::uint64_t> failovers;
     std::atomic<std::uint64_t> retries;
     std::atomic<std::int64_t> unhealthy_since_ms;  // 0 = healthy
-    std::atomic<std::uint32_t> generation;         // config generation that last claimed it
-    std::atomic<std::uint32_t> reserved;
+    std::atomic<std::int64_t> unhealthy_total_ms;  // time spent unhealthy, closed periods
+    std::atomic<std::int64_t> last_error_ms;
+    std::atomic<std::uint32_t> last_error;          // a state::Failure
+    std::atomic<std::uint32_t> check_failures;      // consecutive failed active checks
+    std::atomic<std::uint32_t> admin_state;         // a state::AdminState (domains, manager)
+    std::atomic<std::uint32_t> generation;          // config generation that last claimed it
+    std::atomic<std::uint64_t> response_time_us;    // moving average, for the adaptive policy
+};
+
+// Set by the manager (per instance or whole domain); the config's enabled flag is separate.
+enum class AdminState : std::uint32_t {
+    Active = 0,
+    Disabled = 1,  // no new sessions; existing ones stay
+    Stopped = 2,   // no requests at all
 };
 
 // An open-addressing table of SharedRecords over caller-owned memory. Claiming a key is lock-free

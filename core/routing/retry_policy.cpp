@@ -1,0 +1,48 @@
+#include "routing/retry_policy.hpp"
+
+namespace zdu::routing {
+namespace {
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+bool idempotent_method(std::string_view method) {
+    return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
+
+}  // namespace
+
+bool url_pattern_matches(std::string_view pattern, std::string_view path) {
+    if (pattern == "/" || pattern == "/*") return true;
+    if (pattern.size() >= 2 && pattern.substr(0, 2) == "*.") {
+        std::string_view last = path.substr(path.rfind('/') + 1);
+        return ends_with(last, pattern.substr(1));
+    }
+    if (ends_with(pattern, "/*")) {
+        std::string_view prefix = pattern.substr(0, pattern.size() - 2);
+        return path == prefix || (path.substr(0, prefix.size()) == prefix &&
+                                  path.size() > prefix.size() && path[prefix.size()] == '/');
+    }
+    return path == pattern;
+}
+
+std::string_view path_in_module(std::string_view path, std::string_view context_root) {
+    path = path.substr(0, path.find_first_of(";?#"));
+    if (context_root != "/" && path.substr(0, context_root.size()) == context_root) {
+        path.remove_prefix(context_root.size());
+    }
+    return path.empty() ? std::string_view("/") : path;
+}
+
+int retry_limit(const config::WebModule& module, std::string_view method,
+                std::string_view path) {
+    for (const auto& p : module.idempotent_url_patterns) {
+        if (url_pattern_matches(p.url_pattern, path)) {
+            return p.no_of_retries < 0 ? kRetryUnlimited : p.no_of_retries;
+        }
+    }
+    return idempotent_method(method) ? kRetryUnlimited : 0;
+}
+
+}  // namespace zdu::routing
