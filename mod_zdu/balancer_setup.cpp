@@ -47,6 +47,10 @@ std::string define_balancers(const config::LoadBalancer& lb, server_rec* s, apr_
         }
         balancer->growth = kBalancerGrowth;
         balancer->growth_set = 1;
+        // mod_zdu decides when to stop retrying (no-of-retries); mod_proxy's bound is only a
+        // backstop: one attempt per instance.
+        balancer->s->max_attempts = static_cast<int>(cluster.instances.size());
+        balancer->s->max_attempts_set = 1;
         std::string err = define_workers(cluster, balancer, conf, settings, p);
         if (!err.empty()) return err;
     }

@@ -6,7 +6,9 @@
 #include "balancer_setup.hpp"
 #include "config/loader.hpp"
 #include "log_ids.hpp"
+#include "manager.hpp"
 #include "module_state.hpp"
+#include "policy_factory.hpp"
 #include "proxy_api.hpp"
 #include "routing/cluster_routes.hpp"
 
@@ -46,10 +48,16 @@ std::string error_text(const std::vector<config::Diagnostic>& diagnostics) {
     return text;
 }
 
-// Route ids are checked here, at config time, so `apachectl -t` reports clashes.
-std::string check_routes(const config::LoadBalancer& lb) {
+// Route ids and policy modules are checked here, at config time, so `apachectl -t` reports
+// clashes and modules that do not load.
+std::string check_clusters(const config::LoadBalancer& lb, apr_pool_t* p) {
     try {
-        for (const auto& c : lb.clusters) routing::ClusterRoutes routes(c);
+        for (const auto& c : lb.clusters) {
+            routing::ClusterRoutes routes(c);
+            std::string error;
+            make_policy(c, p, error);
+            if (!error.empty()) return error;
+        }
     } catch (const std::exception& e) {
         return e.what();
     }
@@ -67,7 +75,7 @@ const char* load_config_file(cmd_parms* cmd, void*, const char* arg) {
         return apr_pstrcat(cmd->pool, "ZduConfigFile: invalid ", path, ":",
                            error_text(result.diagnostics).c_str(), nullptr);
     }
-    std::string err = check_routes(*result.config);
+    std::string err = check_clusters(*result.config, cmd->pool);
     if (err.empty()) err = define_balancers(*result.config, cmd->server, cmd->pool);
     if (!err.empty()) return apr_pstrcat(cmd->pool, "ZduConfigFile: ", path, ": ", err.c_str(), nullptr);
     module_state().loaded = result.config;
@@ -93,6 +101,12 @@ cmd_func as_cmd_func(const char* (*take1)(cmd_parms*, void*, const char*)) {
     return reinterpret_cast<cmd_func>(reinterpret_cast<void (*)()>(take1));
 }
 
+const char* set_error_page_dir(cmd_parms* cmd, void*, const char* arg) {
+    if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+    module_state().error_page_dir = ap_server_root_relative(cmd->pool, arg);
+    return nullptr;
+}
+
 }  // namespace
 
 const command_rec directives[] = {
@@ -101,6 +115,10 @@ const command_rec directives[] = {
     AP_INIT_TAKE1("ZduStateSlots", as_cmd_func(set_state_slots), nullptr,
                   RSRC_CONF,
                   "records of shared state (instances + web-modules + clusters); default 4096"),
+    AP_INIT_TAKE1("ZduManagerSecret", as_cmd_func(set_manager_secret), nullptr, RSRC_CONF,
+                  "secret the zdu-manager handler requires; without it the handler refuses all"),
+    AP_INIT_TAKE1("ZduErrorPageDir", as_cmd_func(set_error_page_dir), nullptr, RSRC_CONF,
+                  "directory of the error pages a web-module's error-url may name"),
     {nullptr, {nullptr}, nullptr, 0, RAW_ARGS, nullptr},
 };
 

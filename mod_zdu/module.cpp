@@ -3,8 +3,10 @@
 #include <exception>
 
 #include "config_directive.hpp"
+#include "health_checker.hpp"
 #include "httpd.hpp"
 #include "log_ids.hpp"
+#include "manager.hpp"
 #include "module_state.hpp"
 #include "proxy_api.hpp"
 #include "proxy_hooks.hpp"
@@ -65,10 +67,14 @@ void register_hooks(apr_pool_t*) {
     ap_hook_post_config(post_config, nullptr, nullptr, APR_HOOK_MIDDLE);
     ap_hook_translate_name(translate_name, nullptr, before_proxy, APR_HOOK_FIRST);
     register_response_filter();
+    register_manager();
     // Without mod_proxy there is nothing to hook into; ZduConfigFile then says what is missing.
     if (!proxy_api_available()) return;
     proxy_hook_pre_request(pre_request, nullptr, before_balancer, APR_HOOK_FIRST);
     proxy_hook_post_request(post_request, nullptr, before_balancer, APR_HOOK_FIRST);
+    // request_status is an optional hook of mod_proxy: registered by name, not by a symbol.
+    APR_OPTIONAL_HOOK(proxy, request_status, request_status, nullptr, nullptr, APR_HOOK_MIDDLE);
+    register_health_checker();
 }
 
 }  // namespace

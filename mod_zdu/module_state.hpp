@@ -15,6 +15,7 @@ struct ModuleState {
     config::ConfigPtr loaded;
     std::string config_file;
     std::size_t state_slots = 4096;
+    std::string error_page_dir;
     std::unique_ptr<Runtime> runtime;
 };
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "policy_factory.hpp"
 #include "state/record_keys.hpp"
 
 namespace zdu::glue {
@@ -81,6 +82,9 @@ std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTa
         if (!c.balancer) throw std::runtime_error("balancer " + c.balancer_url + " not defined");
         c.record = claim(table, state::cluster_key(cluster.name));
         c.session_cookie = std::string(cluster.session_cookie_name());
+        std::string policy_error;
+        c.policy = make_policy(cluster, p, policy_error);
+        if (!policy_error.empty()) throw std::runtime_error(policy_error);
         bind_instances(c, table, rt->settings.https_routing, p, conf);
     }
     for (std::size_t ci = 0; ci < rt->clusters.size(); ++ci) {

@@ -12,6 +12,7 @@
 #include "config/settings.hpp"
 #include "httpd.hpp"
 #include "routing/cluster_routes.hpp"
+#include "routing/new_session_policy.hpp"
 #include "state/shared_records.hpp"
 
 namespace zdu::glue {
@@ -33,6 +34,14 @@ struct ClusterRuntime {
     std::string session_cookie;
     // "scheme://host:port" of every instance listener, for rewriting backend redirects.
     std::unordered_map<std::string, int> listener_prefixes;
+    // Null: the built-in (weighted) round-robin schedule.
+    std::unique_ptr<routing::NewSessionPolicy> policy;
+
+    // Whether the active health checker looks after this cluster; if not, an unhealthy instance
+    // is tried again after mod_proxy's retry interval.
+    bool active_checks() const {
+        return config->health_checker && config->health_checker->interval_seconds > 0;
+    }
 
     explicit ClusterRuntime(const config::Cluster& c) : config(&c), routes(c) {}
 };

@@ -2,10 +2,12 @@
 
 #include <cstring>
 
+#include "error_response.hpp"
 #include "log_ids.hpp"
 #include "module_state.hpp"
 #include "proxy_headers.hpp"
 #include "request_context.hpp"
+#include "routing/retry_policy.hpp"
 #include "time_ms.hpp"
 
 APLOG_USE_MODULE(zdu);
@@ -13,22 +15,13 @@ APLOG_USE_MODULE(zdu);
 namespace zdu::glue {
 namespace {
 
-bool is_absolute_url(const std::string& url) {
-    return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
-}
-
 // A disabled web-module answers new requests, and all requests once its quiesce timeout has
 // passed, with its error-url (a redirect) or 503.
 int web_module_unavailable(request_rec* r, const WebModuleRuntime& wm) {
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   ZDU_LOG_MODULE_DISABLED "web-module %s is disabled; refusing %s",
                   wm.config->context_root.c_str(), r->uri);
-    const std::string& error_url = wm.config->error_url;
-    if (is_absolute_url(error_url)) {
-        apr_table_setn(r->headers_out, "Location", apr_pstrdup(r->pool, error_url.c_str()));
-        return HTTP_MOVED_TEMPORARILY;
-    }
-    return HTTP_SERVICE_UNAVAILABLE;
+    return apply_error_url(r, wm, HTTP_SERVICE_UNAVAILABLE);
 }
 
 bool disabled_module_refuses(const RequestContext& ctx, std::int64_t now) {
@@ -47,6 +40,9 @@ RequestContext* make_context(request_rec* r, const Runtime& rt, const WebModuleR
     const char* cookies = apr_table_get(r->headers_in, "Cookie");
     ctx->sources = routing::find_route_sources(cookies ? cookies : "", r->uri,
                                                ctx->cluster->session_cookie);
+    ctx->retry_limit = routing::retry_limit(
+        *wm.config, r->method, routing::path_in_module(r->uri, wm.config->context_root));
+    ctx->prior_retries = prior_retries(r);
     return ctx;
 }
 
