@@ -207,6 +207,18 @@ class ProxyHeaders(ZduTestCase):
         self.assertEqual(response.header("Location"), f"{backends[0].url}/app/landed")
 
 
+class Logging(ZduTestCase):
+    def test_routing_decisions_logged_with_ids_at_zdu_debug(self):
+        httpd, _ = self.start_cluster(versions=("1.0",))
+        self.client(httpd).get("/app/login")
+        log = httpd.error_log()
+        self.assertRegex(log, r"\[zdu:debug\].*ZDU0006: cluster c1: new request to instance i1")
+        zdu_lines = [line for line in log.splitlines() if "[zdu:" in line]
+        self.assertTrue(zdu_lines)
+        for line in zdu_lines:
+            self.assertRegex(line, r"ZDU\d{4}: ", line)
+
+
 class ConnectionReuse(ZduTestCase):
     def test_backend_connections_are_pooled(self):
         httpd, backends = self.start_cluster(versions=("1.0", "1.0"))
