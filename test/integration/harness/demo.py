@@ -20,7 +20,6 @@ from .xml import loadbalancer_xml
 
 INSTANCES = (("instance1", "1.0"), ("instance2", "1.0"), ("instance3", "2.0"))
 CONTEXT_ROOT = "/demo"
-RELOAD_SECONDS = 2
 
 
 def parse_args(argv):
@@ -39,8 +38,7 @@ def demo_xml(backends):
                "web_modules": [{"context_root": CONTEXT_ROOT}],
                "health_checker": {"url": f"{CONTEXT_ROOT}/health", "interval": 5,
                                   "timeout": 2}}
-    # A short poll interval so edits to loadbalancer.xml show within seconds.
-    return loadbalancer_xml([cluster], {"reload-poll-interval-in-seconds": RELOAD_SECONDS})
+    return loadbalancer_xml([cluster])
 
 
 def print_banner(httpd, backends):
@@ -58,9 +56,9 @@ def print_banner(httpd, backends):
     print("\nTry:")
     for command, why in tries:
         print(f"  {command}\n      # {why}")
-    print(f"\nEdit {httpd.xml_path} (e.g. enabled=\"false\" on an instance);\n"
-          f"mod_zdu re-reads it every {RELOAD_SECONDS} s. Error log: {httpd.root / 'error.log'}\n",
-          flush=True)
+    print(f"\nEdit {httpd.xml_path} (e.g. enabled=\"false\" on an instance), then reload:\n"
+          f"  {paths.apache2()} -d {httpd.root} -f {httpd.conf_path} -k graceful\n"
+          f"Error log: {httpd.root / 'error.log'}\n", flush=True)
 
 
 def tour(httpd):
