@@ -47,36 +47,28 @@ SharedRecord* SharedTable::records() const {
     return reinterpret_cast<SharedRecord*>(reinterpret_cast<char*>(header_) + header_bytes());
 }
 
-SharedRecord* SharedTable::claim(std::uint64_t key) {
+// Linear probing from the key's home slot. A free slot ends the search: `find` reports no
+// record, `claim` takes the slot (or, if another process took it first for the same key, uses it).
+SharedRecord* SharedTable::probe(std::uint64_t key, bool claim_free) const {
     std::size_t mask = header_->capacity - 1;
     SharedRecord* recs = records();
-    for (std::size_t probe = 0, pos = key & mask; probe < header_->capacity;
-         ++probe, pos = (pos + 1) & mask) {
+    for (std::size_t n = 0, pos = key & mask; n < header_->capacity; ++n, pos = (pos + 1) & mask) {
         std::uint64_t seen = recs[pos].key.load(std::memory_order_acquire);
         if (seen == key) return &recs[pos];
-        if (seen == 0) {
-            std::uint64_t expected = 0;
-            if (recs[pos].key.compare_exchange_strong(expected, key, std::memory_order_acq_rel)) {
-                header_->used.fetch_add(1, std::memory_order_relaxed);
-                return &recs[pos];
-            }
-            if (expected == key) return &recs[pos];
+        if (seen != 0) continue;
+        if (!claim_free) return nullptr;
+        if (recs[pos].key.compare_exchange_strong(seen, key, std::memory_order_acq_rel)) {
+            header_->used.fetch_add(1, std::memory_order_relaxed);
+            return &recs[pos];
         }
+        if (seen == key) return &recs[pos];
     }
     return nullptr;
 }
 
-SharedRecord* SharedTable::find(std::uint64_t key) const {
-    std::size_t mask = header_->capacity - 1;
-    SharedRecord* recs = records();
-    for (std::size_t probe = 0, pos = key & mask; probe < header_->capacity;
-         ++probe, pos = (pos + 1) & mask) {
-        std::uint64_t seen = recs[pos].key.load(std::memory_order_acquire);
-        if (seen == key) return &recs[pos];
-        if (seen == 0) return nullptr;
-    }
-    return nullptr;
-}
+SharedRecord* SharedTable::claim(std::uint64_t key) { return probe(key, true); }
+
+SharedRecord* SharedTable::find(std::uint64_t key) const { return probe(key, false); }
 
 std::size_t SharedTable::capacity() const { return header_->capacity; }
 std::size_t SharedTable::used() const { return header_->used.load(std::memory_order_relaxed); }

@@ -64,6 +64,7 @@ private:
     struct Header;
     explicit SharedTable(Header* header) : header_(header) {}
     SharedRecord* records() const;
+    SharedRecord* probe(std::uint64_t key, bool claim_free) const;
     Header* header_;
 };
 
