@@ -7,6 +7,7 @@ connection id); see handler.py for the special paths and counters.py for GET /__
 import argparse
 import os
 import signal
+import ssl
 import sys
 import threading
 from http.server import ThreadingHTTPServer
@@ -24,6 +25,11 @@ class BackendServer(ThreadingHTTPServer):
         super().__init__((opts.host, opts.port), Handler)
         self.opts = opts
         self.counters = Counters()
+        if opts.tls_cert:
+            # An https:// listener, for mod_zdu's https-routing.
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(opts.tls_cert, opts.tls_key)
+            self.socket = context.wrap_socket(self.socket, server_side=True)
 
 
 def parse_args(argv):
@@ -38,6 +44,8 @@ def parse_args(argv):
     p.add_argument("--set-jroute", action="store_true", help="set JROUTE at login, as GlassFish")
     p.add_argument("--replica", help="JREPLICA cookie value set at login")
     p.add_argument("--health-status", type=int, default=200, help="status of paths ending /health")
+    p.add_argument("--tls-cert", help="serve https with this certificate (PEM)")
+    p.add_argument("--tls-key", help="the certificate's private key (PEM)")
     p.add_argument("--ready-file", help="written with the port once listening; else stdout")
     opts = p.parse_args(argv)
     opts.route = opts.route or opts.instance

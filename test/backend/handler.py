@@ -102,6 +102,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.headers.get_all("Cookie", []), self.path, opts.session_cookie),
             "connection": self.connection_id,
             "body_length": len(body),
+            "tls": hasattr(self.connection, "cipher"),
         }
         echo.update(fields)
         return echo
