@@ -16,6 +16,7 @@ struct ModuleState {
     std::string config_file;
     std::size_t state_slots = 4096;
     std::string error_page_dir;
+    std::string manager_secret;  // ZduManagerSecret; empty: the manager refuses all
     std::unique_ptr<Runtime> runtime;
 };
 

@@ -1,0 +1,142 @@
+#include "manager/answers.hpp"
+
+#include "manager/json_writer.hpp"
+#include "state/instance_health.hpp"
+
+namespace zdu::manager {
+namespace {
+
+// Empty text as null, so clients test one thing for "none".
+void optional_field(JsonWriter& w, std::string_view key, std::string_view value) {
+    w.key(key);
+    if (value.empty()) {
+        w.null();
+    } else {
+        w.str(value);
+    }
+}
+
+void begin(JsonWriter& w, bool ok, std::string_view command) {
+    w.begin_object().field("ok", ok);
+    optional_field(w, "command", command);
+}
+
+std::string finish(JsonWriter& w, std::chrono::microseconds elapsed) {
+    w.field("ms", elapsed).end_object();
+    return w.text();
+}
+
+void write_change(JsonWriter& w, const AdminChange& c) {
+    w.begin_object()
+        .field("cluster", c.cluster)
+        .field("instance", c.instance)
+        .field("route", c.route);
+    optional_field(w, "domain", c.domain);
+    w.field("previous", admin_state_name(c.before))
+        .field("admin_state", admin_state_name(c.after))
+        .field("changed", c.changed())
+        .end_object();
+}
+
+void write_counters(JsonWriter& w, const InstanceStatus& s) {
+    w.key("counters")
+        .begin_object()
+        .field("requests", s.requests)
+        .field("new_sessions", s.new_sessions)
+        .field("failures", s.failures)
+        .field("failovers", s.failovers)
+        .field("retries", s.retries)
+        .end_object();
+}
+
+void write_health(JsonWriter& w, const InstanceStatus& s) {
+    w.field("healthy", s.unhealthy_since_ms == 0).key("unhealthy_since_ms");
+    if (s.unhealthy_since_ms == 0) {
+        w.null();
+    } else {
+        w.number(s.unhealthy_since_ms);
+    }
+    auto failure = static_cast<state::Failure>(s.last_error);
+    optional_field(w, "last_error",
+                   failure == state::Failure::None ? "" : state::failure_name(failure));
+}
+
+void write_instance(JsonWriter& w, const InstanceStatus& s) {
+    w.begin_object().field("name", s.name).field("route", s.route);
+    optional_field(w, "domain", s.domain);
+    optional_field(w, "version", s.version);
+    optional_field(w, "url", s.url);
+    w.field("weight", s.weight)
+        .field("enabled", s.enabled)
+        .field("admin_state", admin_state_name(s.admin_state));
+    write_health(w, s);
+    w.field("worker_usable", s.worker_usable).field("busy", s.busy);
+    write_counters(w, s);
+    w.end_object();
+}
+
+void write_cluster(JsonWriter& w, const ClusterStatus& c) {
+    w.begin_object().field("name", c.name).field("policy", c.policy).key("instances");
+    w.begin_array();
+    for (const auto& s : c.instances) write_instance(w, s);
+    w.end_array().end_object();
+}
+
+}  // namespace
+
+std::string error_answer(std::string_view command, int status, std::string_view error,
+                         std::chrono::microseconds elapsed) {
+    JsonWriter w;
+    begin(w, false, command);
+    w.field("status", status).field("error", error);
+    return finish(w, elapsed);
+}
+
+std::string proxy_ping_answer(long pid, std::chrono::microseconds elapsed) {
+    JsonWriter w;
+    begin(w, true, "ping");
+    w.field("target", "proxy").field("pid", pid);
+    return finish(w, elapsed);
+}
+
+std::string ping_answer(const PingReport& report) {
+    JsonWriter w;
+    begin(w, report.result.healthy(), "ping");
+    w.field("target", report.target);
+    if (report.target == "instance") {
+        w.field("cluster", report.cluster)
+            .field("instance", report.instance)
+            .field("route", report.route);
+    }
+    optional_field(w, "url", report.url);
+    w.field("status", report.result.status);
+    optional_field(w, "error", report.result.error);
+    return finish(w, report.result.elapsed);
+}
+
+std::string admin_answer(const Command& command, const std::vector<AdminChange>& changes,
+                         std::chrono::microseconds elapsed) {
+    JsonWriter w;
+    begin(w, true, command.name);
+    if (command.kind == CommandKind::SetDomain) w.field("domain", command.domain);
+    optional_field(w, "cluster", command.cluster);
+    w.field("admin_state", admin_state_name(command.admin_state));
+    int changed = 0;
+    for (const auto& c : changes) changed += c.changed() ? 1 : 0;
+    w.field("changed", changed).key("instances").begin_array();
+    for (const auto& c : changes) write_change(w, c);
+    w.end_array();
+    return finish(w, elapsed);
+}
+
+std::string status_answer(const std::vector<ClusterStatus>& clusters,
+                          std::chrono::microseconds elapsed) {
+    JsonWriter w;
+    begin(w, true, "status");
+    w.key("clusters").begin_array();
+    for (const auto& c : clusters) write_cluster(w, c);
+    w.end_array();
+    return finish(w, elapsed);
+}
+
+}  // namespace zdu::manager

@@ -1,0 +1,42 @@
+// The JSON documents the manager answers with. Each is one object that starts with "ok" and
+// "command" and ends with "ms", the time the command took.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "health/http_ping.hpp"
+#include "manager/admin.hpp"
+#include "manager/command.hpp"
+#include "manager/status.hpp"
+
+namespace zdu::manager {
+
+// {"ok":false,"command":..,"status":N,"error":".."}; `command` may be empty (not yet known).
+std::string error_answer(std::string_view command, int status, std::string_view error,
+                         std::chrono::microseconds elapsed);
+
+// cmd=ping without a target: the proxy process that answers is alive.
+std::string proxy_ping_answer(long pid, std::chrono::microseconds elapsed);
+
+struct PingReport {
+    std::string target;  // "instance" or "url"
+    std::string cluster;
+    std::string instance;
+    std::string route;
+    std::string url;  // what was pinged; empty when nothing could be
+    health::PingResult result;
+};
+
+// "ok" is the health checker's verdict (a status from 100 to 500); "ms" the ping's own time.
+std::string ping_answer(const PingReport& report);
+
+std::string admin_answer(const Command& command, const std::vector<AdminChange>& changes,
+                         std::chrono::microseconds elapsed);
+
+std::string status_answer(const std::vector<ClusterStatus>& clusters,
+                          std::chrono::microseconds elapsed);
+
+}  // namespace zdu::manager

@@ -1,0 +1,186 @@
+#include "manager/command.hpp"
+
+#include <array>
+
+#include "manager/query.hpp"
+
+namespace zdu::manager {
+namespace {
+
+using state::AdminState;
+
+struct Spec {
+    std::string_view name;
+    CommandKind kind;
+    AdminState admin_state;
+    std::array<std::string_view, 3> params;  // besides cmd; empty entries unused
+    std::string_view required;               // empty: none
+};
+
+using K = CommandKind;
+using S = AdminState;
+constexpr std::array<std::string_view, 3> kPingArgs{"instance", "cluster", "url"};
+constexpr std::array<std::string_view, 3> kDomainArgs{"domain", "cluster"};
+constexpr std::array<std::string_view, 3> kInstanceArgs{"instance", "cluster"};
+
+constexpr std::array<Spec, 8> kSpecs{{
+    {"ping", K::PingProxy, S::Active, kPingArgs, ""},
+    {"status", K::Status, S::Active, {"cluster"}, ""},
+    {"disable-domain", K::SetDomain, S::Disabled, kDomainArgs, "domain"},
+    {"enable-domain", K::SetDomain, S::Active, kDomainArgs, "domain"},
+    {"stop-domain", K::SetDomain, S::Stopped, kDomainArgs, "domain"},
+    {"disable-instance", K::SetInstance, S::Disabled, kInstanceArgs, "instance"},
+    {"enable-instance", K::SetInstance, S::Active, kInstanceArgs, "instance"},
+    {"stop-instance", K::SetInstance, S::Stopped, kInstanceArgs, "instance"},
+}};
+
+const Spec* find_spec(std::string_view name) {
+    for (const auto& s : kSpecs) {
+        if (s.name == name) return &s;
+    }
+    return nullptr;
+}
+
+bool accepts(const Spec& spec, std::string_view param) {
+    if (param == "cmd") return true;
+    for (auto p : spec.params) {
+        if (!p.empty() && p == param) return true;
+    }
+    return false;
+}
+
+std::string quoted(std::string_view text) {
+    return "'" + std::string(text) + "'";
+}
+
+ParsedCommand failure(int status, std::string error) {
+    ParsedCommand p;
+    p.status = status;
+    p.error = std::move(error);
+    return p;
+}
+
+// Read-only commands take GET (and HEAD) or POST; changes take POST only, so a link, a
+// prefetch or a crawler can never change state.
+std::string method_error(const Spec& spec, std::string_view method, std::string& allow) {
+    bool changes = spec.kind == CommandKind::SetDomain || spec.kind == CommandKind::SetInstance;
+    allow = changes ? "POST" : "GET, HEAD, POST";
+    if (method == "POST") return {};
+    if (!changes && (method == "GET" || method == "HEAD")) return {};
+    return "cmd=" + std::string(spec.name) + " does not take " + std::string(method) + "; use " +
+           (changes ? "POST" : "GET or POST");
+}
+
+std::string params_error(const Spec& spec, const Query& q) {
+    for (const auto& p : q.params) {
+        if (!accepts(spec, p.name)) {
+            return "cmd=" + std::string(spec.name) + " takes no parameter " + quoted(p.name);
+        }
+        if (p.value.empty()) return "parameter " + quoted(p.name) + " is empty";
+    }
+    if (!spec.required.empty() && !q.find(spec.required)) {
+        return "cmd=" + std::string(spec.name) + " needs " + std::string(spec.required) + "=";
+    }
+    return {};
+}
+
+std::string value_of(const Query& q, std::string_view name) {
+    const std::string* v = q.find(name);
+    return v ? *v : std::string();
+}
+
+// ping targets the proxy, an instance or a URL: never two at once.
+std::string choose_ping_target(Command& c) {
+    if (!c.url.empty()) {
+        if (!c.instance.empty() || !c.cluster.empty()) {
+            return "cmd=ping takes url= or instance= (with cluster=), not both";
+        }
+        if (!health::parse_ping_url(c.url, c.url_target)) {
+            return "url " + quoted(c.url) +
+                   " is not http://host:port[/path] (only http:// "
+                   "URLs can be pinged)";
+        }
+        // The resolver wants an IPv6 literal without its URL brackets.
+        std::string& host = c.url_target.host;
+        if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+            host = host.substr(1, host.size() - 2);
+        }
+        c.kind = CommandKind::PingUrl;
+    } else if (!c.instance.empty()) {
+        c.kind = CommandKind::PingInstance;
+    } else if (!c.cluster.empty()) {
+        return "cmd=ping with cluster= needs instance=";
+    }
+    return {};
+}
+
+// Client-sent values go to the error log: control bytes are shown, not written.
+std::string printable(std::string_view value) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (char ch : value) {
+        auto b = static_cast<unsigned char>(ch);
+        if (b >= 0x20 && b != 0x7f) {
+            out += ch;
+        } else {
+            out += "\\x";
+            out += kHex[b >> 4];
+            out += kHex[b & 15];
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+ParsedCommand parse_command(std::string_view method, std::string_view query) {
+    Query q = parse_query(query);
+    if (!q.ok()) return failure(400, q.error);
+    const std::string* name = q.find("cmd");
+    if (!name) return failure(400, "missing cmd=; commands: " + command_names());
+    const Spec* spec = find_spec(*name);
+    if (!spec)
+        return failure(400, "unknown command " + quoted(*name) + "; commands: " + command_names());
+    ParsedCommand parsed;
+    parsed.command.name = std::string(spec->name);
+    if (std::string e = method_error(*spec, method, parsed.allow); !e.empty()) {
+        parsed.status = 405;
+        parsed.error = std::move(e);
+        return parsed;
+    }
+    if (std::string e = params_error(*spec, q); !e.empty()) return failure(400, std::move(e));
+    Command& c = parsed.command;
+    c.kind = spec->kind;
+    c.admin_state = spec->admin_state;
+    c.cluster = value_of(q, "cluster");
+    c.instance = value_of(q, "instance");
+    c.domain = value_of(q, "domain");
+    c.url = value_of(q, "url");
+    if (c.kind == CommandKind::PingProxy) {
+        if (std::string e = choose_ping_target(c); !e.empty()) return failure(400, std::move(e));
+    }
+    return parsed;
+}
+
+std::string command_names() {
+    std::string names;
+    for (const auto& s : kSpecs) {
+        if (!names.empty()) names += ", ";
+        names += s.name;
+    }
+    return names;
+}
+
+std::string describe(const Command& c) {
+    std::string text = c.name;
+    auto add = [&](std::string_view name, const std::string& value) {
+        if (!value.empty()) text += " " + std::string(name) + "=" + printable(value);
+    };
+    add("instance", c.instance);
+    add("domain", c.domain);
+    add("cluster", c.cluster);
+    add("url", c.url);
+    return text;
+}
+
+}  // namespace zdu::manager

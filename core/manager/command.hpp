@@ -1,0 +1,55 @@
+// What a manager request asks for: the `cmd` parameter and its arguments, checked against the
+// method (GET reads, only POST changes state) before anything is looked up or touched.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "health/http_ping.hpp"
+#include "state/shared_records.hpp"
+
+namespace zdu::manager {
+
+enum class CommandKind {
+    PingProxy,     // cmd=ping
+    PingInstance,  // cmd=ping&instance=<name|route>[&cluster=]
+    PingUrl,       // cmd=ping&url=http://host:port[/path]
+    Status,        // cmd=status[&cluster=]
+    SetDomain,     // cmd=<disable|enable|stop>-domain&domain=[&cluster=]
+    SetInstance,   // cmd=<disable|enable|stop>-instance&instance=[&cluster=]
+};
+
+struct Command {
+    CommandKind kind = CommandKind::PingProxy;
+    std::string name;                                           // the cmd value, e.g. "stop-domain"
+    state::AdminState admin_state = state::AdminState::Active;  // what Set* commands set
+    std::string cluster;                                        // empty: every cluster
+    std::string instance;                                       // a name or a route id
+    std::string domain;
+    std::string url;
+    health::PingTarget url_target;  // PingUrl: the parsed url
+
+    bool changes_state() const {
+        return kind == CommandKind::SetDomain || kind == CommandKind::SetInstance;
+    }
+};
+
+struct ParsedCommand {
+    Command command;
+    int status = 200;   // 400 (not a valid command) or 405 (wrong method) on error
+    std::string error;  // empty when `command` is valid
+    std::string allow;  // the methods the command accepts, for the Allow header of a 405
+
+    bool ok() const { return error.empty(); }
+};
+
+// `method` is the request method ("HEAD" counts as "GET"); `query` the raw query string.
+ParsedCommand parse_command(std::string_view method, std::string_view query);
+
+// Every command name, comma-separated, for error messages.
+std::string command_names();
+
+// "stop-domain domain=d1 cluster=c1": the command as the log shows it.
+std::string describe(const Command& c);
+
+}  // namespace zdu::manager

@@ -1,0 +1,94 @@
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <vector>
+
+#include "manager/admin.hpp"
+#include "manager/answers.hpp"
+#include "manager/command.hpp"
+#include "manager/status.hpp"
+#include "state/instance_health.hpp"
+#include "state/shared_records.hpp"
+
+using namespace zdu;
+using namespace std::chrono_literals;
+using state::AdminState;
+
+TEST_CASE("errors and proxy pings are JSON objects with ok, command and ms", "[manager]") {
+    CHECK(manager::error_answer("", 403, "no \"secret\"\n", 0us) ==
+          R"({"ok":false,"command":null,"status":403,"error":"no \"secret\"\n","ms":0.000})");
+    CHECK(manager::error_answer("stop-domain", 404, "x", 1500us) ==
+          R"({"ok":false,"command":"stop-domain","status":404,"error":"x","ms":1.500})");
+    CHECK(manager::proxy_ping_answer(42, 7us) ==
+          R"({"ok":true,"command":"ping","target":"proxy","pid":42,"ms":0.007})");
+}
+
+TEST_CASE("ping answers follow the health checker's verdict", "[manager]") {
+    manager::PingReport ok{"instance", "c1", "i1", "abcd2345", "http://h:1/", {}};
+    ok.result.status = 200;
+    ok.result.elapsed = 1234us;
+    CHECK(manager::ping_answer(ok) ==
+          R"({"ok":true,"command":"ping","target":"instance","cluster":"c1","instance":"i1",)"
+          R"("route":"abcd2345","url":"http://h:1/","status":200,"error":null,"ms":1.234})");
+
+    manager::PingReport down{"url", {}, {}, {}, "http://h:1/", {}};
+    down.result.error = "connect: Connection refused";
+    CHECK(manager::ping_answer(down) ==
+          R"({"ok":false,"command":"ping","target":"url","url":"http://h:1/","status":0,)"
+          R"("error":"connect: Connection refused","ms":0.000})");
+
+    manager::PingReport unavailable = ok;
+    unavailable.result.status = 503;
+    CHECK_THAT(manager::ping_answer(unavailable), Catch::StartsWith(R"({"ok":false,)"));
+}
+
+TEST_CASE("admin changes swap the shared state and list every instance", "[manager]") {
+    state::SharedRecord record{};
+    CHECK(manager::set_admin_state(record, AdminState::Stopped) == AdminState::Active);
+    CHECK(state::admin_state(record) == AdminState::Stopped);
+    CHECK(manager::set_admin_state(record, AdminState::Stopped) == AdminState::Stopped);
+
+    manager::Command c = manager::parse_command("POST", "cmd=stop-domain&domain=d1").command;
+    std::vector<manager::AdminChange> changes{
+        {"c1", "i1", "r1", "d1", AdminState::Active, AdminState::Stopped},
+        {"c1", "i2", "r2", "d1", AdminState::Stopped, AdminState::Stopped}};
+    CHECK(manager::admin_answer(c, changes, 10us) ==
+          R"({"ok":true,"command":"stop-domain","domain":"d1","cluster":null,)"
+          R"("admin_state":"stopped","changed":1,"instances":[)"
+          R"({"cluster":"c1","instance":"i1","route":"r1","domain":"d1","previous":"active",)"
+          R"("admin_state":"stopped","changed":true},)"
+          R"({"cluster":"c1","instance":"i2","route":"r2","domain":"d1","previous":"stopped",)"
+          R"("admin_state":"stopped","changed":false}],"ms":0.010})");
+    CHECK(manager::describe(changes) == "c1/i1 active->stopped, c1/i2 stopped (unchanged)");
+}
+
+TEST_CASE("status reads config, admin state, health and counters", "[manager]") {
+    config::Instance inst;
+    inst.name = "i\"1";
+    inst.domain = "d1";
+    inst.weight = 50;
+    state::SharedRecord record{};
+    record.requests = 7;
+    record.new_sessions = 3;
+    record.failovers = 1;
+    record.retries = 2;
+    record.admin_state = static_cast<std::uint32_t>(AdminState::Disabled);
+    state::mark_unhealthy(record, state::Failure::Connect, 1700000000000);
+
+    manager::InstanceStatus s = manager::read_status(inst, "r1", record);
+    CHECK(s.failures == 1);
+    CHECK(s.unhealthy_since_ms == 1700000000000);
+    s.url = "http://127.0.0.1:8080";
+    s.busy = 4;
+    manager::ClusterStatus cluster{"c1", "round-robin", {s}};
+    CHECK(manager::status_answer({cluster}, 20us) ==
+          R"({"ok":true,"command":"status","clusters":[{"name":"c1","policy":"round-robin",)"
+          R"("instances":[{"name":"i\"1","route":"r1","domain":"d1","version":null,)"
+          R"("url":"http://127.0.0.1:8080","weight":50,"enabled":true,)"
+          R"("admin_state":"disabled","healthy":false,"unhealthy_since_ms":1700000000000,)"
+          R"("last_error":"connect failed","worker_usable":false,"busy":4,)"
+          R"("counters":{"requests":7,"new_sessions":3,"failures":1,"failovers":1,)"
+          R"("retries":2}}]}],"ms":0.020})");
+    CHECK(manager::status_answer({}, 0us) ==
+          R"({"ok":true,"command":"status","clusters":[],"ms":0.000})");
+}
