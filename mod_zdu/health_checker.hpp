@@ -1,5 +1,6 @@
-// The active health checker: one for the whole server (a mod_watchdog thread in the parent
-// process), per cluster from <health-checker url interval-in-seconds timeout-in-seconds>.
+// The active health checker: one for the whole server (a mod_watchdog singleton: the thread of
+// one child at a time), per cluster from <health-checker url interval-in-seconds
+// timeout-in-seconds>.
 #pragma once
 
 namespace zdu::glue {
