@@ -7,8 +7,8 @@ namespace {
 
 void apply_worker_settings(proxy_worker* w, const config::Settings& settings) {
     // response-timeout-in-seconds is the backend read timeout; 0 means none, i.e. a day.
-    int seconds = settings.response_timeout_seconds > 0 ? settings.response_timeout_seconds
-                                                        : 24 * 3600;
+    int seconds =
+        settings.response_timeout_seconds > 0 ? settings.response_timeout_seconds : 24 * 3600;
     w->s->timeout = apr_time_from_sec(seconds);
     w->s->timeout_set = 1;
 }
@@ -34,14 +34,15 @@ std::string define_workers(const config::Cluster& cluster, proxy_balancer* balan
 }  // namespace
 
 std::string define_balancers(const config::LoadBalancer& lb, server_rec* s, apr_pool_t* p) {
-    auto* conf = static_cast<proxy_server_conf*>(
-        ap_get_module_config(s->module_config, &proxy_module));
+    auto* conf =
+        static_cast<proxy_server_conf*>(ap_get_module_config(s->module_config, &proxy_module));
     config::Settings settings = config::settings_of(lb);
     for (const auto& cluster : lb.clusters) {
         std::string url = balancer_url_for(cluster);
         proxy_balancer* balancer = ap_proxy_get_balancer(p, conf, url.c_str(), 0);
         if (!balancer) {
-            if (const char* err = ap_proxy_define_balancer(p, &balancer, conf, url.c_str(), "/", 0)) {
+            if (const char* err =
+                    ap_proxy_define_balancer(p, &balancer, conf, url.c_str(), "/", 0)) {
                 return "cluster '" + cluster.name + "': " + err;
             }
         }

@@ -23,13 +23,17 @@ constexpr const char* kRequiredModules[] = {"mod_proxy.c", "mod_proxy_http.c",
 const char* missing_modules_error(cmd_parms* cmd) {
     std::string missing;
     for (const char* name : kRequiredModules) {
-        if (!ap_find_linked_module(name)) missing += std::string(missing.empty() ? "" : ", ") + name;
+        if (!ap_find_linked_module(name))
+            missing += std::string(missing.empty() ? "" : ", ") + name;
     }
     if (missing.empty() && proxy_api_available()) return nullptr;
     if (missing.empty()) missing = "mod_proxy.c (loaded after mod_zdu)";
-    return apr_pstrcat(cmd->pool, ZDU_LOG_NEEDS_PROXY "mod_zdu needs mod_proxy, mod_proxy_http, "
+    return apr_pstrcat(cmd->pool,
+                       ZDU_LOG_NEEDS_PROXY
+                       "mod_zdu needs mod_proxy, mod_proxy_http, "
                        "mod_proxy_balancer and mod_slotmem_shm loaded before it (LoadModule); "
-                       "missing: ", missing.c_str(), nullptr);
+                       "missing: ",
+                       missing.c_str(), nullptr);
 }
 
 void log_warnings(cmd_parms* cmd, const std::vector<config::Diagnostic>& diagnostics) {
@@ -77,7 +81,8 @@ const char* load_config_file(cmd_parms* cmd, void*, const char* arg) {
     }
     std::string err = check_clusters(*result.config, cmd->pool);
     if (err.empty()) err = define_balancers(*result.config, cmd->server, cmd->pool);
-    if (!err.empty()) return apr_pstrcat(cmd->pool, "ZduConfigFile: ", path, ": ", err.c_str(), nullptr);
+    if (!err.empty())
+        return apr_pstrcat(cmd->pool, "ZduConfigFile: ", path, ": ", err.c_str(), nullptr);
     module_state().loaded = result.config;
     module_state().config_file = path;
     return nullptr;
@@ -110,10 +115,9 @@ const char* set_error_page_dir(cmd_parms* cmd, void*, const char* arg) {
 }  // namespace
 
 const command_rec directives[] = {
-    AP_INIT_TAKE1("ZduConfigFile", as_cmd_func(load_config_file), nullptr,
-                  RSRC_CONF, "path of the loadbalancer.xml mod_zdu serves"),
-    AP_INIT_TAKE1("ZduStateSlots", as_cmd_func(set_state_slots), nullptr,
-                  RSRC_CONF,
+    AP_INIT_TAKE1("ZduConfigFile", as_cmd_func(load_config_file), nullptr, RSRC_CONF,
+                  "path of the loadbalancer.xml mod_zdu serves"),
+    AP_INIT_TAKE1("ZduStateSlots", as_cmd_func(set_state_slots), nullptr, RSRC_CONF,
                   "records of shared state (instances + web-modules + clusters); default 4096"),
     AP_INIT_TAKE1("ZduManagerSecret", as_cmd_func(set_manager_secret), nullptr, RSRC_CONF,
                   "secret the zdu-manager handler requires; without it the handler refuses all"),

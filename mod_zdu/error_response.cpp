@@ -44,7 +44,8 @@ const char* error_page(request_rec* r, const std::string& name) {
     apr_finfo_t info;
     if (apr_stat(&info, path.c_str(), APR_FINFO_SIZE, r->pool) != APR_SUCCESS ||
         info.size > 1 << 20 ||
-        apr_file_open(&file, path.c_str(), APR_FOPEN_READ, APR_OS_DEFAULT, r->pool) != APR_SUCCESS) {
+        apr_file_open(&file, path.c_str(), APR_FOPEN_READ, APR_OS_DEFAULT, r->pool) !=
+            APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       ZDU_LOG_ERROR_PAGE "error page %s cannot be read", path.c_str());
         return nullptr;

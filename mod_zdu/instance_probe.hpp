@@ -10,7 +10,7 @@
 namespace zdu::glue {
 
 class InstanceProbe {
-public:
+  public:
     InstanceProbe(const Runtime& rt, const ClusterRuntime& cluster, server_rec* s,
                   std::int64_t now_ms)
         : rt_(rt), cluster_(cluster), server_(s), now_ms_(now_ms) {}
@@ -23,7 +23,7 @@ public:
     // May take a session it has not seen (enabled, weight > 0, not disabled by the manager).
     bool takes(int i) const;
 
-private:
+  private:
     const Runtime& rt_;
     const ClusterRuntime& cluster_;
     server_rec* server_;

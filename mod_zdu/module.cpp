@@ -54,7 +54,8 @@ int post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* s) {
     int rc = build(s, pconf);
     if (rc != OK) return rc;
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
-                 ZDU_LOG_CONFIG_LOADED "serving %s: %" APR_SIZE_T_FMT " clusters, %" APR_SIZE_T_FMT " web-modules",
+                 ZDU_LOG_CONFIG_LOADED "serving %s: %" APR_SIZE_T_FMT " clusters, %" APR_SIZE_T_FMT
+                                       " web-modules",
                  state.config_file.c_str(), state.runtime->clusters.size(),
                  state.runtime->web_modules.size());
     return OK;

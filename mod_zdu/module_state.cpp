@@ -7,6 +7,8 @@ ModuleState& module_state() {
     return state;
 }
 
-void reset_module_state() { module_state() = ModuleState{}; }
+void reset_module_state() {
+    module_state() = ModuleState{};
+}
 
 }  // namespace zdu::glue

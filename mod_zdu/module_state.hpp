@@ -25,6 +25,8 @@ ModuleState& module_state();
 // Empties the state; called when a config pass starts and when its pool goes away.
 void reset_module_state();
 
-inline const Runtime* current_runtime() { return module_state().runtime.get(); }
+inline const Runtime* current_runtime() {
+    return module_state().runtime.get();
+}
 
 }  // namespace zdu::glue

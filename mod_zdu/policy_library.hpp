@@ -8,7 +8,7 @@ namespace zdu::glue {
 // Owned by the policy that calls into it rather than by a config pool: pool cleanups run in an
 // order that could unload the code before the policy's destroy() ran.
 class SharedLibrary {
-public:
+  public:
     SharedLibrary() = default;
     ~SharedLibrary();
     SharedLibrary(SharedLibrary&& other) noexcept;
@@ -25,7 +25,7 @@ public:
 
     explicit operator bool() const { return handle_ != nullptr; }
 
-private:
+  private:
     explicit SharedLibrary(void* handle) : handle_(handle) {}
     void close();
 

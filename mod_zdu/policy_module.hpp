@@ -19,7 +19,7 @@ inline zdu_policy_string policy_string(std::string_view s) {
 }
 
 class PolicyModule {
-public:
+  public:
     // Opens the library at `path`, checks its table and initialises it for `cluster`. Null with
     // `error` saying why (without naming the path: the caller does).
     static std::unique_ptr<PolicyModule> load(const std::string& path,
@@ -46,7 +46,7 @@ public:
     }
     const char* name() const { return table_.name ? table_.name : "unnamed"; }
 
-private:
+  private:
     SharedLibrary library_;  // declared first, so it unloads after destroy() has run
     const zdu_policy_v1& table_;
     void* state_;

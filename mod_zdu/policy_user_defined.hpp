@@ -15,7 +15,7 @@
 namespace zdu::glue {
 
 class UserDefinedPolicy final : public routing::NewSessionPolicy {
-public:
+  public:
     UserDefinedPolicy(const config::Cluster& cluster, std::unique_ptr<PolicyModule> module);
 
     int pick(const routing::ClusterRoutes& routes, const routing::PolicyRequest& request,
@@ -24,7 +24,7 @@ public:
 
     const PolicyModule& module() const { return *module_; }
 
-private:
+  private:
     int fallback(const routing::ClusterRoutes& routes, routing::FunctionRef<bool(int)> takes);
 
     std::unique_ptr<PolicyModule> module_;

@@ -7,8 +7,7 @@ namespace zdu::glue {
 
 inline bool proxy_api_available() {
     return &proxy_module != nullptr && &proxy_hook_pre_request != nullptr &&
-           &proxy_hook_post_request != nullptr &&
-           &ap_proxy_define_balancer != nullptr &&
+           &proxy_hook_post_request != nullptr && &ap_proxy_define_balancer != nullptr &&
            &ap_proxy_define_worker != nullptr && &ap_proxy_get_balancer != nullptr &&
            &ap_proxy_get_worker != nullptr && &ap_proxy_canonenc_ex != nullptr;
 }

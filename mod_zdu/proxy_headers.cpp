@@ -4,9 +4,8 @@ namespace zdu::glue {
 namespace {
 
 constexpr const char* kOurHeaders[] = {
-    "Proxy-jroute",    "Proxy-ip",          "Proxy-keysize",    "Proxy-auth-cert",
-    "Proxy-ping",      "X-Forwarded-For",   "X-Forwarded-Proto", "X-Forwarded-Host",
-    "X-Forwarded-Server",
+    "Proxy-jroute",    "Proxy-ip",          "Proxy-keysize",    "Proxy-auth-cert",    "Proxy-ping",
+    "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Server",
 };
 
 // A PEM certificate has newlines, which a header value cannot carry.
@@ -19,8 +18,8 @@ const char* one_line(apr_pool_t* p, const char* pem) {
 }
 
 void set_tls_headers(request_rec* r) {
-    const char* keysize = ap_ssl_var_lookup(r->pool, r->server, r->connection, r,
-                                            "SSL_CIPHER_USEKEYSIZE");
+    const char* keysize =
+        ap_ssl_var_lookup(r->pool, r->server, r->connection, r, "SSL_CIPHER_USEKEYSIZE");
     if (keysize && *keysize) apr_table_setn(r->headers_in, "Proxy-keysize", keysize);
     const char* cert = ap_ssl_var_lookup(r->pool, r->server, r->connection, r, "SSL_CLIENT_CERT");
     if (cert && *cert) apr_table_setn(r->headers_in, "Proxy-auth-cert", one_line(r->pool, cert));

@@ -33,8 +33,7 @@ routing::Decision choose(const RequestContext& ctx, request_rec* r) {
     auto takes = [&](int i) { return probe.takes(i); };
     bool consistent = ctx.runtime->settings.preferred_failover_instance;
     if (!c.policy) {
-        return routing::decide(c.routes, ctx.sources, c.record->counter, serves, takes,
-                               consistent);
+        return routing::decide(c.routes, ctx.sources, c.record->counter, serves, takes, consistent);
     }
     auto load = [&](int i) { return load_of(c.instances[i]); };
     routing::PolicyRequest request = policy_request(ctx, r);
@@ -74,9 +73,8 @@ void log_decision(request_rec* r, const RequestContext& ctx, const InstanceRunti
     static constexpr const char* kKinds[] = {"sticky", "new", "moved", "none"};
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   ZDU_LOG_ROUTED "cluster %s: %s request to instance %s (%s), attempt %d",
-                  ctx.cluster->config->name.c_str(),
-                  kKinds[static_cast<int>(ctx.decision.kind)], inst.config->name.c_str(),
-                  inst.worker_url.c_str(), ctx.attempts);
+                  ctx.cluster->config->name.c_str(), kKinds[static_cast<int>(ctx.decision.kind)],
+                  inst.config->name.c_str(), inst.worker_url.c_str(), ctx.attempts);
 }
 
 const InstanceRuntime* chosen_instance(const RequestContext& ctx) {
@@ -94,7 +92,9 @@ void note_failure(request_rec* r, const RequestContext& ctx, const InstanceRunti
                   inst.worker_url.c_str(), state::failure_name(why).data());
 }
 
-int retries_done(const RequestContext& ctx) { return ctx.prior_retries + ctx.attempts - 1; }
+int retries_done(const RequestContext& ctx) {
+    return ctx.prior_retries + ctx.attempts - 1;
+}
 
 // mod_proxy calls pre_request again after a connect failure: the instance just tried is down.
 bool retry_refused(request_rec* r, RequestContext& ctx) {
@@ -124,7 +124,9 @@ state::Failure failure_of(proxy_worker* worker, request_rec* r) {
 
 }  // namespace
 
-void bind_retry_function() { bind_worker_retry(); }
+void bind_retry_function() {
+    bind_worker_retry();
+}
 
 int pre_request(proxy_worker** worker, proxy_balancer** balancer, request_rec* r,
                 proxy_server_conf*, char** url) {

@@ -17,8 +17,8 @@ struct RequestContext {
     routing::RouteSources sources;
     routing::Decision decision;
     bool filter_added;
-    int attempts;      // pre_request calls for this request_rec (mod_proxy retries)
-    int retry_limit;   // routing::retry_limit() of this request
+    int attempts;       // pre_request calls for this request_rec (mod_proxy retries)
+    int retry_limit;    // routing::retry_limit() of this request
     int prior_retries;  // retries spent by earlier internal redirects of this request
 };
 static_assert(std::is_trivially_destructible_v<RequestContext>);

@@ -41,13 +41,12 @@ bool route_cookie_stale(const RequestContext& ctx, const std::string& route) {
     return !ctx.sources.jroute.empty() && ctx.sources.jroute != route;
 }
 
-void set_route_cookie(request_rec* r, const RequestContext& ctx, const char* value,
-                      bool expire) {
+void set_route_cookie(request_rec* r, const RequestContext& ctx, const char* value, bool expire) {
     const std::string& path = ctx.web_module->config->context_root;
     bool tls = ap_ssl_conn_is_ssl(r->connection);
-    const char* cookie = apr_pstrcat(r->pool, "JROUTE=", value, "; Path=", path.c_str(),
-                                     expire ? "; Max-Age=0" : "", "; HttpOnly",
-                                     tls ? "; Secure" : "", nullptr);
+    const char* cookie =
+        apr_pstrcat(r->pool, "JROUTE=", value, "; Path=", path.c_str(), expire ? "; Max-Age=0" : "",
+                    "; HttpOnly", tls ? "; Secure" : "", nullptr);
     apr_table_add(r->err_headers_out, "Set-Cookie", cookie);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZDU_LOG_ROUTE_COOKIE "Set-Cookie: %s", cookie);
 }

@@ -47,8 +47,8 @@ state::SharedRecord* claim(state::SharedTable& table, std::uint64_t key) {
     return r;
 }
 
-void bind_instances(ClusterRuntime& c, state::SharedTable& table, bool https_routing,
-                    apr_pool_t* p, proxy_server_conf* conf) {
+void bind_instances(ClusterRuntime& c, state::SharedTable& table, bool https_routing, apr_pool_t* p,
+                    proxy_server_conf* conf) {
     for (const auto& inst : c.config->instances) {
         InstanceRuntime ir;
         ir.config = &inst;
@@ -72,8 +72,8 @@ std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTa
     auto rt = std::make_unique<Runtime>();
     rt->config = std::move(config);
     rt->settings = config::settings_of(*rt->config);
-    auto* conf = static_cast<proxy_server_conf*>(
-        ap_get_module_config(s->module_config, &proxy_module));
+    auto* conf =
+        static_cast<proxy_server_conf*>(ap_get_module_config(s->module_config, &proxy_module));
     rt->clusters.reserve(rt->config->clusters.size());
     for (const auto& cluster : rt->config->clusters) {
         ClusterRuntime& c = rt->clusters.emplace_back(cluster);

@@ -22,8 +22,8 @@ Segment* existing_segment(apr_pool_t* process_pool) {
 
 Segment* create_segment(server_rec* s, apr_pool_t* process_pool, std::size_t slots) {
     apr_shm_t* shm = nullptr;
-    apr_status_t rv = apr_shm_create(&shm, state::SharedTable::bytes_for(slots), nullptr,
-                                     process_pool);
+    apr_status_t rv =
+        apr_shm_create(&shm, state::SharedTable::bytes_for(slots), nullptr, process_pool);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      ZDU_LOG_SHM_FAILED "cannot create %" APR_SIZE_T_FMT

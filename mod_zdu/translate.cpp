@@ -28,8 +28,8 @@ bool disabled_module_refuses(const RequestContext& ctx, std::int64_t now) {
     const WebModuleRuntime& wm = *ctx.web_module;
     if (wm.config->enabled) return false;
     if (routing::named_instance(ctx.cluster->routes, ctx.sources) < 0) return true;
-    return now >= quiesce_deadline_ms(*ctx.runtime, false, wm.config->disable_timeout_minutes,
-                                      *wm.record);
+    return now >=
+           quiesce_deadline_ms(*ctx.runtime, false, wm.config->disable_timeout_minutes, *wm.record);
 }
 
 RequestContext* make_context(request_rec* r, const Runtime& rt, const WebModuleRuntime& wm) {
@@ -38,8 +38,8 @@ RequestContext* make_context(request_rec* r, const Runtime& rt, const WebModuleR
     ctx->web_module = &wm;
     ctx->cluster = &rt.clusters[wm.cluster];
     const char* cookies = apr_table_get(r->headers_in, "Cookie");
-    ctx->sources = routing::find_route_sources(cookies ? cookies : "", r->uri,
-                                               ctx->cluster->session_cookie);
+    ctx->sources =
+        routing::find_route_sources(cookies ? cookies : "", r->uri, ctx->cluster->session_cookie);
     ctx->retry_limit = routing::retry_limit(
         *wm.config, r->method, routing::path_in_module(r->uri, wm.config->context_root));
     ctx->prior_retries = prior_retries(r);

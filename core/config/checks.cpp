@@ -98,8 +98,9 @@ void Checker::check_instance(const Instance& i) {
     at_least(i.line, owner, "weight", i.weight, 0);
     at_least(i.line, owner, "disable-timeout-in-minutes", i.disable_timeout_minutes, 0);
     if (!i.route.empty() && !routing::is_valid_route_id(i.route)) {
-        error(i.line,
-              owner + ": route " + quoted(i.route) + " may only hold up to 63 letters, digits, _ and - (. and : separate routes in session ids)");
+        error(i.line, owner + ": route " + quoted(i.route) +
+                          " may only hold up to 63 letters, digits, _ and - (. and : separate "
+                          "routes in session ids)");
     }
 }
 

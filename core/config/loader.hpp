@@ -12,7 +12,7 @@
 namespace zdu::config {
 
 struct LoadResult {
-    ConfigPtr config;  // null when any error was found
+    ConfigPtr config;                     // null when any error was found
     std::vector<Diagnostic> diagnostics;  // errors and warnings, in file order
 
     bool ok() const { return config != nullptr; }

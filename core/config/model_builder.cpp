@@ -137,8 +137,9 @@ Policy ModelBuilder::policy(const xmlNode& e, const std::string& owner) {
     const auto value = attribute(e, "policy");
     if (!value) return Policy::RoundRobin;
     if (const auto policy = parse_policy(trim(*value))) return *policy;
-    error(e, owner + ": policy " + quoted(*value) +
-                 " is unknown (expected round-robin, weighted-round-robin, user-defined or adaptive)");
+    error(e,
+          owner + ": policy " + quoted(*value) +
+              " is unknown (expected round-robin, weighted-round-robin, user-defined or adaptive)");
     return Policy::RoundRobin;
 }
 

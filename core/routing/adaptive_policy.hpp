@@ -22,7 +22,7 @@ namespace zdu::routing {
 // and uneven load moves sessions away from that split. Dividing the cost by the weight as well
 // would count them twice (at rest, weights 1:3 would split 1:15).
 class AdaptivePolicy final : public NewSessionPolicy {
-public:
+  public:
     // Builds its own weighted schedule: the cluster's schedule weighs instances only under
     // weighted-round-robin.
     explicit AdaptivePolicy(const config::Cluster& cluster);
@@ -32,7 +32,7 @@ public:
 
     const std::vector<int>& schedule() const { return schedule_; }
 
-private:
+  private:
     int draw(FunctionRef<bool(int)> takes, int other) const;
     int scan(FunctionRef<bool(int)> takes) const;
 

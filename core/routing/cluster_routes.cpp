@@ -108,8 +108,8 @@ ClusterRoutes::ClusterRoutes(const config::Cluster& cluster) {
         int index = static_cast<int>(routes_.size());
         std::string route = route_of(cluster, inst);
         if (find(route) >= 0) {
-            throw std::invalid_argument("instance '" + inst.name + "' of cluster '" +
-                                        cluster.name + "' has the same route id '" + route +
+            throw std::invalid_argument("instance '" + inst.name + "' of cluster '" + cluster.name +
+                                        "' has the same route id '" + route +
                                         "' as another instance; give one an explicit route");
         }
         insert(route_slots_, route, index);

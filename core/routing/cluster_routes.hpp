@@ -12,7 +12,7 @@
 namespace zdu::routing {
 
 class ClusterRoutes {
-public:
+  public:
     // Throws std::invalid_argument when two instances end up with the same route id or an
     // explicit route is not a valid route id.
     explicit ClusterRoutes(const config::Cluster& cluster);
@@ -34,7 +34,7 @@ public:
     const std::vector<int>& all() const { return all_; }
     const std::vector<int>& same_domain(int instance) const;
 
-private:
+  private:
     struct Slot {
         std::uint64_t hash = 0;
         int instance = -1;
@@ -43,8 +43,7 @@ private:
     static void insert(std::vector<Slot>& slots, std::string_view key, int instance);
     static int lookup(const std::vector<Slot>& slots, const std::vector<std::string>& keys,
                       std::string_view key);
-    int add_to_domain(std::vector<std::string>& domain_names, const std::string& domain,
-                      int index);
+    int add_to_domain(std::vector<std::string>& domain_names, const std::string& domain, int index);
 
     std::vector<std::string> routes_;
     std::vector<std::string> names_;
@@ -52,7 +51,7 @@ private:
     std::vector<Slot> name_slots_;
     std::vector<int> schedule_;
     std::vector<int> all_;
-    std::vector<int> domain_of_;                  // index into domains_, -1: none
+    std::vector<int> domain_of_;  // index into domains_, -1: none
     std::vector<std::vector<int>> domains_;
     std::vector<int> no_domain_;
 };

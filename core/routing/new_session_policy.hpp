@@ -26,7 +26,7 @@ struct PolicyRequest {
 };
 
 class NewSessionPolicy {
-public:
+  public:
     virtual ~NewSessionPolicy() = default;
     // An instance for which takes(i) holds, or -1. Called concurrently from many threads.
     virtual int pick(const ClusterRoutes& routes, const PolicyRequest& request,

@@ -35,8 +35,7 @@ std::string_view path_in_module(std::string_view path, std::string_view context_
     return path.empty() ? std::string_view("/") : path;
 }
 
-int retry_limit(const config::WebModule& module, std::string_view method,
-                std::string_view path) {
+int retry_limit(const config::WebModule& module, std::string_view method, std::string_view path) {
     for (const auto& p : module.idempotent_url_patterns) {
         if (url_pattern_matches(p.url_pattern, path)) {
             return p.no_of_retries < 0 ? kRetryUnlimited : p.no_of_retries;

@@ -54,8 +54,7 @@ Decision decide_with(const ClusterRoutes& routes, const RouteSources& sources, S
         return d;
     }
     if (d.named >= 0) {
-        d.instance =
-            failover_target(routes, sources, d.named, consistent_failover, serves, takes);
+        d.instance = failover_target(routes, sources, d.named, consistent_failover, serves, takes);
     }
     if (d.instance < 0) d.instance = pick();
     if (d.instance >= 0) d.kind = d.named >= 0 ? Decision::Kind::Moved : Decision::Kind::New;

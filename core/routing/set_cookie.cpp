@@ -12,8 +12,7 @@ std::string_view trim(std::string_view s) {
 }
 
 bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-    return s.size() >= prefix.size() &&
-           strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
+    return s.size() >= prefix.size() && strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
 }
 
 bool attribute_deletes(std::string_view attr) {

@@ -4,11 +4,16 @@ namespace zdu::state {
 
 std::string_view failure_name(Failure f) {
     switch (f) {
-        case Failure::None: return "none";
-        case Failure::Connect: return "connect failed";
-        case Failure::Timeout: return "response timeout";
-        case Failure::Reset: return "connection reset";
-        case Failure::CheckFailed: return "health check failed";
+        case Failure::None:
+            return "none";
+        case Failure::Connect:
+            return "connect failed";
+        case Failure::Timeout:
+            return "response timeout";
+        case Failure::Reset:
+            return "connection reset";
+        case Failure::CheckFailed:
+            return "health check failed";
     }
     return "unknown";
 }

@@ -14,7 +14,8 @@ namespace detail {
 // Each field is followed by a NUL, which no name contains, so ("ab","c") and ("a","bc") differ.
 constexpr std::uint64_t hash_fields(std::initializer_list<std::string_view> fields) {
     std::uint64_t h = routing::kFnvOffset;
-    for (std::string_view f : fields) h = routing::stable_hash(std::string_view("\0", 1), routing::stable_hash(f, h));
+    for (std::string_view f : fields)
+        h = routing::stable_hash(std::string_view("\0", 1), routing::stable_hash(f, h));
     return h == 0 ? 1 : h;  // 0 marks a free slot
 }
 }  // namespace detail

@@ -16,7 +16,9 @@ constexpr std::uint64_t kMagic = 0x7a64755f73746174ull;  // "zdu_stat"
 
 // Room for the header, rounded up so the records after it are aligned.
 constexpr std::size_t kHeaderBytes = 64;
-std::size_t header_bytes() { return kHeaderBytes; }
+std::size_t header_bytes() {
+    return kHeaderBytes;
+}
 
 std::size_t round_up_pow2(std::size_t n) {
     std::size_t p = 8;
@@ -66,11 +68,19 @@ SharedRecord* SharedTable::probe(std::uint64_t key, bool claim_free) const {
     return nullptr;
 }
 
-SharedRecord* SharedTable::claim(std::uint64_t key) { return probe(key, true); }
+SharedRecord* SharedTable::claim(std::uint64_t key) {
+    return probe(key, true);
+}
 
-SharedRecord* SharedTable::find(std::uint64_t key) const { return probe(key, false); }
+SharedRecord* SharedTable::find(std::uint64_t key) const {
+    return probe(key, false);
+}
 
-std::size_t SharedTable::capacity() const { return header_->capacity; }
-std::size_t SharedTable::used() const { return header_->used.load(std::memory_order_relaxed); }
+std::size_t SharedTable::capacity() const {
+    return header_->capacity;
+}
+std::size_t SharedTable::used() const {
+    return header_->used.load(std::memory_order_relaxed);
+}
 
 }  // namespace zdu::state

@@ -26,11 +26,11 @@ struct SharedRecord {
     std::atomic<std::int64_t> unhealthy_since_ms;  // 0 = healthy
     std::atomic<std::int64_t> unhealthy_total_ms;  // time spent unhealthy, closed periods
     std::atomic<std::int64_t> last_error_ms;
-    std::atomic<std::uint32_t> last_error;          // a state::Failure
-    std::atomic<std::uint32_t> check_failures;      // consecutive failed active checks
-    std::atomic<std::uint32_t> admin_state;         // a state::AdminState (domains, manager)
-    std::atomic<std::uint32_t> generation;          // config generation that last claimed it
-    std::atomic<std::uint64_t> response_time_us;    // moving average, for the adaptive policy
+    std::atomic<std::uint32_t> last_error;        // a state::Failure
+    std::atomic<std::uint32_t> check_failures;    // consecutive failed active checks
+    std::atomic<std::uint32_t> admin_state;       // a state::AdminState (domains, manager)
+    std::atomic<std::uint32_t> generation;        // config generation that last claimed it
+    std::atomic<std::uint64_t> response_time_us;  // moving average, for the adaptive policy
 };
 
 // Set by the manager (per instance or whole domain); the config's enabled flag is separate.
@@ -44,7 +44,7 @@ enum class AdminState : std::uint32_t {
 // (compare-and-swap on `key`); records are never removed, so a pointer to one stays valid for the
 // life of the memory.
 class SharedTable {
-public:
+  public:
     static std::size_t bytes_for(std::size_t capacity);
 
     // Formats `memory` (bytes_for(capacity) bytes, suitably aligned) as an empty table.
@@ -60,7 +60,7 @@ public:
     std::size_t capacity() const;
     std::size_t used() const;
 
-private:
+  private:
     struct Header;
     explicit SharedTable(Header* header) : header_(header) {}
     SharedRecord* records() const;

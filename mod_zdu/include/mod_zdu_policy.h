@@ -59,7 +59,7 @@ extern "C" {
 
 /* A string that is not NUL-terminated: `len` bytes at `data` (data may be NULL when len is 0). */
 typedef struct zdu_policy_string {
-    const char *data;
+    const char* data;
     size_t len;
 } zdu_policy_string;
 
@@ -73,8 +73,8 @@ typedef struct zdu_policy_instance {
 
 /* The cluster a policy serves, for `init`. Valid only during the call: copy what you keep. */
 typedef struct zdu_policy_cluster {
-    zdu_policy_string name;                /* <cluster name="..."> */
-    const zdu_policy_instance *instances;  /* in loadbalancer.xml order */
+    zdu_policy_string name;               /* <cluster name="..."> */
+    const zdu_policy_instance* instances; /* in loadbalancer.xml order */
     size_t instance_count;
 } zdu_policy_cluster;
 
@@ -103,28 +103,27 @@ typedef struct zdu_policy_v1 {
     unsigned int version;
 
     /* A short name for the log; may be NULL. */
-    const char *name;
+    const char* name;
 
     /* Optional (NULL: the state is NULL). Called once per load with the cluster; sets *state
      * to what `choose` and `destroy` get. Returns 0 on success. Otherwise it writes a
      * NUL-terminated reason of at most error_size bytes to `error`, releases what it
      * allocated (`destroy` is not called) and httpd does not start. */
-    int (*init)(const zdu_policy_cluster *cluster, void **state, char *error,
-                size_t error_size);
+    int (*init)(const zdu_policy_cluster* cluster, void** state, char* error, size_t error_size);
 
     /* Required. Returns the position in `candidates` (0 .. n-1) of the instance that gets the
      * session. Any other value means "no choice": mod_zdu then uses the cluster's round-robin
      * order. n is at least 1. */
-    int (*choose)(const zdu_policy_request *request, const zdu_policy_candidate *candidates,
-                  size_t n, void *state);
+    int (*choose)(const zdu_policy_request* request, const zdu_policy_candidate* candidates,
+                  size_t n, void* state);
 
     /* Optional. Releases what `init` set up; called before the library is unloaded. */
-    void (*destroy)(void *state);
+    void (*destroy)(void* state);
 } zdu_policy_v1;
 
 /* What the library exports. */
-typedef const zdu_policy_v1 *(*zdu_policy_entry_fn)(void);
-ZDU_POLICY_EXPORT const zdu_policy_v1 *zdu_policy_entry(void);
+typedef const zdu_policy_v1* (*zdu_policy_entry_fn)(void);
+ZDU_POLICY_EXPORT const zdu_policy_v1* zdu_policy_entry(void);
 
 #ifdef __cplusplus
 }

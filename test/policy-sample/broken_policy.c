@@ -6,8 +6,8 @@
 
 #include "mod_zdu_policy.h"
 
-static int first(const zdu_policy_request *request, const zdu_policy_candidate *candidates,
-                 size_t n, void *state) {
+static int first(const zdu_policy_request* request, const zdu_policy_candidate* candidates,
+                 size_t n, void* state) {
     (void)request;
     (void)candidates;
     (void)n;
@@ -21,8 +21,7 @@ static const zdu_policy_v1 table = {99u, "future", NULL, first, NULL};
 
 #elif defined(BROKEN_INIT)
 
-static int refuse(const zdu_policy_cluster *cluster, void **state, char *error,
-                  size_t error_size) {
+static int refuse(const zdu_policy_cluster* cluster, void** state, char* error, size_t error_size) {
     (void)state;
     snprintf(error, error_size, "refusing cluster %.*s", (int)cluster->name.len,
              cluster->name.data);
@@ -35,4 +34,6 @@ static const zdu_policy_v1 table = {ZDU_POLICY_VERSION_1, "refuses", refuse, fir
 #error "define BROKEN_VERSION or BROKEN_INIT"
 #endif
 
-ZDU_POLICY_EXPORT const zdu_policy_v1 *zdu_policy_entry(void) { return &table; }
+ZDU_POLICY_EXPORT const zdu_policy_v1* zdu_policy_entry(void) {
+    return &table;
+}

@@ -18,7 +18,7 @@
 
 typedef struct sample_state {
     size_t count;
-    int *rank; /* rank[index]: position of instance `index` in name order */
+    int* rank; /* rank[index]: position of instance `index` in name order */
 } sample_state;
 
 static int compare_names(zdu_policy_string a, zdu_policy_string b) {
@@ -28,7 +28,7 @@ static int compare_names(zdu_policy_string a, zdu_policy_string b) {
     return (a.len > b.len) - (a.len < b.len);
 }
 
-static int contains(zdu_policy_string haystack, const char *needle) {
+static int contains(zdu_policy_string haystack, const char* needle) {
     size_t n = strlen(needle);
     for (size_t i = 0; i + n <= haystack.len; ++i) {
         if (memcmp(haystack.data + i, needle, n) == 0) return 1;
@@ -36,9 +36,9 @@ static int contains(zdu_policy_string haystack, const char *needle) {
     return 0;
 }
 
-static int sample_init(const zdu_policy_cluster *cluster, void **state, char *error,
+static int sample_init(const zdu_policy_cluster* cluster, void** state, char* error,
                        size_t error_size) {
-    sample_state *s = calloc(1, sizeof *s);
+    sample_state* s = calloc(1, sizeof *s);
     if (s && cluster->instance_count) s->rank = calloc(cluster->instance_count, sizeof(int));
     if (!s || (cluster->instance_count && !s->rank)) {
         free(s);
@@ -57,9 +57,9 @@ static int sample_init(const zdu_policy_cluster *cluster, void **state, char *er
     return 0;
 }
 
-static int sample_choose(const zdu_policy_request *request,
-                         const zdu_policy_candidate *candidates, size_t n, void *state) {
-    const sample_state *s = state;
+static int sample_choose(const zdu_policy_request* request, const zdu_policy_candidate* candidates,
+                         size_t n, void* state) {
+    const sample_state* s = state;
     if (contains(request->uri, "/no-choice")) return -1;
     int best = 0;
     for (size_t k = 1; k < n; ++k) {
@@ -68,8 +68,8 @@ static int sample_choose(const zdu_policy_request *request,
     return best;
 }
 
-static void sample_destroy(void *state) {
-    sample_state *s = state;
+static void sample_destroy(void* state) {
+    sample_state* s = state;
     if (!s) return;
     free(s->rank);
     free(s);
@@ -79,4 +79,6 @@ static const zdu_policy_v1 sample_policy = {
     ZDU_POLICY_VERSION_1, "sample: last name", sample_init, sample_choose, sample_destroy,
 };
 
-ZDU_POLICY_EXPORT const zdu_policy_v1 *zdu_policy_entry(void) { return &sample_policy; }
+ZDU_POLICY_EXPORT const zdu_policy_v1* zdu_policy_entry(void) {
+    return &sample_policy;
+}

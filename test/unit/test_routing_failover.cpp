@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <map>
 
 #include "config/model.hpp"
@@ -80,8 +79,8 @@ TEST_CASE("a replica that is down, the failed one, or foreign falls back to the 
           "[routing][failover]") {
     routing::ClusterRoutes routes(cluster({{"i1", ""}, {"i2", ""}, {"i3", ""}}));
     std::string c1, c2, c3, c4;
-    int hashed = routing::failover_target(routes, session(routes, 0, c1, "abc"), 0, true, all_ok,
-                                          all_ok);
+    int hashed =
+        routing::failover_target(routes, session(routes, 0, c1, "abc"), 0, true, all_ok, all_ok);
     REQUIRE(hashed > 0);
     auto down = [&](int i) { return i != 2; };
     CHECK(routing::failover_target(routes, session(routes, 0, c2, "abc", "i3"), 0, true, down,
@@ -102,8 +101,8 @@ TEST_CASE("consistent failover stays within the failed instance's domain", "[rou
     }
     auto a2_down = [](int i) { return i != 1; };
     std::string cookie;
-    int pick = routing::failover_target(routes, session(routes, 0, cookie, "s1"), 0, true,
-                                        a2_down, a2_down);
+    int pick = routing::failover_target(routes, session(routes, 0, cookie, "s1"), 0, true, a2_down,
+                                        a2_down);
     CHECK(pick >= 2);  // domain exhausted: any other instance
 }
 
@@ -114,8 +113,9 @@ TEST_CASE("without preferred-failover-instance the new-session policy decides",
     CHECK(routing::failover_target(routes, session(routes, 0, cookie, "abc"), 0, false, all_ok,
                                    all_ok) == -1);
     std::atomic<std::uint64_t> counter{0};
-    auto d = routing::decide(routes, session(routes, 0, cookie, "abc"), counter,
-                             [](int i) { return i != 0; }, [](int i) { return i != 0; }, false);
+    auto d = routing::decide(
+        routes, session(routes, 0, cookie, "abc"), counter, [](int i) { return i != 0; },
+        [](int i) { return i != 0; }, false);
     CHECK(d.kind == routing::Decision::Kind::Moved);
     CHECK(d.instance == 1);
 }

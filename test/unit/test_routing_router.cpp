@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <map>
 #include <set>
 
@@ -133,8 +132,8 @@ TEST_CASE("decide: sticky, moved and new", "[routing]") {
     CHECK(sticky.kind == routing::Decision::Kind::Sticky);
     CHECK(sticky.instance == 0);
 
-    auto moved = routing::decide(routes, sources, counter, [](int i) { return i != 0; },
-                                 [](int i) { return i != 0; });
+    auto moved = routing::decide(
+        routes, sources, counter, [](int i) { return i != 0; }, [](int i) { return i != 0; });
     CHECK(moved.kind == routing::Decision::Kind::Moved);
     CHECK(moved.instance == 1);
     CHECK(moved.named == 0);

@@ -26,7 +26,8 @@ TEST_CASE("path_parameter reads ;name= parameters", "[routing]") {
 }
 
 TEST_CASE("route sources of each form", "[routing]") {
-    auto s = find_route_sources("JROUTE=r1; JSESSIONID=id.r2", "/app;jsessionid=x:r3", "JSESSIONID");
+    auto s =
+        find_route_sources("JROUTE=r1; JSESSIONID=id.r2", "/app;jsessionid=x:r3", "JSESSIONID");
     CHECK(s.jroute == "r1");
     CHECK(s.path_route == "r3");
     CHECK(s.tomcat_route == "r2");
