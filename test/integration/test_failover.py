@@ -2,6 +2,7 @@
 sessions go (replica, else the consistent-hash pick), and what non-idempotent requests get."""
 import concurrent.futures
 import http.client
+import os
 import threading
 import time
 import unittest
@@ -169,6 +170,23 @@ class Retries(FailoverTestCase):
         response = client.post("/app/form", b"a=1")
         self.assertEqual(response.status, 302)
         self.assertEqual(response.header("Location"), "http://errors.example/down.html")
+
+    def test_post_gets_the_error_page_from_the_error_page_dir(self):
+        backends = [self.start_backend(name) for name in NAMES[:2]]
+        pages = self.make_tmpdir()
+        with open(f"{pages}/sorry.html", "w") as f:
+            f.write("<html>we are upgrading, back soon</html>")
+        os.chmod(pages, 0o755)  # httpd's children read it as www-data
+        os.chmod(f"{pages}/sorry.html", 0o644)
+        cluster = cluster_of(backends, web_module={"error_url": "sorry.html"},
+                             instance_attrs=[{"route": "r1"}, {"route": "r2"}])
+        httpd = self.start_httpd(loadbalancer_xml([cluster]),
+                                 extra_conf=f"ZduErrorPageDir {pages}\n")
+        client = self.session_on(httpd, "i1")
+        backends[0].kill9()
+        response = client.post("/app/form", b"a=1")
+        self.assertEqual(response.status, 503)
+        self.assertIn("we are upgrading", response.text)
 
     def session_whose_failover_is(self, httpd, home, first_pick):
         for _ in range(200):
