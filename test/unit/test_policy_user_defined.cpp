@@ -160,7 +160,8 @@ TEST_CASE("user-defined: no candidate, no call", "[policy][user]") {
     CHECK(f.probe.calls == 0);
 }
 
-TEST_CASE("user-defined: an answer outside [0, n) falls back to round-robin", "[policy][user]") {
+TEST_CASE("user-defined: an answer that is no candidate falls back to round-robin",
+          "[policy][user]") {
     Fixture f(3);
     for (int answer : {-1, 3, 1000000}) {
         f.probe.answer = answer;
