@@ -1,0 +1,146 @@
+"""Instructions per proxied request (--callgrind): httpd single-process (-X) under callgrind,
+for mod_zdu, mod_proxy_balancer and the static file. Each setup runs twice with different
+request counts; the difference divided by the extra requests cancels start-up and shutdown.
+
+Figures, per request: the whole process; httpd's translate_name phase; mod_proxy's
+ap_proxy_pre_request (mod_zdu's pre_request, or mod_proxy_balancer's selection — Debian strips
+mod_proxy_balancer's static functions, so its selection is only visible through this caller);
+ap_proxy_post_request (mod_proxy_balancer's bookkeeping); mod_zdu's own hooks and filter."""
+import os
+from pathlib import Path
+
+from . import harness_path  # noqa: F401
+from . import callgrind, httpds, nginx, procs, sessions, targets
+from harness import paths, process
+from harness.client import Client
+
+START_TIMEOUT = 120.0  # httpd under valgrind starts some 50 times slower
+FIGURES = {
+    "ap_run_translate_name": ("ap_run_translate_name",),
+    "ap_proxy_pre_request": ("ap_proxy_pre_request",),
+    "ap_proxy_post_request": ("ap_proxy_post_request",),
+    "zdu translate_name": ("zdu::glue::translate_name",),
+    "zdu pre_request": ("zdu::glue::pre_request",),
+    "zdu post_request": ("zdu::glue::post_request",),
+}
+FILTER = ("zdu::glue::", "response_filter(ap_filter_t")
+CASES = ((targets.ZDU, "sticky"), (targets.ZDU, "new"), (targets.BALANCER, "sticky"),
+         (targets.BALANCER, "new"), (targets.STATIC, "static"))
+
+
+def _httpd(target, root, ports):
+    # One child with few threads: callgrind runs threads one at a time anyway.
+    make = httpds.balancer_httpd if target == targets.BALANCER else httpds.zdu_httpd
+    return make(root, ports, servers=1, threads=4)
+
+
+def _path(workload):
+    return {"sticky": nginx.PAGE_PATH, "new": nginx.LOGIN_PATH,
+            "static": httpds.STATIC_PATH}[workload]
+
+
+def _send(httpd, target, workload, count, instances):
+    with Client(httpd.base_url) as client:
+        cookie = None
+        if workload == "sticky":
+            found = sessions.login_all_routes(targets.Target(target, httpd.base_url,
+                                                             targets.ROUTE_OF[target]),
+                                              instances)
+            cookie = found[0].header()
+        for _ in range(count):
+            client.jar.clear()
+            headers = {"Cookie": cookie} if cookie else None
+            client.get(_path(workload), headers=headers)
+
+
+def _profile_run(target, workload, count, root, ports):
+    """Starts httpd -X under callgrind, sends `count` requests, stops it; the profile."""
+    httpd = _httpd(target, root, ports)
+    out = root / "callgrind.out"
+    os.chmod(root, 0o777)  # httpd writes the profile after dropping to www-data
+    httpd_cmd = [str(paths.apache2()), "-X", "-d", str(httpd.root), "-f", str(httpd.conf_path)]
+    cmd = callgrind.command(out, ["--vgdb=no"]) + httpd_cmd
+    proc = procs.start(cmd, root / "valgrind.log", lambda: process.port_open(httpd.port),
+                       f"httpd -X ({target})", START_TIMEOUT)
+    # callgrind made the file as root at start; httpd -X writes it at exit as www-data.
+    os.chmod(out, 0o666)
+    try:
+        _send(httpd, target, workload, count, len(ports))
+    finally:
+        procs.stop(proc, timeout=60.0)
+    return callgrind.read(out)
+
+
+def _case(target, workload, workdir, ports, counts):
+    runs = [_profile_run(target, workload, n, workdir / f"{target}-{workload}-{n}", ports)
+            for n in counts]
+    extra = counts[1] - counts[0]
+
+    def per_request(measure):
+        return (measure(runs[1]) - measure(runs[0])) / extra
+
+    row = {"target": target, "workload": workload, "instances": len(ports),
+           "total": per_request(lambda p: p.total)}
+    for label, patterns in FIGURES.items():
+        row[label] = per_request(lambda p: p.inclusive(*patterns))
+    # The filter passes the response on: what the later filters and the network cost is not
+    # the filter's own.
+    row["zdu response filter (own)"] = per_request(
+        lambda p: p.inclusive_without(FILTER, "ap_pass_brigade"))
+    row["zdu_functions"] = _zdu_functions(runs, extra)
+    row["self"] = _self_per_request(runs, extra)
+    return row
+
+
+def _zdu_functions(runs, extra, limit=12):
+    """mod_zdu's own functions (with what they call), inclusive, per request."""
+    before, after = runs[0].inclusive_by_name, runs[1].inclusive_by_name
+    # The filter's inclusive count holds every filter after it: its own is reported apart.
+    rows = [(name, (count - before.get(name, 0)) / extra) for name, count in after.items()
+            if "zdu::" in name and "response_filter(" not in name]
+    rows = sorted((r for r in rows if r[1] >= 1), key=lambda r: -r[1])
+    return [{"function": n, "instructions": round(c)} for n, c in rows[:limit]]
+
+
+def _self_per_request(runs, extra):
+    before, after = runs[0].self_by_name, runs[1].self_by_name
+    return {name: (after.get(name, 0) - before.get(name, 0)) / extra
+            for name in set(before) | set(after)}
+
+
+def where_zdu_differs(rows, limit=15):
+    """Per workload: the functions whose own instructions per request differ most between
+    mod_zdu and mod_proxy_balancer, with the difference's share of the total gap."""
+    by = {(r["target"], r["workload"], r["instances"]): r for r in rows}
+    out = []
+    for (target, workload, n), zdu in by.items():
+        peer = by.get((targets.BALANCER, workload, n))
+        if target != targets.ZDU or not peer:
+            continue
+        names = set(zdu["self"]) | set(peer["self"])
+        deltas = sorted(((zdu["self"].get(k, 0) - peer["self"].get(k, 0), k) for k in names),
+                        key=lambda d: -abs(d[0]))
+        gap = zdu["total"] - peer["total"]
+        out.append({"workload": workload, "instances": n, "gap": gap,
+                    "functions": [{"function": k, "delta": round(d),
+                                   "zdu": round(zdu["self"].get(k, 0)),
+                                   "balancer": round(peer["self"].get(k, 0))}
+                                  for d, k in deltas[:limit]]})
+    return out
+
+
+def run(workdir, backend_ports, counts, instance_counts, log):
+    results = []
+    for n in instance_counts:
+        for target, workload in CASES:
+            log(f"callgrind: {target} {workload} at {n} instances "
+                f"({counts[0]} and {counts[1]} requests)")
+            try:
+                results.append(_case(target, workload, Path(workdir) / f"{n}",
+                                     backend_ports[:n], counts))
+            except procs.ServerError as e:
+                log(f"callgrind: {target} {workload} skipped: {e}")
+    differs = where_zdu_differs(results)
+    for row in results:
+        del row["self"]  # thousands of entries; only the differences are reported
+    return results, differs

@@ -1,0 +1,43 @@
+"""How long and how often each section measures: the default profile keeps a whole run under
+~15 minutes on 2 cores, --quick under ~3."""
+from dataclasses import dataclass
+
+from .wrk import Load
+
+# One wrk thread leaves the most CPU to the servers on a 2-core machine; 32 connections keep
+# every httpd thread set busy without queueing in the listen backlog.
+WRK_THREADS = 1
+CONNECTIONS = 32
+# httpd as the harness runs it (event MPM), sized so no request waits for a thread.
+HTTPD_SERVERS = 2
+HTTPD_THREADS = 32
+# HAProxy: one thread per core, as httpd's children spread over both cores.
+HAPROXY_THREADS = 2
+NGINX_WORKERS = 1
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    duration: int           # seconds of one measured wrk run in the comparison
+    rounds: int             # A B C D … repeated this often; the median is reported
+    warmup: int
+    scale_instances: tuple
+    scale_duration: int
+    scale_rounds: int
+    session_counts: tuple   # distinct client sessions, measured at the largest instance count
+    micro_min_time: float   # Google Benchmark --benchmark_min_time
+    callgrind_requests: tuple  # two request counts: their difference cancels start-up cost
+
+    def load(self, duration=None):
+        return Load(WRK_THREADS, CONNECTIONS, duration or self.duration)
+
+
+FULL = Profile(name="full", duration=3, rounds=8, warmup=1,
+               scale_instances=(2, 10, 100, 1000), scale_duration=3, scale_rounds=3,
+               session_counts=(1000, 10000, 100000), micro_min_time=0.5,
+               callgrind_requests=(200, 1200))
+QUICK = Profile(name="quick", duration=2, rounds=3, warmup=1,
+                scale_instances=(2, 1000), scale_duration=2, scale_rounds=2,
+                session_counts=(1000, 100000), micro_min_time=0.05,
+                callgrind_requests=(100, 400))

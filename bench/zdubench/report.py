@@ -1,0 +1,213 @@
+"""The printed tables and the target summary. Figures only: no threshold fails the run."""
+from . import targets
+
+ZDU = targets.ZDU
+
+
+def _table(headers, rows):
+    rows = [[str(c) for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
+                      enumerate(zip(r, widths))) for r in rows]
+    return "\n".join(out)
+
+
+def _short(name, width=70):
+    """A C++ name without its parameter list, so tables stay readable."""
+    anon = "(anonymous namespace)"
+    bare = name.replace(anon, "{anon}").split("(")[0].replace("{anon}", anon)
+    bare = bare.replace("[abi:cxx11]", "")
+    return bare if len(bare) <= width else "…" + bare[-(width - 1):]
+
+
+def _ratio(a, b):
+    return a / b if a and b else None
+
+
+def _paired(a, b, key):
+    """Median over rounds of a/b, each round's pair measured minutes apart at most: drift of
+    the machine cancels better than in a ratio of medians. Falls back to that without runs."""
+    ra, rb = (a or {}).get(f"runs_{key}"), (b or {}).get(f"runs_{key}")
+    if ra and rb and len(ra) == len(rb):
+        ratios = sorted(x / y for x, y in zip(ra, rb) if x and y)
+        if ratios:
+            mid = len(ratios) // 2
+            return ratios[mid] if len(ratios) % 2 else (ratios[mid - 1] + ratios[mid]) / 2
+    field = {"rps": "rps", "cpu_us": "cpu_us_per_request"}[key]
+    return _ratio(a and a.get(field), b and b.get(field))
+
+
+def _fmt_ratio(r):
+    return f"{r:.2f}x" if r is not None else "-"
+
+
+def _cpu(row):
+    return row and row.get("cpu_us_per_request")
+
+
+def compare_table(rows):
+    by = {(r["target"], r["workload"]): r for r in rows}
+    out = []
+    for r in rows:
+        zdu = by.get((ZDU, r["workload"] if r["workload"] != "static" else "sticky"))
+        mine = r["target"] == ZDU
+        rps_ratio = None if mine else _paired(zdu, r, "rps")
+        cpu_ratio = None if mine else _paired(r, zdu, "cpu_us")
+        out.append([f'{r["target"]} {r["workload"]}', f'{r["rps"]:.0f}', f'{r["p50_ms"]:.2f}',
+                    f'{r["p99_ms"]:.2f}', f'{_cpu(r) or 0:.1f}',
+                    f'{r.get("user_us_per_request") or 0:.1f}', r["errors"],
+                    _fmt_ratio(rps_ratio), _fmt_ratio(cpu_ratio)])
+    return _table(["row (2 instances)", "req/s", "p50 ms", "p99 ms", "CPU us/req",
+                   "of it user", "errors", "req/s: mod_zdu / row", "CPU: row / mod_zdu"], out)
+
+
+def curve_table(rows, key, label):
+    """One line per instance (or session) count: each proxy's req/s and CPU per request, and
+    mod_zdu against mod_proxy_balancer on both."""
+    by = {(r["target"], r["workload"], r[key]): r for r in rows}
+    workloads = [w for w in ("sticky", "new") if any(r["workload"] == w for r in rows)]
+    cols = [(t, w) for w in workloads for t in targets.PROXIES]
+    out = []
+    for k in sorted({r[key] for r in rows}):
+        cells = [by.get((t, w, k)) for t, w in cols]
+        line = [k] + [f'{c["rps"]:.0f} ({_cpu(c) or 0:.0f})' if c else "-" for c in cells]
+        for w in workloads:
+            z, b = by.get((ZDU, w, k)), by.get((targets.BALANCER, w, k))
+            line.append(f'{_fmt_ratio(_paired(z, b, "rps"))} / '
+                        f'{_fmt_ratio(_paired(b, z, "cpu_us"))}')
+        out.append(line)
+    headers = ([label] + [f"{t} {w}" for t, w in cols] +
+               [f"zdu vs balancer {w}" for w in workloads])
+    return ("req/s (CPU us per request); zdu vs balancer: req/s ratio / CPU ratio (>1: mod_zdu "
+            "better)\n" + _table(headers, out))
+
+
+def memory_table(rows):
+    mb = 1024.0
+    out = [[r["target"], r["instances"], r["processes"], f'{r["rss_kb"] / mb:.1f}',
+            f'{r["pss_kb"] / mb:.1f}', f'{r["shm_kb"] / mb:.2f}', f'{r["shm_rss_kb"] / mb:.2f}']
+           for r in rows]
+    return _table(["server", "instances", "processes", "RSS MB (sum)", "PSS MB (sum)",
+                   "shm MB (size)", "shm MB (resident)"], out)
+
+
+def micro_table(micro, decisions):
+    out = [[b["name"], f'{b["ns_per_op"]:.1f}'] for b in micro or []]
+    text = _table(["benchmark", "ns/op"], out) if out else "micro-benchmarks: not built"
+    if decisions:
+        rows = [[mode, f'{d["instructions"]:.0f}'] for mode, d in decisions.items()]
+        text += "\n\n" + _table(["route decision at 1,000 instances (callgrind)",
+                                 "instructions"], rows)
+        worst = max(decisions, key=lambda m: decisions[m]["instructions"])
+        rows = [[_short(f["function"]), f["instructions"]] for f in decisions[worst]["top"]]
+        text += "\n\n" + _table([f"{worst}: inclusive per decision", "instructions"], rows)
+    return text
+
+
+PER_REQUEST_COLS = ("total", "ap_run_translate_name", "ap_proxy_pre_request",
+                    "ap_proxy_post_request", "zdu translate_name", "zdu pre_request",
+                    "zdu response filter (own)")
+
+
+def per_request_table(rows):
+    static = next((r["total"] for r in rows if r["target"] == targets.STATIC), None)
+    out = []
+    for r in rows:
+        over = f'{r["total"] - static:.0f}' if static is not None else "-"
+        out.append([f'{r["target"]} {r["workload"]} ({r["instances"]})'] +
+                   [f"{r[c]:.0f}" for c in PER_REQUEST_COLS] + [over])
+    return _table(["instructions per request"] + list(PER_REQUEST_COLS) + ["total - static"],
+                  out)
+
+
+HOOKS = ("zdu translate_name", "zdu pre_request", "zdu post_request", "zdu response filter (own)")
+
+
+def zdu_breakdown_table(rows):
+    """mod_zdu's functions per request with their share of its hooks and of the request."""
+    parts = []
+    for r in rows:
+        if r["target"] != ZDU:
+            continue
+        hooks = sum(r[h] for h in HOOKS)
+        lines = [[h, f"{r[h]:.0f}", f"{r[h] / hooks:.0%}", f"{r[h] / r['total']:.1%}"]
+                 for h in HOOKS]
+        lines += [[f"  {_short(f['function'])}", f["instructions"],
+                   f"{f['instructions'] / hooks:.0%}", f"{f['instructions'] / r['total']:.1%}"]
+                  for f in r["zdu_functions"] if not f["function"].startswith(
+                      ("zdu::glue::translate_name", "zdu::glue::pre_request"))]
+        parts.append(f'{r["workload"]} at {r["instances"]} instances: mod_zdu\'s hooks '
+                     f'{hooks:.0f} of {r["total"]:.0f} instructions per request\n' +
+                     _table(["function (inclusive)", "instructions", "of hooks", "of request"],
+                            lines))
+    return "\n\n".join(parts)
+
+
+def differences_table(diffs):
+    parts = []
+    for d in diffs:
+        rows = [[_short(f["function"]), f["delta"], f["zdu"], f["balancer"]]
+                for f in d["functions"]]
+        parts.append(f'{d["workload"]} at {d["instances"]} instances: mod_zdu uses '
+                     f'{d["gap"]:+.0f} instructions per request vs mod_proxy_balancer\n' +
+                     _table(["function (own instructions)", "delta", "mod_zdu",
+                             "balancer"], rows))
+    return "\n\n".join(parts)
+
+
+def _micro_ns(micro, name):
+    return next((b["ns_per_op"] for b in micro or [] if b["name"] == name), None)
+
+
+def target_checks(results):
+    """[(target, measured, goal, met)] for the figures the issue sets goals for."""
+    rows = {(r["target"], r["workload"]): r for r in results.get("compare", [])}
+    checks = []
+    for w in ("sticky", "new"):
+        zdu, peer = rows.get((ZDU, w)), rows.get((targets.BALANCER, w))
+        if zdu and peer:
+            r = _paired(zdu, peer, "rps")
+            checks.append((f"req/s mod_zdu / mod_proxy_balancer, {w}", r, ">= 1.05", r, 1.05))
+            r = _paired(peer, zdu, "cpu_us")
+            checks.append((f"CPU/req mod_proxy_balancer / mod_zdu, {w}", r, ">= 1.05", r, 1.05))
+    checks += _instruction_checks(results.get("per_request") or [])
+    for w in ("sticky", "new"):
+        zdu, static = rows.get((ZDU, w)), rows.get((targets.STATIC, "static"))
+        if zdu and static:
+            r = _paired(zdu, static, "rps")
+            checks.append((f"req/s mod_zdu {w} / static file", r, ">= 0.95", r, 0.95))
+    micro = results.get("micro")
+    for name in ("BM_ParseDecideSticky/1000", "BM_DecideSticky/1000", "BM_DecideNew/1000"):
+        ns = _micro_ns(micro, name)
+        checks.append((f"{name} ns", ns, "<= 300", ns and 300 / ns, 1.0))
+    for mode, d in (results.get("decision_instructions") or {}).items():
+        n = d["instructions"]
+        checks.append((f"instructions per decision ({mode}, 1,000 inst.)", n, "<= 2000",
+                       2000 / n if n else None, 1.0))
+    ms = (_micro_ns(micro, "BM_LoadFile/1000") or 0) / 1e6 or None
+    checks.append(("1,000-instance xml load, ms", ms, "<= 20", ms and 20 / ms, 1.0))
+    return [(label, value, goal, None if score is None else score >= bar)
+            for label, value, goal, score, bar in checks]
+
+
+def _instruction_checks(rows):
+    """The same goal on callgrind's instructions per request, which other load on the machine
+    does not move."""
+    by = {(r["target"], r["workload"], r["instances"]): r["total"] for r in rows}
+    checks = []
+    for (target, workload, n), total in sorted(by.items(), key=lambda kv: (kv[0][2], kv[0][1])):
+        peer = by.get((targets.BALANCER, workload, n))
+        if target == ZDU and peer:
+            r = _ratio(peer, total)
+            checks.append((f"instructions/req mod_proxy_balancer / mod_zdu, {workload}, "
+                           f"{n} inst.", r, ">= 1.05", r, 1.05))
+    return checks
+
+
+def targets_table(checks):
+    out = [[label, "-" if v is None else f"{v:.3g}" if v < 10 else f"{v:.0f}", goal,
+            {True: "met", False: "NOT met", None: "-"}[met]] for label, v, goal, met in checks]
+    return _table(["target", "measured", "goal", ""], out)

@@ -1,0 +1,68 @@
+"""The rows' servers: what each one is, where it listens, and how to start it for a cluster of
+given instance ports."""
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, List
+
+from . import httpds, nginx, procs
+from .haproxy import COOKIE as HAPROXY_COOKIE, Haproxy
+
+DIRECT = "direct"
+BALANCER = "mod_proxy_balancer"
+ZDU = "mod_zdu"
+HAPROXY = "haproxy"
+STATIC = "static"
+PROXIES = (BALANCER, ZDU, HAPROXY)
+
+
+def _session_suffix(cookies):
+    session = cookies.get(nginx.SESSION_COOKIE, "")
+    return session.partition(".")[2] or None
+
+
+# How each server says which instance a session is on: what a login's cookies must carry.
+ROUTE_OF = {
+    DIRECT: _session_suffix,
+    BALANCER: _session_suffix,
+    ZDU: lambda cookies: cookies.get("JROUTE"),
+    HAPROXY: lambda cookies: cookies.get(HAPROXY_COOKIE),
+}
+
+
+@dataclass
+class Target:
+    name: str
+    url: str
+    route_of: Callable = None
+    pids: Callable[[], List[int]] = field(default=lambda: [])
+
+
+def _pids(server):
+    """The server's processes, parent first: for CPU time and memory."""
+    return lambda: procs.tree(server.proc.pid) if server.proc else []
+
+
+def start(stack, workdir, ports, names, backend):
+    """Starts the servers `names` need, for the instances on `ports`; everything started is
+    stopped when `stack` closes. backend: the nginx already listening on those ports."""
+    workdir = Path(workdir)
+    targets = {}
+    if DIRECT in names:
+        targets[DIRECT] = Target(DIRECT, backend.url("", 0), ROUTE_OF[DIRECT], _pids(backend))
+    if BALANCER in names:
+        h = httpds.balancer_httpd(workdir / "balancer", ports)
+        stack.callback(h.stop)
+        h.start()
+        targets[BALANCER] = Target(BALANCER, h.base_url, ROUTE_OF[BALANCER], _pids(h))
+    if ZDU in names or STATIC in names:
+        h = httpds.zdu_httpd(workdir / "zdu", ports)
+        stack.callback(h.stop)
+        h.start()
+        targets[ZDU] = Target(ZDU, h.base_url, ROUTE_OF[ZDU], _pids(h))
+        targets[STATIC] = Target(STATIC, h.base_url, pids=_pids(h))
+    if HAPROXY in names:
+        ha = Haproxy(workdir / "haproxy", ports)
+        stack.callback(ha.stop)
+        ha.start()
+        targets[HAPROXY] = Target(HAPROXY, ha.url(), ROUTE_OF[HAPROXY], _pids(ha))
+    return {name: targets[name] for name in names}
