@@ -69,13 +69,23 @@ int prior_retries(const request_rec* r) {
     return 0;
 }
 
-bool retry_as_redirect(request_rec* r, const RequestContext& ctx, int status) {
+bool may_retry(RequestContext& ctx, request_rec* r, int retries_done) {
+    if (!ctx.retry_limit_known) {
+        const config::WebModule& wm = *ctx.web_module->config;
+        ctx.retry_limit =
+            routing::retry_limit(wm, r->method, routing::path_in_module(r->uri, wm.context_root));
+        ctx.retry_limit_known = true;
+    }
+    return routing::may_retry(ctx.retry_limit, retries_done);
+}
+
+bool retry_as_redirect(request_rec* r, RequestContext& ctx, int status) {
     int i = ctx.decision.instance;
     if (i < 0 || !is_gateway_failure(status) || r->main || has_body(r)) return false;
     // Only once the failed instance is out of rotation, so the next try goes elsewhere.
     if (state::is_healthy(*ctx.cluster->instances[i].record)) return false;
     int done = ctx.prior_retries + ctx.attempts;
-    if (!routing::may_retry(ctx.retry_limit, done - 1)) return false;
+    if (!may_retry(ctx, r, done - 1)) return false;
     apr_table_setn(r->notes, kRetriesNote, apr_itoa(r->pool, done));
     ctx.cluster->instances[i].record->retries.fetch_add(1, std::memory_order_relaxed);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,

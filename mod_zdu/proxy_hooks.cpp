@@ -100,7 +100,7 @@ int retries_done(const RequestContext& ctx) {
 bool retry_refused(request_rec* r, RequestContext& ctx) {
     const InstanceRuntime* failed = chosen_instance(ctx);
     if (failed) note_failure(r, ctx, *failed, state::Failure::Connect);
-    if (!routing::may_retry(ctx.retry_limit, retries_done(ctx) - 1)) {
+    if (!may_retry(ctx, r, retries_done(ctx) - 1)) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       ZDU_LOG_NOT_RETRIED "%s %s not retried (%d of %d retries done)", r->method,
                       r->uri, retries_done(ctx) - 1, ctx.retry_limit);

@@ -17,9 +17,10 @@ struct RequestContext {
     routing::RouteSources sources;
     routing::Decision decision;
     bool filter_added;
-    int attempts;       // pre_request calls for this request_rec (mod_proxy retries)
-    int retry_limit;    // routing::retry_limit() of this request
-    int prior_retries;  // retries spent by earlier internal redirects of this request
+    int attempts;            // pre_request calls for this request_rec (mod_proxy retries)
+    bool retry_limit_known;  // retry_limit is worked out when first needed: most requests
+    int retry_limit;         // never fail (see error_response.hpp)
+    int prior_retries;       // retries spent by earlier internal redirects of this request
 };
 static_assert(std::is_trivially_destructible_v<RequestContext>);
 

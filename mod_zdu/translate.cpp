@@ -7,7 +7,6 @@
 #include "module_state.hpp"
 #include "proxy_headers.hpp"
 #include "request_context.hpp"
-#include "routing/retry_policy.hpp"
 #include "time_ms.hpp"
 
 APLOG_USE_MODULE(zdu);
@@ -40,8 +39,6 @@ RequestContext* make_context(request_rec* r, const Runtime& rt, const WebModuleR
     const char* cookies = apr_table_get(r->headers_in, "Cookie");
     ctx->sources =
         routing::find_route_sources(cookies ? cookies : "", r->uri, ctx->cluster->session_cookie);
-    ctx->retry_limit = routing::retry_limit(
-        *wm.config, r->method, routing::path_in_module(r->uri, wm.config->context_root));
     ctx->prior_retries = prior_retries(r);
     return ctx;
 }

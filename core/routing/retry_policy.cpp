@@ -28,7 +28,9 @@ bool url_pattern_matches(std::string_view pattern, std::string_view path) {
 }
 
 std::string_view path_in_module(std::string_view path, std::string_view context_root) {
-    path = path.substr(0, path.find_first_of(";?#"));
+    std::size_t end = 0;  // (find_first_of would call memchr once per character)
+    while (end < path.size() && path[end] != ';' && path[end] != '?' && path[end] != '#') ++end;
+    path = path.substr(0, end);
     if (context_root != "/" && path.substr(0, context_root.size()) == context_root) {
         path.remove_prefix(context_root.size());
     }
