@@ -163,9 +163,11 @@ int post_request(proxy_worker* worker, proxy_balancer* balancer, request_rec* r,
     const InstanceRuntime* inst = chosen_instance(*ctx);
     if (!inst || worker != inst->worker) return OK;
     state::Failure why = failure_of(worker, r);
-    if (why == state::Failure::Timeout) {
-        worker->s->status |= PROXY_WORKER_IN_ERROR;
+    if (why != state::Failure::None && !(worker->s->status & PROXY_WORKER_IN_ERROR)) {
+        // mod_proxy only errors a worker on connect failures; for timeouts and resets too, so
+        // that without an active checker its retry interval holds the instance out.
         worker->s->error_time = apr_time_now();
+        __atomic_or_fetch(&worker->s->status, PROXY_WORKER_IN_ERROR, __ATOMIC_RELAXED);
     }
     if (why != state::Failure::None) {
         note_failure(r, *ctx, *inst, why);

@@ -117,6 +117,50 @@ class KillUnderLoad(FailoverTestCase):
         self.assertIn("i2", seen, "back in rotation within the interval (+ slack)")
 
 
+class SlammingBackend:
+    """Accepts connections, reads the request and closes without answering: what a backend
+    that crashes mid-request looks like to the proxy."""
+
+    def __init__(self):
+        import socket
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            conn.recv(65536)
+            conn.close()
+
+    def close(self):
+        self.sock.close()
+
+
+class ResetMidRequest(FailoverTestCase):
+    def test_reset_is_retried_elsewhere_and_instance_held_out(self):
+        good = self.start_backend("good")
+        bad = SlammingBackend()
+        self.addCleanup(bad.close)
+        cluster = {"name": "c1", "web_modules": [{"context_root": "/app"}],
+                   "instances": [{"name": "bad", "listeners": f"http://127.0.0.1:{bad.port}"},
+                                 {"name": "good", "listeners": good.listener}]}
+        httpd = self.start_httpd(loadbalancer_xml([cluster]))
+        served = [self.client(httpd).fresh().get("/app/login") for _ in range(10)]
+        self.assertEqual([r.status for r in served], [200] * 10, "idempotent GETs retried")
+        self.assertEqual({r.json()["instance"] for r in served}, {"good"})
+        self.assertGreaterEqual(bad.accepted, 1, "the bad instance was tried")
+        self.assertLessEqual(bad.accepted, 3, "and then held out (one try per child at most)")
+        self.assertIn("ZDU0014", httpd.error_log())
+
+
 class Replica(FailoverTestCase):
     def test_jreplica_cookie_names_the_failover_instance(self):
         httpd, backends = self.start_three()
