@@ -2,34 +2,14 @@
 
 #include <algorithm>
 
+#include "routing/header_text.hpp"
+
 namespace zdu::routing {
 namespace {
-
-bool is_space(char c) {
-    return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return s;
-}
 
 std::string_view unquote(std::string_view v) {
     if (v.size() >= 2 && v.front() == '"' && v.back() == '"') return v.substr(1, v.size() - 2);
     return v;
-}
-
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
 }
 
 std::string_view after_last(std::string_view s, char sep) {
@@ -50,7 +30,7 @@ void for_each_cookie(std::string_view header, Visit visit) {
         std::string_view pair = header.substr(0, semi);
         auto eq = pair.find('=');
         if (eq != std::string_view::npos &&
-            visit(trim(pair.substr(0, eq)), unquote(trim(pair.substr(eq + 1))))) {
+            visit(trim_ows(pair.substr(0, eq)), unquote(trim_ows(pair.substr(eq + 1))))) {
             return;
         }
         if (semi == std::string_view::npos) break;

@@ -1,19 +1,9 @@
 #include "routing/set_cookie.hpp"
 
-#include <strings.h>
+#include "routing/header_text.hpp"
 
 namespace zdu::routing {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-    return s.size() >= prefix.size() && strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
-}
 
 bool attribute_deletes(std::string_view attr) {
     if (starts_with_nocase(attr, "max-age=")) {
@@ -32,13 +22,13 @@ SetCookie parse_set_cookie(std::string_view header) {
     std::string_view pair = header.substr(0, semi);
     auto eq = pair.find('=');
     if (eq == std::string_view::npos) return c;
-    c.name = trim(pair.substr(0, eq));
-    c.value = trim(pair.substr(eq + 1));
+    c.name = trim_ows(pair.substr(0, eq));
+    c.value = trim_ows(pair.substr(eq + 1));
     c.deletes = c.value.empty() || c.value == "\"\"";
     while (semi != std::string_view::npos && !c.deletes) {
         header.remove_prefix(semi + 1);
         semi = header.find(';');
-        c.deletes = attribute_deletes(trim(header.substr(0, semi)));
+        c.deletes = attribute_deletes(trim_ows(header.substr(0, semi)));
     }
     return c;
 }
