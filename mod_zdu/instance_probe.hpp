@@ -30,6 +30,7 @@ class InstanceProbe {
     std::int64_t now_ms_;
 };
 
+// Looked up once in post_config: mod_proxy's "may an errored worker be tried again" function.
 void bind_worker_retry();
 
 }  // namespace zdu::glue

@@ -5,6 +5,7 @@
 #include "config_directive.hpp"
 #include "health_checker.hpp"
 #include "httpd.hpp"
+#include "instance_probe.hpp"
 #include "log_ids.hpp"
 #include "manager.hpp"
 #include "module_state.hpp"
@@ -50,7 +51,7 @@ int post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* s) {
     if (!state.loaded) return OK;
     // The first pass only checks the config; shared memory is made for the real one.
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;
-    bind_retry_function();
+    bind_worker_retry();
     int rc = build(s, pconf);
     if (rc != OK) return rc;
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,

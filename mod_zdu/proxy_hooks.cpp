@@ -124,10 +124,6 @@ state::Failure failure_of(proxy_worker* worker, request_rec* r) {
 
 }  // namespace
 
-void bind_retry_function() {
-    bind_worker_retry();
-}
-
 int pre_request(proxy_worker** worker, proxy_balancer** balancer, request_rec* r,
                 proxy_server_conf*, char** url) {
     RequestContext* ctx = request_context(r);

@@ -16,7 +16,4 @@ int post_request(proxy_worker* worker, proxy_balancer* balancer, request_rec* r,
 // healthy instances remain; otherwise the web-module's error-url or error page is applied.
 int request_status(int* status, request_rec* r);
 
-// Looked up once in post_config: mod_proxy's "may an errored worker be tried again" function.
-void bind_retry_function();
-
 }  // namespace zdu::glue
