@@ -53,11 +53,15 @@ void mark_busy(request_rec* r, proxy_worker* w) {
     apr_pool_cleanup_register(r->pool, w, decrement_busy, apr_pool_cleanup_null);
 }
 
-// "balancer://zdu-…/path?args" -> "http://host:port/path?args"
-char* backend_url(request_rec* r, const char* balancer_url, const InstanceRuntime& inst) {
+// "balancer://zdu-…/path?args" -> r->filename "proxy:http://host:port/path?args"; returns the
+// URL part of it (one allocation for both).
+char* point_at_instance(request_rec* r, const char* balancer_url, const InstanceRuntime& inst) {
+    static constexpr std::size_t kPrefix = sizeof("proxy:") - 1;
     const char* path = std::strstr(balancer_url, "://");
     path = path ? std::strchr(path + 3, '/') : nullptr;
-    return apr_pstrcat(r->pool, inst.worker_url.c_str(), path ? path : "/", nullptr);
+    r->filename =
+        apr_pstrcat(r->pool, "proxy:", inst.worker_url.c_str(), path ? path : "/", nullptr);
+    return r->filename + kPrefix;
 }
 
 void count(const InstanceRuntime& inst, routing::Decision::Kind kind) {
@@ -144,8 +148,7 @@ int pre_request(proxy_worker** worker, proxy_balancer** balancer, request_rec* r
     *worker = inst->worker;
     mark_busy(r, inst->worker);
     count(*inst, ctx->decision.kind);
-    *url = backend_url(r, *url, *inst);
-    r->filename = apr_pstrcat(r->pool, "proxy:", *url, nullptr);
+    *url = point_at_instance(r, *url, *inst);
     set_backend_headers(r, ctx->cluster->routes.route(ctx->decision.instance).c_str());
     add_response_filter(r, *ctx);
     log_decision(r, *ctx, *inst);

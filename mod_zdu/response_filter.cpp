@@ -21,10 +21,11 @@ struct CookieScan {
 
 int scan_one(void* data, const char*, const char* value) {
     auto* scan = static_cast<CookieScan*>(data);
-    routing::SetCookie c = routing::parse_set_cookie(value);
-    if (c.name == "JROUTE") scan->backend_set_jroute = true;
-    if (c.name == scan->session_cookie) {
-        (c.deletes ? scan->session_deleted : scan->session_created) = true;
+    std::string_view name = routing::set_cookie_name(value);
+    if (name == "JROUTE") scan->backend_set_jroute = true;
+    if (name == scan->session_cookie) {
+        bool deletes = routing::parse_set_cookie(value).deletes;
+        (deletes ? scan->session_deleted : scan->session_created) = true;
     }
     return 1;
 }
@@ -42,12 +43,12 @@ bool route_cookie_stale(const RequestContext& ctx, const std::string& route) {
 }
 
 void set_route_cookie(request_rec* r, const RequestContext& ctx, const char* value, bool expire) {
-    const std::string& path = ctx.web_module->config->context_root;
+    const WebModuleRuntime& wm = *ctx.web_module;
     bool tls = ap_ssl_conn_is_ssl(r->connection);
-    const char* cookie =
-        apr_pstrcat(r->pool, "JROUTE=", value, "; Path=", path.c_str(), expire ? "; Max-Age=0" : "",
-                    "; HttpOnly", tls ? "; Secure" : "", nullptr);
-    apr_table_add(r->err_headers_out, "Set-Cookie", cookie);
+    const std::string& attributes = tls ? wm.cookie_attributes_tls : wm.cookie_attributes;
+    const char* cookie = apr_pstrcat(r->pool, "JROUTE=", value, expire ? "; Max-Age=0" : "",
+                                     attributes.c_str(), nullptr);
+    apr_table_addn(r->err_headers_out, "Set-Cookie", cookie);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZDU_LOG_ROUTE_COOKIE "Set-Cookie: %s", cookie);
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <stdexcept>
+#include <utility>
 
 #include "policy_factory.hpp"
 #include "state/record_keys.hpp"
@@ -90,9 +91,13 @@ std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTa
     for (std::size_t ci = 0; ci < rt->clusters.size(); ++ci) {
         const auto& cluster = *rt->clusters[ci].config;
         for (const auto& wm : cluster.web_modules) {
-            WebModuleRuntime w{&wm, static_cast<int>(ci),
-                               claim(table, state::web_module_key(cluster.name, wm.context_root))};
-            rt->web_modules.push_back(w);
+            WebModuleRuntime w;
+            w.config = &wm;
+            w.cluster = static_cast<int>(ci);
+            w.record = claim(table, state::web_module_key(cluster.name, wm.context_root));
+            w.cookie_attributes = "; Path=" + wm.context_root + "; HttpOnly";
+            w.cookie_attributes_tls = w.cookie_attributes + "; Secure";
+            rt->web_modules.push_back(std::move(w));
         }
     }
     for (std::size_t i = 0; i < rt->web_modules.size(); ++i) {

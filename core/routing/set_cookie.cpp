@@ -16,6 +16,12 @@ bool attribute_deletes(std::string_view attr) {
 
 }  // namespace
 
+std::string_view set_cookie_name(std::string_view header) {
+    auto eq = header.find('=');
+    if (eq == std::string_view::npos || header.find(';') < eq) return {};
+    return trim_ows(header.substr(0, eq));
+}
+
 SetCookie parse_set_cookie(std::string_view header) {
     SetCookie c;
     auto semi = header.find(';');

@@ -13,4 +13,8 @@ struct SetCookie {
 
 SetCookie parse_set_cookie(std::string_view header);
 
+// Only the name: enough to pass over the cookies we do not care about without reading their
+// attributes.
+std::string_view set_cookie_name(std::string_view header);
+
 }  // namespace zdu::routing

@@ -16,3 +16,10 @@ TEST_CASE("Set-Cookie: name, value and deletion", "[routing]") {
     CHECK_FALSE(parse_set_cookie("JSESSIONID=x; Max-Age=3600").deletes);
     CHECK(parse_set_cookie("garbage").name.empty());
 }
+
+TEST_CASE("set_cookie_name reads only the name", "[routing]") {
+    CHECK(zdu::routing::set_cookie_name("JSESSIONID=abc.r1; Path=/app") == "JSESSIONID");
+    CHECK(zdu::routing::set_cookie_name(" JROUTE =x") == "JROUTE");
+    CHECK(zdu::routing::set_cookie_name("garbage").empty());
+    CHECK(zdu::routing::set_cookie_name("flag; a=b").empty());
+}
