@@ -99,6 +99,9 @@ def print_tables(results):
     if results.get("micro") is not None or results.get("decision_instructions"):
         log(f"\n== Core micro-benchmarks\n"
             f"{report.micro_table(results.get('micro'), results.get('decision_instructions'))}")
+    if results.get("routing_ceilings"):
+        log(f"\n== What routing can win at most\n"
+            f"{report.ceilings_table(results['routing_ceilings'])}")
     log(f"\n== Targets (reported, never enforced)\n"
         f"{report.targets_table(report.target_checks(results))}")
 
@@ -146,6 +149,7 @@ def main(argv=None):
             shutil.rmtree(workdir, ignore_errors=True)
     results["meta"]["seconds"] = round(time.monotonic() - started)
     results["meta"]["load_average_end"] = environment.load_average()
+    results["routing_ceilings"] = report.routing_ceilings(results)
     print_tables(results)
     write_outputs(results, Path(opts.out))
     log(f"total {results['meta']['seconds']} s")

@@ -33,7 +33,7 @@ class Profile:
         return Load(WRK_THREADS, CONNECTIONS, duration or self.duration)
 
 
-FULL = Profile(name="full", duration=3, rounds=8, warmup=1,
+FULL = Profile(name="full", duration=3, rounds=12, warmup=1,
                scale_instances=(2, 10, 100, 1000), scale_duration=3, scale_rounds=3,
                session_counts=(1000, 10000, 100000), micro_min_time=0.5,
                callgrind_requests=(200, 1200))

@@ -44,6 +44,22 @@ def _fmt_ratio(r):
     return f"{r:.2f}x" if r is not None else "-"
 
 
+def _paired_range(a, b, key):
+    """Lowest and highest per-round ratio: how far one round can stray from the median."""
+    ra, rb = (a or {}).get(f"runs_{key}"), (b or {}).get(f"runs_{key}")
+    if not (ra and rb and len(ra) == len(rb)):
+        return None
+    ratios = [x / y for x, y in zip(ra, rb) if x and y]
+    return (min(ratios), max(ratios)) if ratios else None
+
+
+def _fmt_paired(a, b, key):
+    r, spread = _paired(a, b, key), _paired_range(a, b, key)
+    if r is None or spread is None or len(a.get(f"runs_{key}")) < 2:
+        return _fmt_ratio(r)
+    return f"{r:.2f}x ({spread[0]:.2f}-{spread[1]:.2f})"
+
+
 def _cpu(row):
     return row and row.get("cpu_us_per_request")
 
@@ -54,14 +70,15 @@ def compare_table(rows):
     for r in rows:
         zdu = by.get((ZDU, r["workload"] if r["workload"] != "static" else "sticky"))
         mine = r["target"] == ZDU
-        rps_ratio = None if mine else _paired(zdu, r, "rps")
-        cpu_ratio = None if mine else _paired(r, zdu, "cpu_us")
+        rps_ratio = "-" if mine else _fmt_paired(zdu, r, "rps")
+        cpu_ratio = "-" if mine else _fmt_paired(r, zdu, "cpu_us")
         out.append([f'{r["target"]} {r["workload"]}', f'{r["rps"]:.0f}', f'{r["p50_ms"]:.2f}',
                     f'{r["p99_ms"]:.2f}', f'{_cpu(r) or 0:.1f}',
-                    f'{r.get("user_us_per_request") or 0:.1f}', r["errors"],
-                    _fmt_ratio(rps_ratio), _fmt_ratio(cpu_ratio)])
-    return _table(["row (2 instances)", "req/s", "p50 ms", "p99 ms", "CPU us/req",
-                   "of it user", "errors", "req/s: mod_zdu / row", "CPU: row / mod_zdu"], out)
+                    f'{r.get("user_us_per_request") or 0:.1f}', r["errors"], rps_ratio,
+                    cpu_ratio])
+    return ("ratios: median of the per-round ratios (lowest-highest round)\n" +
+            _table(["row (2 instances)", "req/s", "p50 ms", "p99 ms", "CPU us/req",
+                    "of it user", "errors", "req/s: mod_zdu / row", "CPU: row / mod_zdu"], out))
 
 
 def curve_table(rows, key, label):
@@ -211,3 +228,35 @@ def targets_table(checks):
     out = [[label, "-" if v is None else f"{v:.3g}" if v < 10 else f"{v:.0f}", goal,
             {True: "met", False: "NOT met", None: "-"}[met]] for label, v, goal, met in checks]
     return _table(["target", "measured", "goal", ""], out)
+
+
+ROUTING_COLS = ("ap_run_translate_name", "ap_proxy_pre_request", "ap_proxy_post_request")
+
+
+def routing_ceilings(results):
+    """How much faster than mod_proxy_balancer any balancer can be by routing alone: its
+    routing hooks' share of the user-space instructions (callgrind) times user time's share of
+    its CPU (the compare rows). A CPU-bound request cannot gain more than that share."""
+    cpu = {r["workload"]: r for r in results.get("compare", [])
+           if r["target"] == targets.BALANCER}
+    out = []
+    for r in results.get("per_request") or []:
+        row = cpu.get(r["workload"])
+        if r["target"] != targets.BALANCER or r["instances"] != 2 or not row:
+            continue
+        if not (r["total"] and row.get("cpu_us_per_request")):
+            continue
+        routing = sum(r[c] for c in ROUTING_COLS) / r["total"]
+        user = (row.get("user_us_per_request") or 0) / row["cpu_us_per_request"]
+        out.append({"workload": r["workload"], "routing_share": routing, "user_share": user,
+                    "ceiling": 1 / (1 - routing * user)})
+    return out
+
+
+def ceilings_table(ceilings):
+    rows = [[c["workload"], f'{c["routing_share"]:.1%}', f'{c["user_share"]:.0%}',
+             f'{c["ceiling"]:.3f}x'] for c in ceilings]
+    return ("mod_proxy_balancer's routing hooks (translate, pre_request, post_request) as a share "
+            "of its request:\n" +
+            _table(["workload", "of user instructions", "user share of CPU",
+                    "req/s ceiling if routing were free"], rows))
