@@ -1,6 +1,6 @@
-"""Alternating measurement: every row runs once per round (A B C D A B C D …), so drift of the
-machine (thermal, other load) spreads over all rows instead of biasing the last; the median of
-the rounds is reported."""
+"""Alternating measurement: every row runs once per round (A B C D, D C B A, …), so drift of
+the machine (thermal, other load) spreads over all rows instead of biasing the last; the median
+of the rounds is reported."""
 import statistics
 from dataclasses import dataclass, field
 from typing import List, Optional
@@ -57,7 +57,7 @@ def measure(rows, rounds, load, warmup, log):
     for row in rows:
         wrk.run(row.target.url, row.path, row.cookie_file, warm)
     for n in range(1, rounds + 1):
-        for row in rows:
+        for row in _schedule(rows, n):
             result = _run(row, load)
             row.results.append(result)
             cpu = result.cpu_us_per_request or 0.0
@@ -65,6 +65,15 @@ def measure(rows, rounds, load, warmup, log):
                 f"  p99 {result.p99_ms:6.2f} ms  cpu {cpu:5.1f} us/req"
                 + (f"  errors {result.errors}" if result.errors else ""))
     return [row.summary() for row in rows]
+
+
+def _schedule(rows, n):
+    """The order of round n: rows of one workload next to each other, so the runs a ratio
+    compares are seconds apart, and every other round backwards (A B C, C B A), so a steady
+    drift of the machine favours no row."""
+    kinds = {w: i for i, w in enumerate(dict.fromkeys(r.workload for r in rows))}
+    grouped = sorted(rows, key=lambda r: kinds[r.workload])
+    return grouped if n % 2 else grouped[::-1]
 
 
 def _run(row, load):
