@@ -104,6 +104,8 @@ def print_tables(results):
             f"{report.ceilings_table(results['routing_ceilings'])}")
     log(f"\n== Targets (reported, never enforced)\n"
         f"{report.targets_table(report.target_checks(results))}")
+    if results.get("compare"):
+        log(f"\n== Comparison as JSON\n{json.dumps(report.json_summary(results))}")
 
 
 def write_outputs(results, out):

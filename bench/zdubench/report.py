@@ -260,3 +260,30 @@ def ceilings_table(ceilings):
             "of its request:\n" +
             _table(["workload", "of user instructions", "user share of CPU",
                     "req/s ceiling if routing were free"], rows))
+
+
+def json_summary(results):
+    """The comparison as JSON: each row's figures and mod_zdu's paired req/s ratio to it."""
+    rows = results.get("compare") or []
+    by = {(r["target"], r["workload"]): r for r in rows}
+    out = []
+    for r in rows:
+        zdu = by.get((ZDU, r["workload"] if r["workload"] != "static" else "sticky"))
+        entry = {k: _rounded(r[k]) for k in ("target", "workload", "rps", "p50_ms", "p99_ms",
+                                             "cpu_us_per_request", "errors")}
+        if r["target"] != ZDU:
+            entry["mod_zdu_over_row"] = _rounded(_paired(zdu, r, "rps"))
+            entry["mod_zdu_over_row_range"] = _rounded(_paired_range(zdu, r, "rps"))
+        out.append(entry)
+    return {"compare": out,
+            "targets": [{"target": t, "measured": _rounded(v), "goal": g, "met": m}
+                        for t, v, g, m in target_checks(results)]}
+
+
+def _rounded(value):
+    """Three decimals for ratios and milliseconds, whole numbers from 100 up."""
+    if isinstance(value, (tuple, list)):
+        return [_rounded(v) for v in value]
+    if isinstance(value, float):
+        return round(value) if abs(value) >= 100 else round(value, 3)
+    return value
