@@ -1,11 +1,11 @@
 // Loading a generated loadbalancer.xml (DTD validation and semantic checks included): what a
 // start or reload of mod_zdu, and every lbxml-gen run, pays for the config.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "config/loader.hpp"
 #include "fixtures.hpp"

@@ -41,8 +41,9 @@ __attribute__((noinline)) void run_decisions(const ClusterRoutes& routes,
 }
 
 int usage() {
-    std::fprintf(stderr, "usage: zdu_decide_driver sticky|new|parse-sticky|parse-new "
-                         "<instances> <decisions>\n");
+    std::fprintf(stderr,
+                 "usage: zdu_decide_driver sticky|new|parse-sticky|parse-new "
+                 "<instances> <decisions>\n");
     return 2;
 }
 

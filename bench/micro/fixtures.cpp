@@ -5,7 +5,9 @@ namespace {
 
 constexpr int kFirstPort = 20000;
 
-std::string instance_name(int i) { return "i" + std::to_string(i); }
+std::string instance_name(int i) {
+    return "i" + std::to_string(i);
+}
 
 }  // namespace
 
@@ -34,22 +36,27 @@ std::string make_xml(int instances) {
     for (int i = 0; i < instances; ++i) {
         xml += "    <instance name=\"" + instance_name(i) +
                "\" enabled=\"true\" disable-timeout-in-minutes=\"31\" listeners=\"http://"
-               "127.0.0.1:" + std::to_string(kFirstPort + i) + "\" weight=\"100\"/>\n";
+               "127.0.0.1:" +
+               std::to_string(kFirstPort + i) + "\" weight=\"100\"/>\n";
     }
-    xml += "    <web-module context-root=\"/app\" enabled=\"true\" "
-           "disable-timeout-in-minutes=\"31\" error-url=\"\"/>\n"
-           "    <health-checker url=\"/\" interval-in-seconds=\"30\" timeout-in-seconds=\"10\"/>\n"
-           "  </cluster>\n"
-           "  <property name=\"response-timeout-in-seconds\" value=\"60\"/>\n"
-           "</loadbalancer>\n";
+    xml +=
+        "    <web-module context-root=\"/app\" enabled=\"true\" "
+        "disable-timeout-in-minutes=\"31\" error-url=\"\"/>\n"
+        "    <health-checker url=\"/\" interval-in-seconds=\"30\" timeout-in-seconds=\"10\"/>\n"
+        "  </cluster>\n"
+        "  <property name=\"response-timeout-in-seconds\" value=\"60\"/>\n"
+        "</loadbalancer>\n";
     return xml;
 }
 
 std::string sticky_cookie_header(const std::string& route) {
     return "_ga=GA1.2.1234567890.1700000000; JSESSIONID=4f1c2a9be07d44c5b2a1f0e3d9c8b7a6; "
-           "JROUTE=" + route + "; lang=en";
+           "JROUTE=" +
+           route + "; lang=en";
 }
 
-std::string new_visitor_cookie_header() { return "_ga=GA1.2.1234567890.1700000000; lang=en"; }
+std::string new_visitor_cookie_header() {
+    return "_ga=GA1.2.1234567890.1700000000; lang=en";
+}
 
 }  // namespace zdu::bench
