@@ -5,6 +5,7 @@
 
 #include "config/bundled_dtds.hpp"
 #include "config/loader.hpp"
+#include "diagnostics_text.hpp"
 
 using namespace zdu::config;
 
@@ -12,12 +13,6 @@ namespace {
 
 std::string sample(const std::string& name) {
     return std::string(ZDU_SOURCE_DIR) + "/conf-samples/" + name;
-}
-
-std::string all_text(const LoadResult& result) {
-    std::string out;
-    for (const auto& d : result.diagnostics) out += d.text() + "\n";
-    return out;
 }
 
 const Cluster* cluster_named(const LoadBalancer& lb, const std::string& name) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/loader.hpp"
+#include "diagnostics_text.hpp"
 
 using namespace zdu::config;
 
@@ -36,12 +37,6 @@ class SecretFile {
   private:
     std::filesystem::path path_;
 };
-
-std::string all_text(const LoadResult& result) {
-    std::string out;
-    for (const auto& d : result.diagnostics) out += d.text() + "\n";
-    return out;
-}
 
 constexpr const char* kBody = R"(<loadbalancer>
   <cluster name="c1">

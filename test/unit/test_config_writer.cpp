@@ -5,16 +5,11 @@
 
 #include "config/loader.hpp"
 #include "config/writer.hpp"
+#include "diagnostics_text.hpp"
 
 using namespace zdu::config;
 
 namespace {
-
-std::string all_text(const LoadResult& result) {
-    std::string out;
-    for (const auto& d : result.diagnostics) out += d.text() + "\n";
-    return out;
-}
 
 Instance instance(std::string name, std::string host) {
     Instance i;
