@@ -14,20 +14,25 @@ bool attribute_deletes(std::string_view attr) {
     return false;
 }
 
+// The '=' that ends the cookie's name, if it comes before the first attribute.
+std::size_t name_end(std::string_view header, std::size_t semi) {
+    auto eq = header.find('=');
+    return eq < semi ? eq : std::string_view::npos;
+}
+
 }  // namespace
 
 std::string_view set_cookie_name(std::string_view header) {
-    auto eq = header.find('=');
-    if (eq == std::string_view::npos || header.find(';') < eq) return {};
-    return trim_ows(header.substr(0, eq));
+    auto eq = name_end(header, header.find(';'));
+    return eq == std::string_view::npos ? std::string_view{} : trim_ows(header.substr(0, eq));
 }
 
 SetCookie parse_set_cookie(std::string_view header) {
     SetCookie c;
     auto semi = header.find(';');
-    std::string_view pair = header.substr(0, semi);
-    auto eq = pair.find('=');
+    auto eq = name_end(header, semi);
     if (eq == std::string_view::npos) return c;
+    std::string_view pair = header.substr(0, semi);
     c.name = trim_ows(pair.substr(0, eq));
     c.value = trim_ows(pair.substr(eq + 1));
     c.deletes = c.value.empty() || c.value == "\"\"";
