@@ -51,10 +51,9 @@ void strip_client_proxy_headers(request_rec* r) {
     for (const char* name : kOurHeaders) apr_table_unset(r->headers_in, name);
 }
 
-void set_backend_headers(request_rec* r, const char* route) {
+void set_backend_headers(request_rec* r, const char* route, bool tls) {
     apr_table_setn(r->headers_in, "Proxy-jroute", route);
     apr_table_setn(r->headers_in, "Proxy-ip", r->useragent_ip);
-    bool tls = ap_ssl_conn_is_ssl(r->connection);
     apr_table_setn(r->headers_in, "X-Forwarded-Proto", tls ? "https" : "http");
     if (tls) set_tls_headers(r);
 }

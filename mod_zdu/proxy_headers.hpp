@@ -10,6 +10,6 @@ namespace zdu::glue {
 void strip_client_proxy_headers(request_rec* r);
 
 // Set for each attempt, as a retry may go to another instance.
-void set_backend_headers(request_rec* r, const char* route);
+void set_backend_headers(request_rec* r, const char* route, bool tls);
 
 }  // namespace zdu::glue

@@ -149,7 +149,7 @@ int pre_request(proxy_worker** worker, proxy_balancer** balancer, request_rec* r
     mark_busy(r, inst->worker);
     count(*inst, ctx->decision.kind);
     *url = point_at_instance(r, *url, *inst);
-    set_backend_headers(r, ctx->cluster->routes.route(ctx->decision.instance).c_str());
+    set_backend_headers(r, ctx->cluster->routes.route(ctx->decision.instance).c_str(), ctx->tls);
     add_response_filter(r, *ctx);
     log_decision(r, *ctx, *inst);
     return OK;

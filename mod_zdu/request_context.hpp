@@ -16,6 +16,7 @@ struct RequestContext {
     const ClusterRuntime* cluster;
     routing::RouteSources sources;
     routing::Decision decision;
+    bool tls;  // the client's connection; asked once, since mod_ssl answers through a hook
     bool filter_added;
     int attempts;            // pre_request calls for this request_rec (mod_proxy retries)
     bool retry_limit_known;  // retry_limit is worked out when first needed: most requests

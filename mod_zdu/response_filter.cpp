@@ -43,11 +43,9 @@ bool route_cookie_stale(const RequestContext& ctx, const std::string& route) {
 }
 
 void set_route_cookie(request_rec* r, const RequestContext& ctx, const char* value, bool expire) {
-    const WebModuleRuntime& wm = *ctx.web_module;
-    bool tls = ap_ssl_conn_is_ssl(r->connection);
-    const std::string& attributes = tls ? wm.cookie_attributes_tls : wm.cookie_attributes;
-    const char* cookie = apr_pstrcat(r->pool, "JROUTE=", value, expire ? "; Max-Age=0" : "",
-                                     attributes.c_str(), nullptr);
+    const char* cookie =
+        apr_pstrcat(r->pool, "JROUTE=", value, expire ? "; Max-Age=0" : "",
+                    ctx.web_module->cookie_attributes.c_str(), ctx.tls ? "; Secure" : "", nullptr);
     apr_table_addn(r->err_headers_out, "Set-Cookie", cookie);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZDU_LOG_ROUTE_COOKIE "Set-Cookie: %s", cookie);
 }

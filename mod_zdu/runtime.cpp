@@ -96,7 +96,6 @@ std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTa
             w.cluster = static_cast<int>(ci);
             w.record = claim(table, state::web_module_key(cluster.name, wm.context_root));
             w.cookie_attributes = "; Path=" + wm.context_root + "; HttpOnly";
-            w.cookie_attributes_tls = w.cookie_attributes + "; Secure";
             rt->web_modules.push_back(std::move(w));
         }
     }

@@ -50,10 +50,9 @@ struct WebModuleRuntime {
     const config::WebModule* config = nullptr;
     int cluster = -1;
     state::SharedRecord* record = nullptr;
-    // What follows "JROUTE=<route>" in the route cookie, over plain and TLS connections: built
-    // once so that a new session's cookie is one concatenation.
-    std::string cookie_attributes;      // "; Path=<context-root>; HttpOnly"
-    std::string cookie_attributes_tls;  // the same + "; Secure"
+    // What follows "JROUTE=<route>" in the route cookie ("; Path=<context-root>; HttpOnly"):
+    // built once so that a new session's cookie is one concatenation.
+    std::string cookie_attributes;
 };
 
 struct Runtime {

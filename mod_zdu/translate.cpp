@@ -40,6 +40,7 @@ RequestContext* make_context(request_rec* r, const Runtime& rt, const WebModuleR
     ctx->sources =
         routing::find_route_sources(cookies ? cookies : "", r->uri, ctx->cluster->session_cookie);
     ctx->prior_retries = prior_retries(r);
+    ctx->tls = ap_ssl_conn_is_ssl(r->connection);
     return ctx;
 }
 
