@@ -27,15 +27,21 @@ def _ratio(a, b):
     return a / b if a and b else None
 
 
+def _round_ratios(a, b, key):
+    """a/b for each round, sorted; empty when the two rows have no runs of equal count."""
+    ra, rb = (a or {}).get(f"runs_{key}"), (b or {}).get(f"runs_{key}")
+    if not (ra and rb and len(ra) == len(rb)):
+        return []
+    return sorted(x / y for x, y in zip(ra, rb) if x and y)
+
+
 def _paired(a, b, key):
     """Median over rounds of a/b, each round's pair measured minutes apart at most: drift of
     the machine cancels better than in a ratio of medians. Falls back to that without runs."""
-    ra, rb = (a or {}).get(f"runs_{key}"), (b or {}).get(f"runs_{key}")
-    if ra and rb and len(ra) == len(rb):
-        ratios = sorted(x / y for x, y in zip(ra, rb) if x and y)
-        if ratios:
-            mid = len(ratios) // 2
-            return ratios[mid] if len(ratios) % 2 else (ratios[mid - 1] + ratios[mid]) / 2
+    ratios = _round_ratios(a, b, key)
+    if ratios:
+        mid = len(ratios) // 2
+        return ratios[mid] if len(ratios) % 2 else (ratios[mid - 1] + ratios[mid]) / 2
     field = {"rps": "rps", "cpu_us": "cpu_us_per_request"}[key]
     return _ratio(a and a.get(field), b and b.get(field))
 
@@ -46,18 +52,20 @@ def _fmt_ratio(r):
 
 def _paired_range(a, b, key):
     """Lowest and highest per-round ratio: how far one round can stray from the median."""
-    ra, rb = (a or {}).get(f"runs_{key}"), (b or {}).get(f"runs_{key}")
-    if not (ra and rb and len(ra) == len(rb)):
-        return None
-    ratios = [x / y for x, y in zip(ra, rb) if x and y]
-    return (min(ratios), max(ratios)) if ratios else None
+    ratios = _round_ratios(a, b, key)
+    return (ratios[0], ratios[-1]) if ratios else None
 
 
 def _fmt_paired(a, b, key):
-    r, spread = _paired(a, b, key), _paired_range(a, b, key)
-    if r is None or spread is None or len(a.get(f"runs_{key}")) < 2:
+    r, ratios = _paired(a, b, key), _round_ratios(a, b, key)
+    if r is None or len(ratios) < 2:
         return _fmt_ratio(r)
-    return f"{r:.2f}x ({spread[0]:.2f}-{spread[1]:.2f})"
+    return f"{r:.2f}x ({ratios[0]:.2f}-{ratios[-1]:.2f})"
+
+
+def _zdu_row_for(by, row):
+    """The mod_zdu row a row is compared with: the same workload; the static file with sticky."""
+    return by.get((ZDU, row["workload"] if row["workload"] != "static" else "sticky"))
 
 
 def _cpu(row):
@@ -68,7 +76,7 @@ def compare_table(rows):
     by = {(r["target"], r["workload"]): r for r in rows}
     out = []
     for r in rows:
-        zdu = by.get((ZDU, r["workload"] if r["workload"] != "static" else "sticky"))
+        zdu = _zdu_row_for(by, r)
         mine = r["target"] == ZDU
         rps_ratio = "-" if mine else _fmt_paired(zdu, r, "rps")
         cpu_ratio = "-" if mine else _fmt_paired(r, zdu, "cpu_us")
@@ -268,7 +276,7 @@ def json_summary(results):
     by = {(r["target"], r["workload"]): r for r in rows}
     out = []
     for r in rows:
-        zdu = by.get((ZDU, r["workload"] if r["workload"] != "static" else "sticky"))
+        zdu = _zdu_row_for(by, r)
         entry = {k: _rounded(r[k]) for k in ("target", "workload", "rps", "p50_ms", "p99_ms",
                                              "cpu_us_per_request", "errors")}
         if r["target"] != ZDU:
