@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "config/model.hpp"
+#include "loopback_instance.hpp"
 #include "manager/ping_target.hpp"
 #include "manager/selection.hpp"
 #include "routing/cluster_routes.hpp"
@@ -13,14 +14,6 @@ using manager::InstanceRef;
 
 namespace {
 
-config::Instance instance(std::string name, std::string domain, std::uint16_t port = 8080) {
-    config::Instance i;
-    i.name = std::move(name);
-    i.domain = std::move(domain);
-    i.listeners.push_back({config::Scheme::Http, "127.0.0.1", port});
-    return i;
-}
-
 // Two clusters: c1 {a:d1, b:d1, c:d2}, c2 {a:d1, x:-}.
 struct Fixture {
     std::vector<config::Cluster> clusters;
@@ -30,9 +23,11 @@ struct Fixture {
     Fixture() {
         clusters.resize(2);
         clusters[0].name = "c1";
-        clusters[0].instances = {instance("a", "d1"), instance("b", "d1"), instance("c", "d2")};
+        clusters[0].instances = {loopback_instance("a", 100, "d1"),
+                                 loopback_instance("b", 100, "d1"),
+                                 loopback_instance("c", 100, "d2")};
         clusters[1].name = "c2";
-        clusters[1].instances = {instance("a", "d1"), instance("x", "")};
+        clusters[1].instances = {loopback_instance("a", 100, "d1"), loopback_instance("x")};
         clusters[1].instances[1].route = "routex";
         for (const auto& c : clusters) {
             routes.push_back(std::make_unique<routing::ClusterRoutes>(c));
@@ -91,7 +86,7 @@ TEST_CASE("an instance is pinged on its http listener with the health-checker's 
           "[manager]") {
     config::Cluster c;
     c.name = "c1";
-    config::Instance i = instance("a", "", 8081);
+    config::Instance i = loopback_instance("a", 100, "", 8081);
     i.listeners.insert(i.listeners.begin(), {config::Scheme::Https, "127.0.0.1", 8181});
     auto plain = manager::instance_ping(c, i);
     REQUIRE(plain.ok());
@@ -105,11 +100,11 @@ TEST_CASE("an instance is pinged on its http listener with the health-checker's 
     c.health_checker->url = "http://ignored:1/deep/ping";
     CHECK(manager::instance_ping(c, i).target.path == "/deep/ping");
 
-    config::Instance v6 = instance("v6", "");
+    config::Instance v6 = loopback_instance("v6");
     v6.listeners[0].host = "::1";
     CHECK(manager::instance_ping(c, v6).url() == "http://[::1]:8080/deep/ping");
 
-    config::Instance ajp = instance("b", "");
+    config::Instance ajp = loopback_instance("b");
     ajp.listeners[0].scheme = config::Scheme::Ajp;
     auto none = manager::instance_ping(c, ajp);
     CHECK_FALSE(none.ok());

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "config/model.hpp"
+#include "loopback_instance.hpp"
 #include "routing/adaptive_policy.hpp"
 #include "routing/cluster_routes.hpp"
 
@@ -17,11 +18,7 @@ config::Cluster adaptive_cluster(const std::vector<int>& weights) {
     c.name = "c1";
     c.policy = config::Policy::Adaptive;
     for (std::size_t i = 0; i < weights.size(); ++i) {
-        config::Instance inst;
-        inst.name = "i" + std::to_string(i + 1);
-        inst.weight = weights[i];
-        inst.listeners.push_back({config::Scheme::Http, "127.0.0.1", 8080});
-        c.instances.push_back(inst);
+        c.instances.push_back(loopback_instance("i" + std::to_string(i + 1), weights[i]));
     }
     return c;
 }

@@ -13,6 +13,7 @@
 #include "../../mod_zdu/policy_module.cpp"
 #include "../../mod_zdu/policy_user_defined.cpp"
 #include "config/model.hpp"
+#include "loopback_instance.hpp"
 #include "routing/cluster_routes.hpp"
 
 using namespace zdu;
@@ -77,11 +78,7 @@ config::Cluster cluster_of(int instances) {
     c.policy = config::Policy::UserDefined;
     c.policy_module = "/nowhere/probe.so";
     for (int i = 0; i < instances; ++i) {
-        config::Instance inst;
-        inst.name = "i" + std::to_string(i);
-        inst.weight = 100 + i;
-        inst.listeners.push_back({config::Scheme::Http, "127.0.0.1", 8080});
-        c.instances.push_back(inst);
+        c.instances.push_back(loopback_instance("i" + std::to_string(i), 100 + i));
     }
     return c;
 }

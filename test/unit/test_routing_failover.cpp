@@ -3,6 +3,7 @@
 #include <map>
 
 #include "config/model.hpp"
+#include "loopback_instance.hpp"
 #include "routing/failover.hpp"
 #include "routing/router.hpp"
 
@@ -13,13 +14,8 @@ namespace {
 config::Cluster cluster(std::vector<std::pair<std::string, std::string>> name_domain) {
     config::Cluster c;
     c.name = "c1";
-    for (auto& [name, domain] : name_domain) {
-        config::Instance i;
-        i.name = name;
-        i.domain = domain;
-        i.listeners.push_back({config::Scheme::Http, "127.0.0.1", 8080});
-        c.instances.push_back(i);
-    }
+    for (auto& [name, domain] : name_domain)
+        c.instances.push_back(loopback_instance(name, 100, domain));
     return c;
 }
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "config/model.hpp"
+#include "loopback_instance.hpp"
 #include "routing/cluster_routes.hpp"
 #include "routing/route_id.hpp"
 #include "routing/router.hpp"
@@ -17,13 +18,7 @@ config::Cluster cluster_of(std::vector<std::pair<std::string, int>> instances,
     config::Cluster c;
     c.name = "c1";
     c.policy = policy;
-    for (auto& [name, weight] : instances) {
-        config::Instance i;
-        i.name = name;
-        i.weight = weight;
-        i.listeners.push_back({config::Scheme::Http, "127.0.0.1", 8080});
-        c.instances.push_back(i);
-    }
+    for (auto& [name, weight] : instances) c.instances.push_back(loopback_instance(name, weight));
     return c;
 }
 
