@@ -40,21 +40,11 @@ def read_tail(path, limit=4000):
         return ""
 
 
-def _parent(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            # The command name may hold spaces and parentheses; fields resume after the last ')'.
-            return int(f.read().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
-
-
 def tree(pid):
     """pid and its children (one level: the servers here fork workers, not grandchildren)."""
     if pid is None:
         return []
-    children = [int(e) for e in os.listdir("/proc") if e.isdigit() and _parent(e) == pid]
-    return [pid] + children
+    return [pid] + process.children(pid)
 
 
 def cpu_seconds(pids):

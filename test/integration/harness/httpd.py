@@ -142,11 +142,7 @@ class Httpd:
         """Pids of httpd's children, from /proc."""
         if not self.running():
             return []
-        pids = []
-        for entry in os.listdir("/proc"):
-            if entry.isdigit() and _parent_pid(entry) == self.proc.pid:
-                pids.append(int(entry))
-        return pids
+        return process.children(self.proc.pid)
 
     def error_log(self):
         return _read(self.root / "error.log")
@@ -174,15 +170,6 @@ def _xml_text(text_or_path):
     if isinstance(text_or_path, str) and text_or_path.lstrip().startswith("<"):
         return text_or_path
     return Path(text_or_path).read_text()
-
-
-def _parent_pid(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            # The command name may hold spaces and parentheses; fields resume after the last ')'.
-            return int(f.read().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
 
 
 def _read(path):

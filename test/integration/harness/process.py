@@ -53,3 +53,17 @@ def stop_group(proc, sig=signal.SIGTERM, timeout=10.0):
         signal_group(pgid, signal.SIGKILL)
     proc.wait()
     wait_until(lambda: not group_alive(pgid), 5.0)
+
+
+def children(pid):
+    """Pids whose parent is pid, from /proc."""
+    return [int(e) for e in os.listdir("/proc") if e.isdigit() and _parent_pid(e) == pid]
+
+
+def _parent_pid(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            # The command name may hold spaces and parentheses; fields resume after the last ')'.
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
