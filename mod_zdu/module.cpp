@@ -2,19 +2,19 @@
 // anything lives in the core; this file only wires it into httpd.
 #include <exception>
 
-#include "config_directive.hpp"
-#include "health_checker.hpp"
-#include "httpd.hpp"
-#include "instance_probe.hpp"
-#include "log_ids.hpp"
-#include "manager.hpp"
-#include "module_state.hpp"
-#include "proxy_api.hpp"
-#include "proxy_hooks.hpp"
-#include "response_filter.hpp"
-#include "shared_state.hpp"
-#include "time_ms.hpp"
-#include "translate.hpp"
+#include "mod_zdu/config/directives.hpp"
+#include "mod_zdu/health/checker.hpp"
+#include "mod_zdu/httpd.hpp"
+#include "mod_zdu/log_ids.hpp"
+#include "mod_zdu/manager/handler.hpp"
+#include "mod_zdu/proxy_api.hpp"
+#include "mod_zdu/request/instance_probe.hpp"
+#include "mod_zdu/request/proxy_hooks.hpp"
+#include "mod_zdu/request/response_filter.hpp"
+#include "mod_zdu/request/translate.hpp"
+#include "mod_zdu/state/module_state.hpp"
+#include "mod_zdu/state/shared_state.hpp"
+#include "mod_zdu/time_ms.hpp"
 
 APLOG_USE_MODULE(zdu);
 

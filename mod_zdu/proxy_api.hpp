@@ -1,7 +1,7 @@
 // Whether mod_proxy was there when mod_zdu was loaded (its symbols are weak: see httpd.hpp).
 #pragma once
 
-#include "httpd.hpp"
+#include "mod_zdu/httpd.hpp"
 
 namespace zdu::glue {
 

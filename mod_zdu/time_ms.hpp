@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "httpd.hpp"
+#include "mod_zdu/httpd.hpp"
 
 namespace zdu::glue {
 

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "../../mod_zdu/policy_library.cpp"
-#include "../../mod_zdu/policy_module.cpp"
-#include "../../mod_zdu/policy_user_defined.cpp"
 #include "config/model.hpp"
 #include "loopback_instance.hpp"
+#include "mod_zdu/policy/library.cpp"
+#include "mod_zdu/policy/module.cpp"
+#include "mod_zdu/policy/user_defined.cpp"
 #include "routing/cluster_routes.hpp"
 
 using namespace zdu;

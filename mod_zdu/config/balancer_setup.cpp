@@ -1,0 +1,61 @@
+#include "mod_zdu/config/balancer_setup.hpp"
+
+#include "mod_zdu/config/runtime.hpp"
+
+namespace zdu::glue {
+namespace {
+
+void apply_worker_settings(proxy_worker* w, const config::Settings& settings) {
+    // response-timeout-in-seconds is the backend read timeout; 0 means none, i.e. a day.
+    int seconds =
+        settings.response_timeout_seconds > 0 ? settings.response_timeout_seconds : 24 * 3600;
+    w->s->timeout = apr_time_from_sec(seconds);
+    w->s->timeout_set = 1;
+}
+
+std::string define_workers(const config::Cluster& cluster, proxy_balancer* balancer,
+                           proxy_server_conf* conf, const config::Settings& settings,
+                           apr_pool_t* p) {
+    for (const auto& inst : cluster.instances) {
+        const config::Listener* l = forwarding_listener(inst, settings.https_routing);
+        if (!l) continue;  // only ajp:// listeners: nothing mod_proxy_http can use
+        std::string url = l->url();
+        if (ap_proxy_get_worker(p, balancer, conf, url.c_str())) continue;
+        proxy_worker* worker = nullptr;
+        if (const char* err = ap_proxy_define_worker(p, &worker, balancer, conf, url.c_str(), 0)) {
+            return "instance '" + inst.name + "' of cluster '" + cluster.name + "' (" + url +
+                   "): " + err;
+        }
+        apply_worker_settings(worker, settings);
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string define_balancers(const config::LoadBalancer& lb, server_rec* s, apr_pool_t* p) {
+    auto* conf =
+        static_cast<proxy_server_conf*>(ap_get_module_config(s->module_config, &proxy_module));
+    config::Settings settings = config::settings_of(lb);
+    for (const auto& cluster : lb.clusters) {
+        std::string url = balancer_url_for(cluster);
+        proxy_balancer* balancer = ap_proxy_get_balancer(p, conf, url.c_str(), 0);
+        if (!balancer) {
+            if (const char* err =
+                    ap_proxy_define_balancer(p, &balancer, conf, url.c_str(), "/", 0)) {
+                return "cluster '" + cluster.name + "': " + err;
+            }
+        }
+        balancer->growth = kBalancerGrowth;
+        balancer->growth_set = 1;
+        // mod_zdu decides when to stop retrying (no-of-retries); mod_proxy's bound is only a
+        // backstop: one attempt per instance.
+        balancer->s->max_attempts = static_cast<int>(cluster.instances.size());
+        balancer->s->max_attempts_set = 1;
+        std::string err = define_workers(cluster, balancer, conf, settings, p);
+        if (!err.empty()) return err;
+    }
+    return {};
+}
+
+}  // namespace zdu::glue

@@ -1,0 +1,129 @@
+#include "mod_zdu/config/directives.hpp"
+
+#include <exception>
+#include <string>
+
+#include "config/loader.hpp"
+#include "mod_zdu/config/balancer_setup.hpp"
+#include "mod_zdu/log_ids.hpp"
+#include "mod_zdu/manager/handler.hpp"
+#include "mod_zdu/policy/factory.hpp"
+#include "mod_zdu/proxy_api.hpp"
+#include "mod_zdu/state/module_state.hpp"
+#include "routing/cluster_routes.hpp"
+
+APLOG_USE_MODULE(zdu);
+
+namespace zdu::glue {
+namespace {
+
+constexpr const char* kRequiredModules[] = {"mod_proxy.c", "mod_proxy_http.c",
+                                            "mod_proxy_balancer.c", "mod_slotmem_shm.c"};
+
+const char* missing_modules_error(cmd_parms* cmd) {
+    std::string missing;
+    for (const char* name : kRequiredModules) {
+        if (!ap_find_linked_module(name))
+            missing += std::string(missing.empty() ? "" : ", ") + name;
+    }
+    if (missing.empty() && proxy_api_available()) return nullptr;
+    if (missing.empty()) missing = "mod_proxy.c (loaded after mod_zdu)";
+    return apr_pstrcat(cmd->pool,
+                       ZDU_LOG_NEEDS_PROXY
+                       "mod_zdu needs mod_proxy, mod_proxy_http, "
+                       "mod_proxy_balancer and mod_slotmem_shm loaded before it (LoadModule); "
+                       "missing: ",
+                       missing.c_str(), nullptr);
+}
+
+void log_warnings(cmd_parms* cmd, const std::vector<config::Diagnostic>& diagnostics) {
+    for (const auto& d : diagnostics) {
+        if (d.severity != config::Diagnostic::Severity::Warning) continue;
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, ZDU_LOG_CONFIG_WARNING "%s",
+                     d.text().c_str());
+    }
+}
+
+std::string error_text(const std::vector<config::Diagnostic>& diagnostics) {
+    std::string text;
+    for (const auto& d : diagnostics) {
+        if (d.severity == config::Diagnostic::Severity::Error) text += "\n  " + d.text();
+    }
+    return text;
+}
+
+// Route ids and policy modules are checked here, at config time, so `apachectl -t` reports
+// clashes and modules that do not load.
+std::string check_clusters(const config::LoadBalancer& lb, apr_pool_t* p) {
+    try {
+        for (const auto& c : lb.clusters) {
+            routing::ClusterRoutes routes(c);
+            std::string error;
+            make_policy(c, p, error);
+            if (!error.empty()) return error;
+        }
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return {};
+}
+
+const char* load_config_file(cmd_parms* cmd, void*, const char* arg) {
+    if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+    if (const char* err = missing_modules_error(cmd)) return err;
+    const char* path = ap_server_root_relative(cmd->pool, arg);
+    if (!module_state().config_file.empty()) return "ZduConfigFile may appear only once";
+    config::LoadResult result = config::load_file(path);
+    log_warnings(cmd, result.diagnostics);
+    if (!result.ok()) {
+        return apr_pstrcat(cmd->pool, "ZduConfigFile: invalid ", path, ":",
+                           error_text(result.diagnostics).c_str(), nullptr);
+    }
+    std::string err = check_clusters(*result.config, cmd->pool);
+    if (err.empty()) err = define_balancers(*result.config, cmd->server, cmd->pool);
+    if (!err.empty())
+        return apr_pstrcat(cmd->pool, "ZduConfigFile: ", path, ": ", err.c_str(), nullptr);
+    module_state().loaded = result.config;
+    module_state().config_file = path;
+    return nullptr;
+}
+
+const char* set_state_slots(cmd_parms* cmd, void*, const char* arg) {
+    if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+    char* end = nullptr;
+    long slots = std::strtol(arg, &end, 10);
+    if (!end || *end || slots < 16 || slots > (1L << 24)) {
+        return apr_pstrcat(cmd->pool, "ZduStateSlots: '", arg,
+                           "' is not a number from 16 to 16777216", nullptr);
+    }
+    module_state().state_slots = static_cast<std::size_t>(slots);
+    return nullptr;
+}
+
+// httpd stores directive handlers as an untyped function pointer; going through void(*)() is
+// the sanctioned way to erase the type.
+cmd_func as_cmd_func(const char* (*take1)(cmd_parms*, void*, const char*)) {
+    return reinterpret_cast<cmd_func>(reinterpret_cast<void (*)()>(take1));
+}
+
+const char* set_error_page_dir(cmd_parms* cmd, void*, const char* arg) {
+    if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+    module_state().error_page_dir = ap_server_root_relative(cmd->pool, arg);
+    return nullptr;
+}
+
+}  // namespace
+
+const command_rec directives[] = {
+    AP_INIT_TAKE1("ZduConfigFile", as_cmd_func(load_config_file), nullptr, RSRC_CONF,
+                  "path of the loadbalancer.xml mod_zdu serves"),
+    AP_INIT_TAKE1("ZduStateSlots", as_cmd_func(set_state_slots), nullptr, RSRC_CONF,
+                  "records of shared state (instances + web-modules + clusters); default 4096"),
+    AP_INIT_TAKE1("ZduManagerSecret", as_cmd_func(set_manager_secret), nullptr, RSRC_CONF,
+                  "secret the zdu-manager handler requires; without it the handler refuses all"),
+    AP_INIT_TAKE1("ZduErrorPageDir", as_cmd_func(set_error_page_dir), nullptr, RSRC_CONF,
+                  "directory of the error pages a web-module's error-url may name"),
+    {nullptr, {nullptr}, nullptr, 0, RAW_ARGS, nullptr},
+};
+
+}  // namespace zdu::glue

@@ -1,0 +1,138 @@
+#include "mod_zdu/config/runtime.hpp"
+
+#include <cstdio>
+#include <stdexcept>
+#include <utility>
+
+#include "mod_zdu/policy/factory.hpp"
+#include "state/record_keys.hpp"
+
+namespace zdu::glue {
+
+std::string balancer_url_for(const config::Cluster& cluster) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx",
+                  static_cast<unsigned long long>(state::cluster_key(cluster.name)));
+    return std::string("balancer://zdu-") + std::string(hex, 12);
+}
+
+const config::Listener* forwarding_listener(const config::Instance& inst, bool https_routing) {
+    config::Scheme wanted = https_routing ? config::Scheme::Https : config::Scheme::Http;
+    for (const auto& l : inst.listeners) {
+        if (l.scheme == wanted) return &l;
+    }
+    for (const auto& l : inst.listeners) {
+        if (l.scheme != config::Scheme::Ajp) return &l;
+    }
+    return nullptr;
+}
+
+const WebModuleRuntime* Runtime::match(std::string_view path) const {
+    for (std::size_t end = path.size();; --end) {
+        bool boundary = end == path.size() || path[end] == '/' || path[end] == ';';
+        if (boundary && end > 0) {
+            auto it = by_context_root.find(path.substr(0, end));
+            if (it != by_context_root.end()) return &web_modules[it->second];
+        }
+        if (end == 0) break;
+    }
+    auto root = by_context_root.find("/");
+    return root == by_context_root.end() ? nullptr : &web_modules[root->second];
+}
+
+namespace {
+
+state::SharedRecord* claim(state::SharedTable& table, std::uint64_t key) {
+    state::SharedRecord* r = table.claim(key);
+    if (!r) throw std::runtime_error("shared state table is full; raise ZduStateSlots");
+    return r;
+}
+
+void bind_instances(ClusterRuntime& c, state::SharedTable& table, bool https_routing, apr_pool_t* p,
+                    proxy_server_conf* conf) {
+    for (const auto& inst : c.config->instances) {
+        InstanceRuntime ir;
+        ir.config = &inst;
+        ir.record = claim(table, state::instance_key(c.config->name, inst.name));
+        const config::Listener* l = forwarding_listener(inst, https_routing);
+        if (l) {
+            ir.worker_url = l->url();
+            ir.worker = ap_proxy_get_worker(p, c.balancer, conf, ir.worker_url.c_str());
+        }
+        for (const auto& any : inst.listeners) {
+            c.listener_prefixes.emplace(any.url(), static_cast<int>(c.instances.size()));
+        }
+        c.instances.push_back(std::move(ir));
+    }
+}
+
+}  // namespace
+
+std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTable& table,
+                                       server_rec* s, apr_pool_t* p) {
+    auto rt = std::make_unique<Runtime>();
+    rt->config = std::move(config);
+    rt->settings = config::settings_of(*rt->config);
+    auto* conf =
+        static_cast<proxy_server_conf*>(ap_get_module_config(s->module_config, &proxy_module));
+    rt->clusters.reserve(rt->config->clusters.size());
+    for (const auto& cluster : rt->config->clusters) {
+        ClusterRuntime& c = rt->clusters.emplace_back(cluster);
+        c.balancer_url = balancer_url_for(cluster);
+        c.balancer = ap_proxy_get_balancer(p, conf, c.balancer_url.c_str(), 0);
+        if (!c.balancer) throw std::runtime_error("balancer " + c.balancer_url + " not defined");
+        c.record = claim(table, state::cluster_key(cluster.name));
+        c.session_cookie = std::string(cluster.session_cookie_name());
+        std::string policy_error;
+        c.policy = make_policy(cluster, p, policy_error);
+        if (!policy_error.empty()) throw std::runtime_error(policy_error);
+        bind_instances(c, table, rt->settings.https_routing, p, conf);
+    }
+    for (std::size_t ci = 0; ci < rt->clusters.size(); ++ci) {
+        const auto& cluster = *rt->clusters[ci].config;
+        for (const auto& wm : cluster.web_modules) {
+            WebModuleRuntime w;
+            w.config = &wm;
+            w.cluster = static_cast<int>(ci);
+            w.record = claim(table, state::web_module_key(cluster.name, wm.context_root));
+            w.cookie_attributes = "; Path=" + wm.context_root + "; HttpOnly";
+            rt->web_modules.push_back(std::move(w));
+        }
+    }
+    for (std::size_t i = 0; i < rt->web_modules.size(); ++i) {
+        rt->by_context_root.emplace(rt->web_modules[i].config->context_root, static_cast<int>(i));
+    }
+    return rt;
+}
+
+}  // namespace zdu::glue
+
+namespace zdu::glue {
+namespace {
+
+void note_one(state::SharedRecord& record, bool enabled, std::int64_t now_ms) {
+    if (enabled) {
+        record.disabled_since_ms.store(0, std::memory_order_relaxed);
+        return;
+    }
+    std::int64_t unset = 0;
+    record.disabled_since_ms.compare_exchange_strong(unset, now_ms, std::memory_order_relaxed);
+}
+
+}  // namespace
+
+void note_disabled_since(const Runtime& rt, std::int64_t now_ms) {
+    for (const auto& c : rt.clusters) {
+        for (const auto& inst : c.instances) note_one(*inst.record, inst.config->enabled, now_ms);
+    }
+    for (const auto& wm : rt.web_modules) note_one(*wm.record, wm.config->enabled, now_ms);
+}
+
+std::int64_t quiesce_deadline_ms(const Runtime& rt, bool enabled, int timeout_minutes,
+                                 const state::SharedRecord& record) {
+    if (enabled) return INT64_MAX;
+    return record.disabled_since_ms.load(std::memory_order_relaxed) +
+           rt.minutes_ms(timeout_minutes);
+}
+
+}  // namespace zdu::glue

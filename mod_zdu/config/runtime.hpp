@@ -1,0 +1,98 @@
+// What a process needs at request time, compiled once from the config: clusters with their
+// balancer, workers and shared records, and the context-root index. Read-only after post_config.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "config/model.hpp"
+#include "config/settings.hpp"
+#include "mod_zdu/httpd.hpp"
+#include "routing/cluster_routes.hpp"
+#include "routing/new_session_policy.hpp"
+#include "state/shared_records.hpp"
+
+namespace zdu::glue {
+
+struct InstanceRuntime {
+    const config::Instance* config = nullptr;
+    std::string worker_url;  // the listener mod_proxy forwards to
+    proxy_worker* worker = nullptr;
+    state::SharedRecord* record = nullptr;
+};
+
+struct ClusterRuntime {
+    const config::Cluster* config = nullptr;
+    std::string balancer_url;  // "balancer://zdu-…"
+    routing::ClusterRoutes routes;
+    std::vector<InstanceRuntime> instances;
+    proxy_balancer* balancer = nullptr;
+    state::SharedRecord* record = nullptr;
+    std::string session_cookie;
+    // "scheme://host:port" of every instance listener, for rewriting backend redirects.
+    std::unordered_map<std::string, int> listener_prefixes;
+    // Null: the built-in (weighted) round-robin schedule.
+    std::unique_ptr<routing::NewSessionPolicy> policy;
+
+    // Whether the active health checker looks after this cluster; if not, an unhealthy instance
+    // is tried again after mod_proxy's retry interval.
+    bool active_checks() const {
+        return config->health_checker && config->health_checker->interval_seconds > 0;
+    }
+
+    explicit ClusterRuntime(const config::Cluster& c) : config(&c), routes(c) {}
+};
+
+struct WebModuleRuntime {
+    const config::WebModule* config = nullptr;
+    int cluster = -1;
+    state::SharedRecord* record = nullptr;
+    // What follows "JROUTE=<route>" in the route cookie ("; Path=<context-root>; HttpOnly"):
+    // built once so that a new session's cookie is one concatenation.
+    std::string cookie_attributes;
+};
+
+struct Runtime {
+    config::ConfigPtr config;
+    config::Settings settings;
+    std::vector<ClusterRuntime> clusters;
+    std::vector<WebModuleRuntime> web_modules;
+    std::unordered_map<std::string_view, int> by_context_root;  // -> web_modules index
+
+    // The web-module whose context root is the longest prefix of `path` ending at '/', ';' or
+    // the end; null when none.
+    const WebModuleRuntime* match(std::string_view path) const;
+    std::int64_t minutes_ms(int minutes) const {
+        return static_cast<std::int64_t>(minutes) * settings.minute_seconds * 1000;
+    }
+};
+
+// The balancer name mod_zdu gives a cluster: stable across reloads and front-ends.
+std::string balancer_url_for(const config::Cluster& cluster);
+
+// The listener mod_proxy forwards an instance's requests to: the first http:// one, or the first
+// https:// one when https routing is on (ajp:// listeners are not used).
+const config::Listener* forwarding_listener(const config::Instance& inst, bool https_routing);
+
+// Builds the runtime of `config`: records claimed in `table`, balancers and workers looked up in
+// the mod_proxy config of `s`. Throws std::runtime_error naming what is missing.
+std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTable& table,
+                                       server_rec* s, apr_pool_t* p);
+
+}  // namespace zdu::glue
+
+namespace zdu::glue {
+
+// Records, for instances and web-modules disabled in the config, when mod_zdu first saw them
+// disabled (their quiesce clock), and clears it for enabled ones.
+void note_disabled_since(const Runtime& rt, std::int64_t now_ms);
+
+// When a disabled instance or web-module stops serving its existing sessions; INT64_MAX while
+// enabled.
+std::int64_t quiesce_deadline_ms(const Runtime& rt, bool enabled, int timeout_minutes,
+                                 const state::SharedRecord& record);
+
+}  // namespace zdu::glue

@@ -1,0 +1,152 @@
+#include "mod_zdu/manager/commands.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <vector>
+
+#include "manager/admin.hpp"
+#include "manager/answers.hpp"
+#include "manager/ping_target.hpp"
+#include "manager/selection.hpp"
+#include "manager/status.hpp"
+
+namespace zdu::glue {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using manager::Command;
+using manager::CommandKind;
+
+std::chrono::microseconds since(Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+}
+
+std::vector<manager::ClusterView> views_of(const Runtime* rt) {
+    std::vector<manager::ClusterView> views;
+    if (!rt) return views;
+    views.reserve(rt->clusters.size());
+    for (const auto& c : rt->clusters) views.push_back({c.config, &c.routes});
+    return views;
+}
+
+ManagerAnswer failure(const Command& c, int status, const std::string& error,
+                      Clock::time_point start) {
+    return {status, manager::error_answer(c.name, status, error, since(start)), error};
+}
+
+std::string ping_outcome(const manager::PingReport& report) {
+    const health::PingResult& r = report.result;
+    return std::string(r.healthy() ? "ok" : "failed") + ", status " + std::to_string(r.status) +
+           (r.error.empty() ? "" : ", " + r.error);
+}
+
+ManagerAnswer answer_ping(const manager::PingReport& report) {
+    return {HTTP_OK, manager::ping_answer(report), ping_outcome(report)};
+}
+
+ManagerAnswer ping_instance(const Command& c, const Runtime* rt, Clock::time_point start) {
+    manager::Selection sel = manager::select_instance(views_of(rt), c.cluster, c.instance);
+    if (!sel.ok()) return failure(c, sel.status, sel.error, start);
+    auto [ci, ii] = sel.instances.front();
+    const ClusterRuntime& cluster = rt->clusters[ci];
+    const config::Instance& inst = *cluster.instances[ii].config;
+    manager::InstancePing ping = manager::instance_ping(*cluster.config, inst);
+    manager::PingReport report{
+        "instance", cluster.config->name, inst.name, cluster.routes.route(ii), ping.url(), {}};
+    if (ping.ok()) {
+        report.result = health::http_ping(ping.target, ping.timeout);
+    } else {
+        report.result.error = ping.error;
+    }
+    return answer_ping(report);
+}
+
+ManagerAnswer ping_url(const Command& c) {
+    manager::PingReport report{"url", {}, {}, {}, c.url, {}};
+    report.result = health::http_ping(c.url_target, manager::kDefaultPingTimeout);
+    return answer_ping(report);
+}
+
+manager::AdminChange change_one(const ClusterRuntime& cluster, int i, state::AdminState to) {
+    const InstanceRuntime& inst = cluster.instances[i];
+    manager::AdminChange change;
+    change.cluster = cluster.config->name;
+    change.instance = inst.config->name;
+    change.route = cluster.routes.route(i);
+    change.domain = inst.config->domain;
+    change.before = manager::set_admin_state(*inst.record, to);
+    change.after = to;
+    return change;
+}
+
+ManagerAnswer set_admin_state(const Command& c, const Runtime* rt, Clock::time_point start) {
+    auto views = views_of(rt);
+    manager::Selection sel = c.kind == CommandKind::SetDomain
+                                 ? manager::select_domain(views, c.cluster, c.domain)
+                                 : manager::select_instance(views, c.cluster, c.instance);
+    if (!sel.ok()) return failure(c, sel.status, sel.error, start);
+    std::vector<manager::AdminChange> changes;
+    for (auto [ci, ii] : sel.instances) {
+        changes.push_back(change_one(rt->clusters[ci], ii, c.admin_state));
+    }
+    return {HTTP_OK, manager::admin_answer(c, changes, since(start)), manager::describe(changes)};
+}
+
+manager::InstanceStatus instance_status(const ClusterRuntime& cluster, int i) {
+    const InstanceRuntime& inst = cluster.instances[i];
+    manager::InstanceStatus s =
+        manager::read_status(*inst.config, cluster.routes.route(i), *inst.record);
+    s.url = inst.worker_url;
+    if (inst.worker) {
+        s.busy = __atomic_load_n(&inst.worker->s->busy, __ATOMIC_RELAXED);
+        s.worker_usable = PROXY_WORKER_IS_USABLE(inst.worker);
+    }
+    return s;
+}
+
+manager::ClusterStatus cluster_status(const ClusterRuntime& cluster) {
+    manager::ClusterStatus s{
+        cluster.config->name, std::string(config::policy_name(cluster.config->policy)), {}};
+    for (std::size_t i = 0; i < cluster.instances.size(); ++i) {
+        s.instances.push_back(instance_status(cluster, static_cast<int>(i)));
+    }
+    return s;
+}
+
+ManagerAnswer status(const Command& c, const Runtime* rt, Clock::time_point start) {
+    std::vector<manager::ClusterStatus> clusters;
+    for (std::size_t i = 0; rt && i < rt->clusters.size(); ++i) {
+        const ClusterRuntime& cluster = rt->clusters[i];
+        if (c.cluster.empty() || cluster.config->name == c.cluster) {
+            clusters.push_back(cluster_status(cluster));
+        }
+    }
+    if (!c.cluster.empty() && clusters.empty()) {
+        return failure(c, HTTP_NOT_FOUND, "no cluster '" + c.cluster + "'", start);
+    }
+    return {HTTP_OK, manager::status_answer(clusters, since(start)), {}};
+}
+
+}  // namespace
+
+ManagerAnswer run_command(const Command& c, const Runtime* rt) {
+    const auto start = Clock::now();
+    switch (c.kind) {
+        case CommandKind::PingProxy:
+            return {HTTP_OK, manager::proxy_ping_answer(static_cast<long>(getpid()), since(start)),
+                    "ok"};
+        case CommandKind::PingInstance:
+            return ping_instance(c, rt, start);
+        case CommandKind::PingUrl:
+            return ping_url(c);
+        case CommandKind::Status:
+            return status(c, rt, start);
+        case CommandKind::SetDomain:
+        case CommandKind::SetInstance:
+            return set_admin_state(c, rt, start);
+    }
+    return failure(c, HTTP_INTERNAL_SERVER_ERROR, "unhandled command", start);
+}
+
+}  // namespace zdu::glue

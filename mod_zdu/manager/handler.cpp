@@ -1,0 +1,103 @@
+#include "mod_zdu/manager/handler.hpp"
+
+#include <chrono>
+#include <cstring>
+#include <string>
+
+#include "manager/answers.hpp"
+#include "manager/command.hpp"
+#include "manager/secret.hpp"
+#include "mod_zdu/log_ids.hpp"
+#include "mod_zdu/manager/commands.hpp"
+#include "mod_zdu/state/module_state.hpp"
+
+APLOG_USE_MODULE(zdu);
+
+namespace zdu::glue {
+namespace {
+
+constexpr const char* kHandlerName = "zdu-manager";
+constexpr const char* kSecretHeader = "X-Zdu-Secret";
+
+const char* client_ip(const request_rec* r) {
+    return r->useragent_ip ? r->useragent_ip : "-";
+}
+
+void respond(request_rec* r, int status, const std::string& json) {
+    r->status = status;
+    ap_set_content_type(r, "application/json");
+    // Answers are live state: no cache may keep one.
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    ap_set_content_length(r, static_cast<apr_off_t>(json.size()));
+    ap_rwrite(json.data(), static_cast<int>(json.size()), r);
+}
+
+bool authorised(request_rec* r) {
+    const char* presented = apr_table_get(r->headers_in, kSecretHeader);
+    manager::Access access = manager::check_access(module_state().manager_secret, presented);
+    if (access == manager::Access::Granted) return true;
+    std::string why(manager::refusal_text(access));
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                  ZDU_LOG_MANAGER_REFUSED "manager request %s %s from %s refused: %s", r->method,
+                  r->uri, client_ip(r), why.c_str());
+    respond(r, HTTP_FORBIDDEN,
+            manager::error_answer("", HTTP_FORBIDDEN, why, std::chrono::microseconds(0)));
+    return false;
+}
+
+void refuse_command(request_rec* r, const manager::ParsedCommand& parsed) {
+    if (parsed.status == HTTP_METHOD_NOT_ALLOWED) {
+        apr_table_setn(r->headers_out, "Allow", apr_pstrdup(r->pool, parsed.allow.c_str()));
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  ZDU_LOG_MANAGER_COMMAND "manager: %s from %s not run: %s", r->method,
+                  client_ip(r), parsed.error.c_str());
+    respond(r, parsed.status,
+            manager::error_answer(parsed.command.name, parsed.status, parsed.error,
+                                  std::chrono::microseconds(0)));
+}
+
+void log_command(request_rec* r, const manager::Command& c, const ManagerAnswer& answer) {
+    // Changes are an audit trail: they log at notice, reads only at info.
+    int level = c.changes_state() && answer.status == HTTP_OK ? APLOG_NOTICE : APLOG_INFO;
+    std::string what = manager::describe(c);
+    ap_log_rerror(APLOG_MARK, level, 0, r, ZDU_LOG_MANAGER_COMMAND "manager: %s from %s -> %d: %s",
+                  what.c_str(), client_ip(r), answer.status, answer.outcome.c_str());
+}
+
+int handle(request_rec* r) {
+    if (!r->handler || std::strcmp(r->handler, kHandlerName) != 0) return DECLINED;
+    // Read any body first, so the connection stays usable whatever the answer.
+    if (int rc = ap_discard_request_body(r); rc != OK) return rc;
+    if (!authorised(r)) return OK;
+    manager::ParsedCommand parsed = manager::parse_command(r->method, r->args ? r->args : "");
+    if (!parsed.ok()) {
+        refuse_command(r, parsed);
+        return OK;
+    }
+    ManagerAnswer answer = run_command(parsed.command, current_runtime());
+    log_command(r, parsed.command, answer);
+    respond(r, answer.status, answer.json);
+    return OK;
+}
+
+}  // namespace
+
+void register_manager() {
+    // Before mod_proxy's handler, which would otherwise take a request that a context root of
+    // "/" sent towards a balancer; ours declines anything but SetHandler zdu-manager.
+    static const char* const before_proxy[] = {"mod_proxy.c", nullptr};
+    ap_hook_handler(handle, nullptr, before_proxy, APR_HOOK_FIRST);
+}
+
+const char* set_manager_secret(cmd_parms* cmd, void*, const char* secret) {
+    if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+    if (!*secret) return "ZduManagerSecret: the secret must not be empty";
+    // The state is emptied at each config pass, so a second value here is a second directive.
+    std::string& configured = module_state().manager_secret;
+    if (!configured.empty()) return "ZduManagerSecret may appear only once";
+    configured = secret;
+    return nullptr;
+}
+
+}  // namespace zdu::glue

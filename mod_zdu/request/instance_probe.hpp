@@ -1,0 +1,36 @@
+// What an instance may do right now, from mod_proxy's worker status, the shared health record,
+// the manager's admin state and the config: the serves/takes predicates the router asks.
+#pragma once
+
+#include <cstdint>
+
+#include "mod_zdu/config/runtime.hpp"
+#include "mod_zdu/httpd.hpp"
+
+namespace zdu::glue {
+
+class InstanceProbe {
+  public:
+    InstanceProbe(const Runtime& rt, const ClusterRuntime& cluster, server_rec* s,
+                  std::int64_t now_ms)
+        : rt_(rt), cluster_(cluster), server_(s), now_ms_(now_ms) {}
+
+    // Healthy and reachable; an unhealthy instance of a cluster without active checks gets
+    // another try after mod_proxy's retry interval.
+    bool usable(int i) const;
+    // May serve requests of its existing sessions (quiesce deadline not passed, not stopped).
+    bool serves(int i) const;
+    // May take a session it has not seen (enabled, weight > 0, not disabled by the manager).
+    bool takes(int i) const;
+
+  private:
+    const Runtime& rt_;
+    const ClusterRuntime& cluster_;
+    server_rec* server_;
+    std::int64_t now_ms_;
+};
+
+// Looked up once in post_config: mod_proxy's "may an errored worker be tried again" function.
+void bind_worker_retry();
+
+}  // namespace zdu::glue

@@ -1,0 +1,32 @@
+// The module's per-process state: the config the ZduConfigFile directive loaded in this config
+// pass, and the runtime post_config built from it. Children inherit it from the parent by fork.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "config/model.hpp"
+#include "mod_zdu/config/runtime.hpp"
+
+namespace zdu::glue {
+
+struct ModuleState {
+    config::ConfigPtr loaded;
+    std::string config_file;
+    std::size_t state_slots = 4096;
+    std::string error_page_dir;
+    std::string manager_secret;  // ZduManagerSecret; empty: the manager refuses all
+    std::unique_ptr<Runtime> runtime;
+};
+
+ModuleState& module_state();
+
+// Empties the state; called when a config pass starts and when its pool goes away.
+void reset_module_state();
+
+inline const Runtime* current_runtime() {
+    return module_state().runtime.get();
+}
+
+}  // namespace zdu::glue
