@@ -1,0 +1,64 @@
+#include "headers/header_name_set.hpp"
+
+#include "routing/header_text.hpp"
+
+namespace zdu::headers {
+namespace {
+
+bool is_tchar(char c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+// FNV-1a over the lower-cased name, so every spelling of a name hashes alike.
+std::uint32_t hash_nocase(std::string_view name) {
+    std::uint32_t h = 2166136261u;
+    for (char c : name) {
+        h ^= static_cast<unsigned char>(routing::ascii_lower(c));
+        h *= 16777619u;
+    }
+    return h;
+}
+
+std::size_t table_size(std::size_t names) {
+    std::size_t size = 8;
+    while (size < names * 2) size *= 2;
+    return size;
+}
+
+}  // namespace
+
+bool is_header_name(std::string_view name) noexcept {
+    if (name.empty()) return false;
+    for (char c : name) {
+        if (!is_tchar(c)) return false;
+    }
+    return true;
+}
+
+HeaderNameSet::HeaderNameSet(const std::vector<std::string>& names)
+    : slots_(table_size(names.size()), -1) {
+    for (const std::string& name : names) {
+        std::size_t slot = slot_of(name);
+        if (slots_[slot] >= 0) continue;  // already there
+        slots_[slot] = static_cast<std::int32_t>(names_.size());
+        names_.push_back(name);
+    }
+}
+
+// The slot holding the name, or the empty slot where it would go.
+std::size_t HeaderNameSet::slot_of(std::string_view name) const noexcept {
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash_nocase(name) & mask;; i = (i + 1) & mask) {
+        std::int32_t index = slots_[i];
+        if (index < 0 || routing::iequals(names_[static_cast<std::size_t>(index)], name)) {
+            return i;
+        }
+    }
+}
+
+bool HeaderNameSet::contains(std::string_view name) const noexcept {
+    return !slots_.empty() && slots_[slot_of(name)] >= 0;
+}
+
+}  // namespace zdu::headers
