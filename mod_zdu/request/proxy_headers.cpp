@@ -1,5 +1,9 @@
 #include "mod_zdu/request/proxy_headers.hpp"
 
+#include <string>
+
+#include "mod_zdu/request/context.hpp"
+
 namespace zdu::glue {
 namespace {
 
@@ -51,11 +55,18 @@ void strip_client_proxy_headers(request_rec* r) {
     for (const char* name : kOurHeaders) apr_table_unset(r->headers_in, name);
 }
 
-void set_backend_headers(request_rec* r, const char* route, bool tls) {
-    apr_table_setn(r->headers_in, "Proxy-jroute", route);
+// r->headers_in is here mod_proxy's copy for the backend request, already cleared of the
+// headers the client's Connection named.
+int set_backend_headers(request_rec* r) {
+    const RequestContext* ctx = request_context(r);
+    // Only requests mod_zdu routed: its pre_request counted an attempt and chose an instance.
+    if (!ctx || ctx->attempts == 0 || ctx->decision.instance < 0) return DECLINED;
+    const std::string& route = ctx->cluster->routes.route(ctx->decision.instance);
+    apr_table_setn(r->headers_in, "Proxy-jroute", route.c_str());
     apr_table_setn(r->headers_in, "Proxy-ip", r->useragent_ip);
-    apr_table_setn(r->headers_in, "X-Forwarded-Proto", tls ? "https" : "http");
-    if (tls) set_tls_headers(r);
+    apr_table_setn(r->headers_in, "X-Forwarded-Proto", ctx->tls ? "https" : "http");
+    if (ctx->tls) set_tls_headers(r);
+    return OK;
 }
 
 }  // namespace zdu::glue

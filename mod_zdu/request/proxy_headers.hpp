@@ -1,15 +1,18 @@
 // The headers the GlassFish load balancer protocol sends to instances (Proxy-jroute, Proxy-ip,
 // Proxy-keysize, Proxy-auth-cert) and the X-Forwarded-* family. Clients cannot forge them: any
-// they send is removed before ours are set.
+// they send is removed when mod_zdu takes the request, and ours are set in mod_proxy's fixups
+// hook, after mod_proxy has removed what the client's Connection header names, so a client
+// cannot remove ours either.
 #pragma once
 
 #include "mod_zdu/httpd.hpp"
 
 namespace zdu::glue {
 
+// translate_name, for requests mod_zdu routes: the client's copies go.
 void strip_client_proxy_headers(request_rec* r);
 
-// Set for each attempt, as a retry may go to another instance.
-void set_backend_headers(request_rec* r, const char* route, bool tls);
+// mod_proxy's fixups hook: runs for each attempt, as a retry may go to another instance.
+int set_backend_headers(request_rec* r);
 
 }  // namespace zdu::glue
