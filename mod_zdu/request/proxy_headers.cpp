@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "headers/proxy_auth_cert.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/request/context.hpp"
 #include "mod_zdu/state/module_state.hpp"
@@ -21,21 +22,29 @@ int next_stripped(const apr_table_t* headers, int from, const headers::StripList
     return -1;
 }
 
-// A PEM certificate has newlines, which a header value cannot carry.
-const char* one_line(apr_pool_t* p, const char* pem) {
-    char* out = apr_pstrdup(p, pem);
-    for (char* c = out; *c; ++c) {
-        if (*c == '\r' || *c == '\n') *c = ' ';
+// mod_ssl's PEM into the form GlassFish parses, in the request pool.
+const char* glassfish_cert(request_rec* r, const char* pem) {
+    headers::ProxyAuthCert cert(pem);
+    if (!cert.valid()) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      ZDU_LOG_CLIENT_CERT_UNUSABLE
+                      "client certificate not forwarded: "
+                      "SSL_CLIENT_CERT holds no PEM certificate");
+        return nullptr;
     }
-    return out;
+    auto* value = static_cast<char*>(apr_palloc(r->pool, cert.size() + 1));
+    cert.write(value);
+    value[cert.size()] = '\0';
+    return value;
 }
 
 void set_tls_headers(request_rec* r) {
     const char* keysize =
         ap_ssl_var_lookup(r->pool, r->server, r->connection, r, "SSL_CIPHER_USEKEYSIZE");
     if (keysize && *keysize) apr_table_setn(r->headers_in, "Proxy-keysize", keysize);
-    const char* cert = ap_ssl_var_lookup(r->pool, r->server, r->connection, r, "SSL_CLIENT_CERT");
-    if (cert && *cert) apr_table_setn(r->headers_in, "Proxy-auth-cert", one_line(r->pool, cert));
+    const char* pem = ap_ssl_var_lookup(r->pool, r->server, r->connection, r, "SSL_CLIENT_CERT");
+    const char* cert = pem && *pem ? glassfish_cert(r, pem) : nullptr;
+    if (cert) apr_table_setn(r->headers_in, "Proxy-auth-cert", cert);
 }
 
 }  // namespace
