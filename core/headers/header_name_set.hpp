@@ -25,8 +25,7 @@ class HeaderNameSet {
     std::size_t slot_of(std::string_view name) const noexcept;
 
     std::vector<std::string> names_;
-    // Open addressing over indices into names_ (-1: empty), at most half full, so a miss ends
-    // at an empty slot after a probe or two.
+    // Open addressing over indices into names_ (-1: empty).
     std::vector<std::int32_t> slots_;
 };
 
