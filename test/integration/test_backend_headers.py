@@ -71,6 +71,7 @@ class ForwardingHeaders(ZduTestCase):
         self.assertEqual(seen.get("x-forwarded-proto"), "http")
         self.assertEqual(seen.get("proxy-ip"), "127.0.0.1")
         self.assertNotEqual(seen.get("proxy-jroute"), "forged00")
+        self.assertRegex(httpd.error_log(), r"ZDU0070: removed client header X-Real-IP from GET")
 
     def test_directive_adds_and_removes_names(self):
         httpd, _ = self.start_cluster(
@@ -107,6 +108,7 @@ class ForwardingHeaders(ZduTestCase):
                       extra_conf="ZduStripClientHeaders -Proxy-ip\n")
         rc, output = httpd.configtest()
         self.assertNotEqual(rc, 0, output)
+        self.assertIn("ZDU0071", output)
         self.assertIn("Proxy-ip", output)
 
     def test_requests_mod_zdu_does_not_route_keep_their_headers(self):
