@@ -14,10 +14,10 @@ unsigned lower_at(std::string_view name, std::size_t i) {
     return static_cast<unsigned char>(routing::ascii_lower(name[i]));
 }
 
-// Length and three lower-cased characters, not the whole name: every request header is looked
-// up, and most names share long prefixes or suffixes anyway ("X-Forwarded-", "-IP"), so
-// hashing all bytes would cost more than the rare collision it avoids. Every spelling of a
-// name hashes alike.
+// Length and three lower-cased characters rather than every byte: each request header is
+// looked up, so the hash must be cheap, and a collision costs only a comparison (a probe run is
+// bounded by the few configured names, whatever a client sends). Every spelling of a name
+// hashes alike.
 std::uint32_t hash_nocase(std::string_view name) {
     if (name.empty()) return 0;
     std::size_t n = name.size();
