@@ -9,6 +9,7 @@
 #include "mod_zdu/manager/handler.hpp"
 #include "mod_zdu/proxy_api.hpp"
 #include "mod_zdu/request/instance_probe.hpp"
+#include "mod_zdu/request/proxy_headers.hpp"
 #include "mod_zdu/request/proxy_hooks.hpp"
 #include "mod_zdu/request/response_filter.hpp"
 #include "mod_zdu/request/translate.hpp"
@@ -76,6 +77,9 @@ void register_hooks(apr_pool_t*) {
     proxy_hook_post_request(post_request, nullptr, before_balancer, APR_HOOK_FIRST);
     // request_status is an optional hook of mod_proxy: registered by name, not by a symbol.
     APR_OPTIONAL_HOOK(proxy, request_status, request_status, nullptr, nullptr, APR_HOOK_MIDDLE);
+    // So is fixups: backend headers go in there, after mod_proxy removed what the client's
+    // Connection header names.
+    APR_OPTIONAL_HOOK(proxy, fixups, set_backend_headers, nullptr, nullptr, APR_HOOK_MIDDLE);
     register_health_checker();
 }
 

@@ -9,6 +9,7 @@
 #include "mod_zdu/manager/handler.hpp"
 #include "mod_zdu/policy/factory.hpp"
 #include "mod_zdu/proxy_api.hpp"
+#include "mod_zdu/request/proxy_headers.hpp"
 #include "mod_zdu/state/module_state.hpp"
 #include "routing/cluster_routes.hpp"
 
@@ -123,6 +124,10 @@ const command_rec directives[] = {
                   "secret the zdu-manager handler requires; without it the handler refuses all"),
     AP_INIT_TAKE1("ZduErrorPageDir", as_cmd_func(set_error_page_dir), nullptr, RSRC_CONF,
                   "directory of the error pages a web-module's error-url may name"),
+    AP_INIT_ITERATE("ZduStripClientHeaders", as_cmd_func(set_strip_client_headers), nullptr,
+                    RSRC_CONF,
+                    "client request headers never forwarded: Name adds, -Name removes, none "
+                    "empties the default list (mod_zdu's own headers are always removed)"),
     {nullptr, {nullptr}, nullptr, 0, RAW_ARGS, nullptr},
 };
 

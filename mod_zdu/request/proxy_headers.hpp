@@ -1,15 +1,21 @@
 // The headers the GlassFish load balancer protocol sends to instances (Proxy-jroute, Proxy-ip,
-// Proxy-keysize, Proxy-auth-cert) and the X-Forwarded-* family. Clients cannot forge them: any
-// they send is removed before ours are set.
+// Proxy-keysize, Proxy-auth-cert, plus X-Forwarded-Proto). Clients cannot forge them, nor the
+// forwarding headers of other proxies (core/headers/strip_list.hpp): those are removed when
+// mod_zdu takes the request, and ours are set in mod_proxy's fixups hook, after mod_proxy has
+// removed what the client's Connection header names, so a client cannot remove ours.
 #pragma once
 
 #include "mod_zdu/httpd.hpp"
 
 namespace zdu::glue {
 
+// translate_name, for requests mod_zdu routes: the client's copies go.
 void strip_client_proxy_headers(request_rec* r);
 
-// Set for each attempt, as a retry may go to another instance.
-void set_backend_headers(request_rec* r, const char* route, bool tls);
+// mod_proxy's fixups hook: runs for each attempt, as a retry may go to another instance.
+int set_backend_headers(request_rec* r);
+
+// ZduStripClientHeaders (ITERATE).
+const char* set_strip_client_headers(cmd_parms* cmd, void*, const char* arg);
 
 }  // namespace zdu::glue

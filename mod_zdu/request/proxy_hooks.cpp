@@ -6,7 +6,6 @@
 #include "mod_zdu/request/context.hpp"
 #include "mod_zdu/request/error_response.hpp"
 #include "mod_zdu/request/instance_probe.hpp"
-#include "mod_zdu/request/proxy_headers.hpp"
 #include "mod_zdu/request/response_filter.hpp"
 #include "mod_zdu/time_ms.hpp"
 #include "routing/retry_policy.hpp"
@@ -149,7 +148,6 @@ int pre_request(proxy_worker** worker, proxy_balancer** balancer, request_rec* r
     mark_busy(r, inst->worker);
     count(*inst, ctx->decision.kind);
     *url = point_at_instance(r, *url, *inst);
-    set_backend_headers(r, ctx->cluster->routes.route(ctx->decision.instance).c_str(), ctx->tls);
     add_response_filter(r, *ctx);
     log_decision(r, *ctx, *inst);
     return OK;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/model.hpp"
+#include "headers/strip_list.hpp"
 #include "mod_zdu/config/runtime.hpp"
 
 namespace zdu::glue {
@@ -17,6 +18,8 @@ struct ModuleState {
     std::size_t state_slots = 4096;
     std::string error_page_dir;
     std::string manager_secret;  // ZduManagerSecret; empty: the manager refuses all
+    // ZduStripClientHeaders applied to the default list.
+    headers::StripList strip_headers;
     std::unique_ptr<Runtime> runtime;
 };
 

@@ -23,6 +23,25 @@ def make_cert(directory, name):
     return cert, key
 
 
+def cert_der(path):
+    with open(path) as f:
+        return ssl.PEM_cert_to_DER_cert(f.read())
+
+
+def glassfish_cert_der(header):
+    """The certificate as GlassFish's ProxyHandlerImpl reads Proxy-auth-cert: "% d% a" back to
+    line breaks, its own BEGIN/END lines around it, then one X.509 certificate parsed (here by
+    openssl, which fails on anything else)."""
+    pem = ("-----BEGIN CERTIFICATE-----\n" + header.replace("% d% a", "\n")
+           + "\n-----END CERTIFICATE-----\n")
+    done = subprocess.run(["openssl", "x509", "-outform", "DER"], input=pem.encode(),
+                          capture_output=True, check=False)
+    if done.returncode != 0:
+        raise AssertionError(f"not a certificate by GlassFish's rule: {header!r}\n"
+                             f"{done.stderr.decode(errors='replace')}")
+    return done.stdout
+
+
 def tls_vhost(port, cert, key):
     return f"""
 Listen 127.0.0.1:{port}
@@ -35,14 +54,14 @@ Listen 127.0.0.1:{port}
 """
 
 
-def https_get(port, path, client_cert=None):
+def https_get(port, path, client_cert=None, headers=None):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     if client_cert:
         context.load_cert_chain(*client_cert)
     conn = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
-    conn.request("GET", path)
+    conn.request("GET", path, headers=headers or {})
     response = conn.getresponse()
     body = response.read()
     headers = response.getheaders()
@@ -65,13 +84,31 @@ class TlsClient(ZduTestCase):
         seen = {k.lower(): v for k, v in json.loads(body)["headers"].items()}
         self.assertEqual(seen["x-forwarded-proto"], "https")
         self.assertRegex(seen["proxy-keysize"], r"^\d+$")
-        self.assertIn("BEGIN CERTIFICATE", seen["proxy-auth-cert"])
-        self.assertNotIn("\n", seen["proxy-auth-cert"])
+        self.assertEqual(glassfish_cert_der(seen["proxy-auth-cert"]), cert_der(client_cert[0]))
         jroute = [v for k, v in headers if k.lower() == "set-cookie" and v.startswith("JROUTE=")]
         self.assertTrue(jroute and "Secure" in jroute[0], headers)
         plain = self.client(httpd).get("/app/login")
         plain_jroute = [c for c in plain.set_cookies if c.startswith("JROUTE=")]
         self.assertNotIn("Secure", plain_jroute[0])
+
+    def test_connection_header_cannot_drop_tls_facts(self):
+        certs = self.make_tmpdir()
+        server_cert = make_cert(certs, "localhost")
+        client_cert = make_cert(certs, "client")
+        backends = self.start_backends(("1.0",))
+        port = free_port()
+        self.start_httpd(loadbalancer_xml([cluster_of(backends)]),
+                         extra_conf=tls_vhost(port, *server_cert), extra_modules=SSL_MODULES)
+        connection = ("keep-alive, Proxy-ip, Proxy-jroute, X-Forwarded-Proto, Proxy-keysize, "
+                      "Proxy-auth-cert")
+        status, _, body = https_get(port, "/app/x", client_cert, {"Connection": connection})
+        self.assertEqual(status, 200, body)
+        seen = {k.lower(): v for k, v in json.loads(body)["headers"].items()}
+        self.assertRegex(seen.get("proxy-keysize", ""), r"^\d+$", seen)
+        self.assertEqual(seen.get("x-forwarded-proto"), "https", seen)
+        self.assertEqual(seen.get("proxy-ip"), "127.0.0.1", seen)
+        self.assertRegex(seen.get("proxy-jroute", ""), r"^[a-z2-7]{8}$", seen)
+        self.assertEqual(glassfish_cert_der(seen["proxy-auth-cert"]), cert_der(client_cert[0]))
 
     def test_no_client_certificate_no_cert_header(self):
         certs = self.make_tmpdir()
