@@ -28,16 +28,8 @@ const config::Listener* forwarding_listener(const config::Instance& inst, bool h
 }
 
 const WebModuleRuntime* Runtime::match(std::string_view path) const {
-    for (std::size_t end = path.size();; --end) {
-        bool boundary = end == path.size() || path[end] == '/' || path[end] == ';';
-        if (boundary && end > 0) {
-            auto it = by_context_root.find(path.substr(0, end));
-            if (it != by_context_root.end()) return &web_modules[it->second];
-        }
-        if (end == 0) break;
-    }
-    auto root = by_context_root.find("/");
-    return root == by_context_root.end() ? nullptr : &web_modules[root->second];
+    int i = context_roots.match(path);
+    return i < 0 ? nullptr : &web_modules[i];
 }
 
 namespace {
@@ -99,9 +91,9 @@ std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTa
             rt->web_modules.push_back(std::move(w));
         }
     }
-    for (std::size_t i = 0; i < rt->web_modules.size(); ++i) {
-        rt->by_context_root.emplace(rt->web_modules[i].config->context_root, static_cast<int>(i));
-    }
+    std::vector<std::string_view> roots;
+    for (const auto& wm : rt->web_modules) roots.push_back(wm.config->context_root);
+    rt->context_roots = routing::ContextRoots(roots);
     return rt;
 }
 
