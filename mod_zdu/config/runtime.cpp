@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "mod_zdu/config/worker_index.hpp"
+#include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/policy/factory.hpp"
 #include "state/record_keys.hpp"
 
@@ -40,17 +42,27 @@ state::SharedRecord* claim(state::SharedTable& table, std::uint64_t key) {
     return r;
 }
 
-void bind_instances(ClusterRuntime& c, state::SharedTable& table, bool https_routing, apr_pool_t* p,
-                    proxy_server_conf* conf) {
+// The worker define_balancers made for the instance's forwarding listener; every instance has
+// one, or requests and health checks would skip it without a word.
+proxy_worker* bound_worker(const ClusterRuntime& c, const WorkerIndex& workers,
+                           const config::Instance& inst, const config::Listener* l) {
+    proxy_worker* w = l ? workers.find(*l) : nullptr;
+    if (w) return w;
+    throw std::runtime_error(std::string(ZDU_LOG_NO_WORKER) + "cluster '" + c.config->name +
+                             "' instance '" + inst.name + "' listener " +
+                             (l ? l->url() : std::string("(none)")) + ": no mod_proxy worker in " +
+                             c.balancer_url);
+}
+
+void bind_instances(ClusterRuntime& c, state::SharedTable& table, bool https_routing) {
+    WorkerIndex workers(c.balancer);
     for (const auto& inst : c.config->instances) {
         InstanceRuntime ir;
         ir.config = &inst;
         ir.record = claim(table, state::instance_key(c.config->name, inst.name));
         const config::Listener* l = forwarding_listener(inst, https_routing);
-        if (l) {
-            ir.worker_url = l->url();
-            ir.worker = ap_proxy_get_worker(p, c.balancer, conf, ir.worker_url.c_str());
-        }
+        ir.worker = bound_worker(c, workers, inst, l);
+        ir.worker_url = l->url();
         for (const auto& any : inst.listeners) {
             c.listener_prefixes.emplace(any.url(), static_cast<int>(c.instances.size()));
         }
@@ -78,7 +90,7 @@ std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTa
         std::string policy_error;
         c.policy = make_policy(cluster, p, policy_error);
         if (!policy_error.empty()) throw std::runtime_error(policy_error);
-        bind_instances(c, table, rt->settings.https_routing, p, conf);
+        bind_instances(c, table, rt->settings.https_routing);
     }
     for (std::size_t ci = 0; ci < rt->clusters.size(); ++ci) {
         const auto& cluster = *rt->clusters[ci].config;

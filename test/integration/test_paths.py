@@ -1,0 +1,77 @@
+"""Paths and worker binding: instances on their scheme's default port get a worker (used and
+health-checked), an instance that can get none stops start-up, "..;" dot segments are refused
+before they reach a servlet container, and encoded slashes reach the backend as sent
+(real httpd, real backends)."""
+import collections
+import errno
+import socket
+import unittest
+
+import test_tls
+from harness import ZduTestCase
+from harness.httpd import Httpd
+from harness.process import wait_until
+from harness.testcase import cluster_of
+from harness.xml import loadbalancer_xml
+
+
+def require_bindable(host, port):
+    """Skips the test unless host:port can be bound (a privileged port needs root)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            reason = "in use" if e.errno == errno.EADDRINUSE else e.strerror
+            raise unittest.SkipTest(f"cannot bind {host}:{port} ({reason})")
+
+
+class DefaultPortInstances(ZduTestCase):
+    """mod_proxy names the worker of http://h:80 "http://h"; the instance must still get it.
+    The backends listen on loopback addresses of their own, never on 127.0.0.1:80."""
+
+    def test_instance_on_port_80_is_used_and_checked(self):
+        require_bindable("127.0.0.2", 80)
+        on_80 = self.start_backend("i1", host="127.0.0.2", port=80)
+        other = self.start_backend("i2")
+        cluster = cluster_of([on_80, other], cluster_attrs={"policy": "round-robin"})
+        self.assertEqual(cluster["instances"][0]["listeners"], "http://127.0.0.2:80")
+        cluster["health_checker"] = {"url": "/app/health", "interval": 1, "timeout": 2}
+        httpd = self.start_httpd(loadbalancer_xml(
+            [cluster], {"active-healthcheck-enabled": "true"}))
+        client = self.client(httpd)
+        served = collections.Counter(client.fresh().get("/app/login").json()["instance"]
+                                     for _ in range(10))
+        self.assertEqual(served, {"i1": 5, "i2": 5})
+        self.assertTrue(wait_until(lambda: on_80.stats()["pings"] > 0, 10),
+                        "the checker pings the instance on port 80")
+
+    def test_https_instance_on_port_443_is_used(self):
+        require_bindable("127.0.0.3", 443)
+        cert, key = test_tls.make_cert(self.make_tmpdir(), "backend")
+        self.start_backend("i1", host="127.0.0.3", port=443, tls_cert=cert, tls_key=key)
+        cluster = {"name": "c1", "web_modules": [{"context_root": "/app"}],
+                   "instances": [{"name": "i1", "listeners": "https://127.0.0.3:443"}]}
+        httpd = self.start_httpd(loadbalancer_xml([cluster], {"https-routing": "true"}),
+                                 extra_conf=test_tls.HttpsRouting.PROXY_TLS,
+                                 extra_modules=test_tls.SSL_MODULES)
+        response = self.client(httpd).get("/app/x")
+        self.assertEqual(response.status, 200, response.text)
+        self.assertEqual(response.json()["instance"], "i1")
+        self.assertTrue(response.json()["tls"], "forwarded to https://127.0.0.3:443")
+
+    def test_instance_without_worker_stops_start_up(self):
+        backend = self.start_backend("i1")
+        cluster = {"name": "c1", "web_modules": [{"context_root": "/app"}],
+                   "instances": [{"name": "i1", "listeners": backend.listener},
+                                 {"name": "jk-only", "listeners": "ajp://127.0.0.1:8009"}]}
+        httpd = Httpd(self.make_tmpdir(), loadbalancer_xml([cluster]))
+        rc, output = httpd.configtest()
+        self.assertNotEqual(rc, 0, output)
+        self.assertRegex(output, r"ZDU0061: cluster 'c1' instance 'jk-only' \(line \d+\) has "
+                                 r"no http:// or https:// listener \(listeners: "
+                                 r"ajp://127\.0\.0\.1:8009\)")
+
+
+if __name__ == "__main__":
+    unittest.main()
