@@ -31,4 +31,5 @@
 #define ZDU_LOG_POLICY_LOADED "ZDU0040: "
 #define ZDU_LOG_POLICY_FAILED "ZDU0041: "
 // 0060-0069: request paths, worker binding, httpd version
+#define ZDU_LOG_DOT_SEGMENT "ZDU0060: "
 #define ZDU_LOG_NO_WORKER "ZDU0061: "

@@ -73,5 +73,50 @@ class DefaultPortInstances(ZduTestCase):
                                  r"ajp://127\.0\.0\.1:8009\)")
 
 
+# Each is a way to write a segment Catalina reads as "..": httpd decodes %2e and %3B before
+# translate_name, but does not resolve "..;" (nor ".;").
+DOT_SEGMENT_PATHS = (
+    "/app/..;/admin/secret",
+    "/app/%2e%2e;/admin/secret",
+    "/app/%2E%2E%3B/admin/secret",
+    "/app/.;/admin/secret",
+    "/app/x/.;/y",
+    "/app/x/..;jsessionid=abc/admin",
+    "/app;jsessionid=abc/..;/admin",
+    "/..;/app/x",
+)
+
+
+class DotSegments(ZduTestCase):
+    def start(self):
+        backends = self.start_backends(("1.0", "1.0"))
+        cluster = cluster_of(backends)
+        # The catch-all "/" makes every path ours: "/..;/app/x" is refused rather than
+        # left to httpd's own files.
+        cluster["web_modules"].append({"context_root": "/"})
+        httpd = self.start_httpd(loadbalancer_xml([cluster]))
+        return httpd, backends
+
+    def test_dot_segments_are_refused_before_any_backend(self):
+        httpd, backends = self.start()
+        client = self.client(httpd)
+        for path in DOT_SEGMENT_PATHS:
+            with self.subTest(path=path):
+                self.assertEqual(client.get(path).status, 400)
+        self.assertEqual([b.stats()["requests"] for b in backends], [0, 0],
+                         "no backend saw a request")
+        self.assertIn("ZDU0060", httpd.error_log())
+
+    def test_ordinary_paths_still_reach_the_backend(self):
+        httpd, backends = self.start()
+        client = self.client(httpd)
+        for path in ("/app/x", "/app", "/app;jsessionid=abc.i1", "/app/x;jsessionid=abc/y",
+                     "/app/a%20b", "/app/caf%C3%A9", "/app/..x/.hidden/a..b", "/other/x"):
+            with self.subTest(path=path):
+                response = client.get(path)
+                self.assertEqual(response.status, 200, response.text)
+                self.assertEqual(response.json()["path"], path)
+
+
 if __name__ == "__main__":
     unittest.main()
