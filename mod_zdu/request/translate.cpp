@@ -54,12 +54,21 @@ int refuse_dot_segment(request_rec* r) {
     return HTTP_BAD_REQUEST;
 }
 
+// With AllowEncodedSlashes NoDecode, r->uri still holds "%2F": it must reach the backend as
+// "%2F", not "%252F" (mod_proxy_http's canon handler does the same).
+int canon_flags(request_rec* r) {
+    auto* d = static_cast<core_dir_config*>(ap_get_core_module_config(r->per_dir_config));
+    return d->allow_encoded_slashes && !d->decode_encoded_slashes
+               ? PROXY_CANONENC_NOENCODEDSLASHENCODING
+               : 0;
+}
+
 // Hands the request to mod_proxy with our balancer. The path is encoded here, from the decoded
 // r->uri the dot-segment check saw; mod_proxy_balancer's canon handler keeps it as is (httpd
 // 2.4.62 and later), and our pre_request hook takes it from there.
 int hand_to_proxy(request_rec* r, const ClusterRuntime& cluster) {
     const char* path = ap_proxy_canonenc_ex(r->pool, r->uri, static_cast<int>(std::strlen(r->uri)),
-                                            enc_path, 0, PROXYREQ_REVERSE);
+                                            enc_path, canon_flags(r), PROXYREQ_REVERSE);
     if (!path) return HTTP_BAD_REQUEST;
     r->filename = apr_pstrcat(r->pool, "proxy:", cluster.balancer_url.c_str(), path,
                               r->args ? "?" : "", r->args, nullptr);

@@ -118,5 +118,20 @@ class DotSegments(ZduTestCase):
                 self.assertEqual(response.json()["path"], path)
 
 
+class EncodedSlashes(ZduTestCase):
+    def test_no_decode_forwards_encoded_slash_as_sent(self):
+        httpd, backends = self.start_cluster(versions=("1.0",),
+                                             extra_conf="AllowEncodedSlashes NoDecode")
+        client = self.client(httpd)
+        response = client.get("/app/a%2Fb/c%2fd?q=%2F")
+        self.assertEqual(response.status, 200, response.text)
+        self.assertEqual(response.json()["path"], "/app/a%2Fb/c%2fd?q=%2F")
+        # Other encoded characters are still forwarded encoded once.
+        self.assertEqual(client.get("/app/a%20b%2F").json()["path"], "/app/a%20b%2F")
+        # An encoded slash still separates segments for the dot-segment check.
+        self.assertEqual(client.get("/app/x%2F..;%2Fadmin").status, 400)
+        self.assertEqual(backends[0].stats()["requests"], 2)
+
+
 if __name__ == "__main__":
     unittest.main()
