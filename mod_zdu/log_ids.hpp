@@ -33,3 +33,4 @@
 // 0060-0069: request paths, worker binding, httpd version
 #define ZDU_LOG_DOT_SEGMENT "ZDU0060: "
 #define ZDU_LOG_NO_WORKER "ZDU0061: "
+#define ZDU_LOG_HTTPD_TOO_OLD "ZDU0062: "
