@@ -16,6 +16,7 @@ std::size_t separator_at(std::string_view path, std::size_t i) {
 }
 
 bool is_dot_segment(std::string_view segment) {
+    if (segment.empty() || segment[0] != '.') return false;  // most segments: one compare
     segment = segment.substr(0, segment.find(';'));
     return segment == "." || segment == "..";
 }
