@@ -54,6 +54,16 @@ proxy_worker* bound_worker(const ClusterRuntime& c, const WorkerIndex& workers,
                              c.balancer_url);
 }
 
+// "scheme://host:port", and "scheme://host" too on the scheme's default port: a backend on
+// port 80 leaves the port out of its redirects.
+void add_listener_prefixes(ClusterRuntime& c, const config::Listener& l, int instance) {
+    std::string url = l.url();
+    c.listener_prefixes.emplace(url, instance);
+    bool default_port = (l.scheme == config::Scheme::Http && l.port == 80) ||
+                        (l.scheme == config::Scheme::Https && l.port == 443);
+    if (default_port) c.listener_prefixes.emplace(url.substr(0, url.rfind(':')), instance);
+}
+
 void bind_instances(ClusterRuntime& c, state::SharedTable& table, bool https_routing) {
     WorkerIndex workers(c.balancer);
     for (const auto& inst : c.config->instances) {
@@ -64,7 +74,7 @@ void bind_instances(ClusterRuntime& c, state::SharedTable& table, bool https_rou
         ir.worker = bound_worker(c, workers, inst, l);
         ir.worker_url = l->url();
         for (const auto& any : inst.listeners) {
-            c.listener_prefixes.emplace(any.url(), static_cast<int>(c.instances.size()));
+            add_listener_prefixes(c, any, static_cast<int>(c.instances.size()));
         }
         c.instances.push_back(std::move(ir));
     }

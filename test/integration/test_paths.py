@@ -45,6 +45,12 @@ class DefaultPortInstances(ZduTestCase):
         self.assertEqual(served, {"i1": 5, "i2": 5})
         self.assertTrue(wait_until(lambda: on_80.stats()["pings"] > 0, 10),
                         "the checker pings the instance on port 80")
+        # Its redirects leave the port out ("http://127.0.0.2/…"); they are still its own.
+        sticky = next(c for c in (client.fresh() for _ in range(4))
+                      if c.get("/app/login").json()["instance"] == "i1")
+        response = sticky.get("/app/redirect")
+        self.assertEqual(response.status, 302)
+        self.assertEqual(response.header("Location"), httpd.url("/app/landed"))
 
     def test_https_instance_on_port_443_is_used(self):
         require_bindable("127.0.0.3", 443)
