@@ -113,6 +113,13 @@ class DotSegments(ZduTestCase):
                          "no backend saw a request")
         self.assertIn("ZDU0060", httpd.error_log())
 
+    def test_outside_every_context_root_httpd_answers(self):
+        # Without a "/" web-module, "/..;/app/x" is not under "/app": httpd serves it from its
+        # own files (none there), and no backend sees it.
+        httpd, backends = self.start_cluster()
+        self.assertEqual(self.client(httpd).get("/..;/app/x").status, 404)
+        self.assertEqual([b.stats()["requests"] for b in backends], [0, 0])
+
     def test_ordinary_paths_still_reach_the_backend(self):
         httpd, backends = self.start()
         client = self.client(httpd)
