@@ -18,7 +18,8 @@ TEST_CASE("ordinary paths have no dot segment", "[routing]") {
     CHECK_FALSE(has_dot_segment("/app/..x;y"));
 }
 
-TEST_CASE("a segment that is . or .. once its ;params are removed is a dot segment", "[routing]") {
+TEST_CASE("a segment that is . or .. once its path parameters are removed is a dot segment",
+          "[routing]") {
     CHECK(has_dot_segment("/app/..;/admin/secret"));
     CHECK(has_dot_segment("/app/..;jsessionid=abc/admin"));
     CHECK(has_dot_segment("/app/.;/x"));
