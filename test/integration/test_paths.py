@@ -9,7 +9,7 @@ import unittest
 
 import test_tls
 from harness import ZduTestCase
-from harness.httpd import Httpd
+from harness.httpd import Httpd, HttpdError
 from harness.process import wait_until
 from harness.testcase import cluster_of
 from harness.xml import loadbalancer_xml
@@ -71,12 +71,16 @@ class DefaultPortInstances(ZduTestCase):
         cluster = {"name": "c1", "web_modules": [{"context_root": "/app"}],
                    "instances": [{"name": "i1", "listeners": backend.listener},
                                  {"name": "jk-only", "listeners": "ajp://127.0.0.1:8009"}]}
+        message = (r"ZDU0061: cluster 'c1' instance 'jk-only' \(line \d+\) has no http:// or "
+                   r"https:// listener \(listeners: ajp://127\.0\.0\.1:8009\)")
         httpd = Httpd(self.make_tmpdir(), loadbalancer_xml([cluster]))
         rc, output = httpd.configtest()
         self.assertNotEqual(rc, 0, output)
-        self.assertRegex(output, r"ZDU0061: cluster 'c1' instance 'jk-only' \(line \d+\) has "
-                                 r"no http:// or https:// listener \(listeners: "
-                                 r"ajp://127\.0\.0\.1:8009\)")
+        self.assertRegex(output, message)
+        self.addCleanup(httpd.stop)
+        with self.assertRaises(HttpdError) as refused:
+            httpd.start(timeout=5)
+        self.assertRegex(str(refused.exception), message)
 
 
 # Each is a way to write a segment Catalina reads as "..": httpd decodes %2e and %3B before
