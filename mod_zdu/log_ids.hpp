@@ -30,6 +30,10 @@
 // 0040-0049: policies
 #define ZDU_LOG_POLICY_LOADED "ZDU0040: "
 #define ZDU_LOG_POLICY_FAILED "ZDU0041: "
+// 0060-0069: request paths, worker binding, httpd version
+#define ZDU_LOG_DOT_SEGMENT "ZDU0060: "
+#define ZDU_LOG_NO_WORKER "ZDU0061: "
+#define ZDU_LOG_HTTPD_TOO_OLD "ZDU0062: "
 // 0070-0079: backend request headers
 #define ZDU_LOG_CLIENT_HEADER_STRIPPED "ZDU0070: "
 #define ZDU_LOG_STRIP_LIST_INVALID "ZDU0071: "

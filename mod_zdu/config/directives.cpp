@@ -5,6 +5,7 @@
 
 #include "config/loader.hpp"
 #include "mod_zdu/config/balancer_setup.hpp"
+#include "mod_zdu/httpd_version.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/manager/handler.hpp"
 #include "mod_zdu/policy/factory.hpp"
@@ -71,6 +72,9 @@ std::string check_clusters(const config::LoadBalancer& lb, apr_pool_t* p) {
 
 const char* load_config_file(cmd_parms* cmd, void*, const char* arg) {
     if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+    // Before the module check: an older mod_proxy lacks symbols mod_zdu binds weakly, which
+    // would otherwise read as a LoadModule order problem.
+    if (const char* err = httpd_too_old(cmd->pool)) return err;
     if (const char* err = missing_modules_error(cmd)) return err;
     const char* path = ap_server_root_relative(cmd->pool, arg);
     if (!module_state().config_file.empty()) return "ZduConfigFile may appear only once";

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "mod_zdu/config/worker_index.hpp"
+#include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/policy/factory.hpp"
 #include "state/record_keys.hpp"
 
@@ -28,16 +30,8 @@ const config::Listener* forwarding_listener(const config::Instance& inst, bool h
 }
 
 const WebModuleRuntime* Runtime::match(std::string_view path) const {
-    for (std::size_t end = path.size();; --end) {
-        bool boundary = end == path.size() || path[end] == '/' || path[end] == ';';
-        if (boundary && end > 0) {
-            auto it = by_context_root.find(path.substr(0, end));
-            if (it != by_context_root.end()) return &web_modules[it->second];
-        }
-        if (end == 0) break;
-    }
-    auto root = by_context_root.find("/");
-    return root == by_context_root.end() ? nullptr : &web_modules[root->second];
+    int i = context_roots.match(path);
+    return i < 0 ? nullptr : &web_modules[i];
 }
 
 namespace {
@@ -48,19 +42,39 @@ state::SharedRecord* claim(state::SharedTable& table, std::uint64_t key) {
     return r;
 }
 
-void bind_instances(ClusterRuntime& c, state::SharedTable& table, bool https_routing, apr_pool_t* p,
-                    proxy_server_conf* conf) {
+// The worker define_balancers made for the instance's forwarding listener; every instance has
+// one, or requests and health checks would skip it without a word.
+proxy_worker* bound_worker(const ClusterRuntime& c, const WorkerIndex& workers,
+                           const config::Instance& inst, const config::Listener* l) {
+    proxy_worker* w = l ? workers.find(*l) : nullptr;
+    if (w) return w;
+    throw std::runtime_error(std::string(ZDU_LOG_NO_WORKER) + "cluster '" + c.config->name +
+                             "' instance '" + inst.name + "' listener " +
+                             (l ? l->url() : std::string("(none)")) + ": no mod_proxy worker in " +
+                             c.balancer_url);
+}
+
+// "scheme://host:port", and "scheme://host" too on the scheme's default port: a backend on
+// port 80 leaves the port out of its redirects.
+void add_listener_prefixes(ClusterRuntime& c, const config::Listener& l, int instance) {
+    std::string url = l.url();
+    c.listener_prefixes.emplace(url, instance);
+    bool default_port = (l.scheme == config::Scheme::Http && l.port == 80) ||
+                        (l.scheme == config::Scheme::Https && l.port == 443);
+    if (default_port) c.listener_prefixes.emplace(url.substr(0, url.rfind(':')), instance);
+}
+
+void bind_instances(ClusterRuntime& c, state::SharedTable& table, bool https_routing) {
+    WorkerIndex workers(c.balancer);
     for (const auto& inst : c.config->instances) {
         InstanceRuntime ir;
         ir.config = &inst;
         ir.record = claim(table, state::instance_key(c.config->name, inst.name));
         const config::Listener* l = forwarding_listener(inst, https_routing);
-        if (l) {
-            ir.worker_url = l->url();
-            ir.worker = ap_proxy_get_worker(p, c.balancer, conf, ir.worker_url.c_str());
-        }
+        ir.worker = bound_worker(c, workers, inst, l);
+        ir.worker_url = l->url();
         for (const auto& any : inst.listeners) {
-            c.listener_prefixes.emplace(any.url(), static_cast<int>(c.instances.size()));
+            add_listener_prefixes(c, any, static_cast<int>(c.instances.size()));
         }
         c.instances.push_back(std::move(ir));
     }
@@ -86,7 +100,7 @@ std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTa
         std::string policy_error;
         c.policy = make_policy(cluster, p, policy_error);
         if (!policy_error.empty()) throw std::runtime_error(policy_error);
-        bind_instances(c, table, rt->settings.https_routing, p, conf);
+        bind_instances(c, table, rt->settings.https_routing);
     }
     for (std::size_t ci = 0; ci < rt->clusters.size(); ++ci) {
         const auto& cluster = *rt->clusters[ci].config;
@@ -99,9 +113,9 @@ std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTa
             rt->web_modules.push_back(std::move(w));
         }
     }
-    for (std::size_t i = 0; i < rt->web_modules.size(); ++i) {
-        rt->by_context_root.emplace(rt->web_modules[i].config->context_root, static_cast<int>(i));
-    }
+    std::vector<std::string_view> roots;
+    for (const auto& wm : rt->web_modules) roots.push_back(wm.config->context_root);
+    rt->context_roots = routing::ContextRoots(roots);
     return rt;
 }
 

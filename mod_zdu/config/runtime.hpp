@@ -12,6 +12,7 @@
 #include "config/settings.hpp"
 #include "mod_zdu/httpd.hpp"
 #include "routing/cluster_routes.hpp"
+#include "routing/context_roots.hpp"
 #include "routing/new_session_policy.hpp"
 #include "state/shared_records.hpp"
 
@@ -60,7 +61,7 @@ struct Runtime {
     config::Settings settings;
     std::vector<ClusterRuntime> clusters;
     std::vector<WebModuleRuntime> web_modules;
-    std::unordered_map<std::string_view, int> by_context_root;  // -> web_modules index
+    routing::ContextRoots context_roots;  // index i is web_modules[i]
 
     // The web-module whose context root is the longest prefix of `path` ending at '/', ';' or
     // the end; null when none.

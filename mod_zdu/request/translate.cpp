@@ -8,6 +8,7 @@
 #include "mod_zdu/request/proxy_headers.hpp"
 #include "mod_zdu/state/module_state.hpp"
 #include "mod_zdu/time_ms.hpp"
+#include "routing/dot_segments.hpp"
 
 APLOG_USE_MODULE(zdu);
 
@@ -44,11 +45,30 @@ RequestContext* make_context(request_rec* r, const Runtime& rt, const WebModuleR
     return ctx;
 }
 
-// Hands the request to mod_proxy with our balancer; mod_proxy_balancer's canon handler and our
-// pre_request hook take it from there.
+// "/app/..;/admin" would reach "/admin" on a servlet container: refused before it is routed.
+int refuse_dot_segment(request_rec* r) {
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  ZDU_LOG_DOT_SEGMENT
+                  "refusing %s: a path segment is . or .. once its ;parameters are removed",
+                  r->uri);
+    return HTTP_BAD_REQUEST;
+}
+
+// With AllowEncodedSlashes NoDecode, r->uri still holds "%2F": it must reach the backend as
+// "%2F", not "%252F" (mod_proxy_http's canon handler does the same).
+int canon_flags(request_rec* r) {
+    auto* d = static_cast<core_dir_config*>(ap_get_core_module_config(r->per_dir_config));
+    return d->allow_encoded_slashes && !d->decode_encoded_slashes
+               ? PROXY_CANONENC_NOENCODEDSLASHENCODING
+               : 0;
+}
+
+// Hands the request to mod_proxy with our balancer. The path is encoded here, from the decoded
+// r->uri the dot-segment check saw; mod_proxy_balancer's canon handler keeps it as is (httpd
+// 2.4.62 and later), and our pre_request hook takes it from there.
 int hand_to_proxy(request_rec* r, const ClusterRuntime& cluster) {
     const char* path = ap_proxy_canonenc_ex(r->pool, r->uri, static_cast<int>(std::strlen(r->uri)),
-                                            enc_path, 0, PROXYREQ_REVERSE);
+                                            enc_path, canon_flags(r), PROXYREQ_REVERSE);
     if (!path) return HTTP_BAD_REQUEST;
     r->filename = apr_pstrcat(r->pool, "proxy:", cluster.balancer_url.c_str(), path,
                               r->args ? "?" : "", r->args, nullptr);
@@ -64,6 +84,7 @@ int translate_name(request_rec* r) {
     if (!rt || r->proxyreq || !r->uri || r->uri[0] != '/') return DECLINED;
     const WebModuleRuntime* wm = rt->match(r->uri);
     if (!wm) return DECLINED;
+    if (routing::has_dot_segment(r->uri)) return refuse_dot_segment(r);
     RequestContext* ctx = make_context(r, *rt, *wm);
     if (disabled_module_refuses(*ctx, now_ms())) return web_module_unavailable(r, *wm);
     strip_client_proxy_headers(r);

@@ -81,7 +81,9 @@ class Handler(BaseHTTPRequestHandler):
     def _on_redirect(self, path):
         prefix = path[: -len("/redirect")]
         host, port = self.server.server_address[:2]
-        return 302, [("Location", f"http://{host}:{port}{prefix}/landed")], {}
+        # As app servers do, the default port is left out.
+        netloc = host if port == 80 else f"{host}:{port}"
+        return 302, [("Location", f"http://{netloc}{prefix}/landed")], {}
 
     def _on_health(self, path):
         return self.server.opts.health_status, [], {}
