@@ -10,6 +10,7 @@
 #include "manager/ping_target.hpp"
 #include "manager/selection.hpp"
 #include "manager/status.hpp"
+#include "mod_zdu/time_ms.hpp"
 
 namespace zdu::glue {
 namespace {
@@ -75,7 +76,7 @@ manager::AdminChange change_one(const ClusterRuntime& cluster, int i, state::Adm
     change.instance = inst.config->name;
     change.route = cluster.routes.route(i);
     change.domain = inst.config->domain;
-    change.before = manager::set_admin_state(*inst.record, to);
+    change.before = manager::set_admin_state(*inst.record, to, now_ms());
     change.after = to;
     return change;
 }
