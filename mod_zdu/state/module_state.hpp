@@ -3,11 +3,14 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "config/model.hpp"
 #include "mod_zdu/config/runtime.hpp"
+#include "state/shared_block.hpp"
 
 namespace zdu::glue {
 
@@ -15,6 +18,9 @@ struct ModuleState {
     config::ConfigPtr loaded;
     std::string config_file;
     std::size_t state_slots = 4096;
+    std::string state_file;  // ZduStateFile; empty: <ZduConfigFile>.state
+    bool state_file_off = false;
+    std::optional<state::SharedBlock> block;  // this pass's shared memory
     std::string error_page_dir;
     std::string manager_secret;  // ZduManagerSecret; empty: the manager refuses all
     std::unique_ptr<Runtime> runtime;
