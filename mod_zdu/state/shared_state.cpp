@@ -79,7 +79,7 @@ std::optional<state::SharedBlock> shared_block(server_rec* s, std::size_t slots)
     apr_pool_t* process_pool = s->process->pool;
     apr_shm_t* old_shm = previous_shm(process_pool);
     std::optional<state::SharedBlock> old;
-    std::string why = "first start";
+    std::string why = "none";
     if (old_shm) {
         old = state::SharedBlock::attach(apr_shm_baseaddr_get(old_shm), apr_shm_size_get(old_shm),
                                          why);
