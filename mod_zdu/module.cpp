@@ -35,10 +35,10 @@ int pre_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*) {
 
 int build(server_rec* s, apr_pool_t* pconf) {
     ModuleState& state = module_state();
-    state.block = shared_block(s, state.state_slots);
-    if (!state.block) return HTTP_INTERNAL_SERVER_ERROR;
-    state::SharedTable table = state.block->records();
     try {
+        state.block = shared_block(s, state.state_slots);
+        if (!state.block) return HTTP_INTERNAL_SERVER_ERROR;
+        state::SharedTable table = state.block->records();
         state.runtime = build_runtime(state.loaded, table, s, pconf);
     } catch (const std::exception& e) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, ZDU_LOG_RUNTIME_FAILED "%s", e.what());

@@ -90,18 +90,6 @@ std::optional<SharedBlock> SharedBlock::attach(void* memory, std::size_t bytes, 
     return block;
 }
 
-BlockIdentity SharedBlock::identify(const void* memory, std::size_t bytes) {
-    BlockIdentity id;
-    if (bytes < sizeof(Superblock)) return id;
-    const auto* sb = static_cast<const Superblock*>(memory);
-    id.ours = sb->magic == kBlockMagic;
-    if (id.ours) {
-        id.layout_version = sb->layout_version;
-        id.total_bytes = sb->total_bytes;
-    }
-    return id;
-}
-
 const Region* SharedBlock::region(RegionKind kind) const {
     for (std::uint32_t i = 0; i < super_->region_count; ++i) {
         if (super_->regions[i].kind == static_cast<std::uint32_t>(kind)) return &super_->regions[i];

@@ -37,7 +37,8 @@ struct Region {
     std::uint64_t entries;
 };
 
-// The first four fields are the same in every layout, so any build can tell whose block it is.
+// The first four fields are the same in every layout, so any build can tell whose block it is
+// and refuse it with a reason.
 struct Superblock {
     std::uint64_t magic;
     std::uint32_t layout_version;
@@ -53,13 +54,6 @@ struct Superblock {
     Region regions[kMaxRegions];
 };
 
-// What the first fields of a block say, whatever its layout; for logs.
-struct BlockIdentity {
-    bool ours = false;  // the magic matches
-    std::uint32_t layout_version = 0;
-    std::uint64_t total_bytes = 0;
-};
-
 class SharedBlock {
   public:
     // Bytes of a block whose record table has room for `record_capacity` records.
@@ -71,7 +65,6 @@ class SharedBlock {
     // The block in `memory` (`bytes` long) if it has exactly this build's layout; otherwise
     // nullopt and `why` says what differs.
     static std::optional<SharedBlock> attach(void* memory, std::size_t bytes, std::string& why);
-    static BlockIdentity identify(const void* memory, std::size_t bytes);
 
     SharedTable records() const;
     std::size_t record_capacity() const;

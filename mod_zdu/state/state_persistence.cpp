@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <exception>
 
 // The monitor hook (run by the parent every ten turns of its one-second loop) is declared here.
 #include <mpm_common.h>
@@ -43,12 +44,20 @@ state::StateFile snapshot(const Runtime& rt, std::int64_t now) {
     return file;
 }
 
-void persist(server_rec* s, const char* why) {
+// Called from httpd (a pool cleanup, a hook): no exception may leave it.
+void persist(server_rec* s, const char* why) noexcept {
     const ModuleState& st = module_state();
-    std::string path = state_file_path();
-    if (path.empty() || !st.runtime || !st.block) return;
+    if (!st.runtime || !st.block) return;
     persisted_changes = st.block->admin_changes();
-    std::string error = state::write_state_file(path, snapshot(*st.runtime, now_ms()));
+    std::string error;
+    std::string path;
+    try {
+        path = state_file_path();
+        if (path.empty()) return;
+        error = state::write_state_file(path, snapshot(*st.runtime, now_ms()));
+    } catch (const std::exception& e) {
+        error = e.what();
+    }
     if (!error.empty()) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                      ZDU_LOG_STATE_WRITE_FAILED "state file not written (%s): %s", why,
