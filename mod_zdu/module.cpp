@@ -15,6 +15,7 @@
 #include "mod_zdu/request/translate.hpp"
 #include "mod_zdu/state/module_state.hpp"
 #include "mod_zdu/state/shared_state.hpp"
+#include "mod_zdu/state/state_persistence.hpp"
 #include "mod_zdu/time_ms.hpp"
 
 APLOG_USE_MODULE(zdu);
@@ -35,15 +36,17 @@ int pre_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*) {
 
 int build(server_rec* s, apr_pool_t* pconf) {
     ModuleState& state = module_state();
-    auto table = shared_table(s, state.state_slots);
-    if (!table) return HTTP_INTERNAL_SERVER_ERROR;
     try {
-        state.runtime = build_runtime(state.loaded, *table, s, pconf);
+        state.block = shared_block(s, state.state_slots);
+        if (!state.block) return HTTP_INTERNAL_SERVER_ERROR;
+        state::SharedTable table = state.block->records();
+        state.runtime = build_runtime(state.loaded, table, s, pconf);
     } catch (const std::exception& e) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, ZDU_LOG_RUNTIME_FAILED "%s", e.what());
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     note_disabled_since(*state.runtime, now_ms());
+    persist_state_on_clear(s, pconf);
     return OK;
 }
 
@@ -71,6 +74,7 @@ void register_hooks(apr_pool_t*) {
     ap_hook_translate_name(translate_name, nullptr, before_proxy, APR_HOOK_FIRST);
     register_response_filter();
     register_manager();
+    register_state_persistence();
     // Without mod_proxy there is nothing to hook into; ZduConfigFile then says what is missing.
     if (!proxy_api_available()) return;
     proxy_hook_pre_request(pre_request, nullptr, before_balancer, APR_HOOK_FIRST);

@@ -14,9 +14,12 @@ std::string_view admin_state_name(state::AdminState s) {
     return "unknown";
 }
 
-state::AdminState set_admin_state(state::SharedRecord& record, state::AdminState to) {
+state::AdminState set_admin_state(state::SharedRecord& record, state::AdminState to,
+                                  std::int64_t now_ms) {
     auto before =
         record.admin_state.exchange(static_cast<std::uint32_t>(to), std::memory_order_acq_rel);
+    if (before != static_cast<std::uint32_t>(to))
+        record.admin_since_ms.store(now_ms, std::memory_order_relaxed);
     return static_cast<state::AdminState>(before);
 }
 

@@ -2,6 +2,7 @@
 // for answers and logs, and the change itself.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,8 +25,10 @@ struct AdminChange {
     bool changed() const { return before != after; }
 };
 
-// Sets the record's admin state for every process at once; returns the state it replaced.
-state::AdminState set_admin_state(state::SharedRecord& record, state::AdminState to);
+// Sets the record's admin state for every process at once; returns the state it replaced. A
+// change also restarts the record's admin clock (admin_since_ms) at `now_ms`.
+state::AdminState set_admin_state(state::SharedRecord& record, state::AdminState to,
+                                  std::int64_t now_ms);
 
 // "c1/i1 active->stopped, c1/i2 stopped (unchanged)", for the log.
 std::string describe(const std::vector<AdminChange>& changes);

@@ -1,24 +1,17 @@
 #include "state/shared_records.hpp"
 
 #include <new>
-#include <stdexcept>
 
 namespace zdu::state {
 
 struct SharedTable::Header {
-    std::uint64_t magic;
     std::uint64_t capacity;  // a power of two
     std::atomic<std::uint64_t> used;
 };
 
 namespace {
-constexpr std::uint64_t kMagic = 0x7a64755f73746174ull;  // "zdu_stat"
-
-// Room for the header, rounded up so the records after it are aligned.
+// Room for the header, rounded up so the records after it start on a cache line.
 constexpr std::size_t kHeaderBytes = 64;
-std::size_t header_bytes() {
-    return kHeaderBytes;
-}
 
 std::size_t round_up_pow2(std::size_t n) {
     std::size_t p = 8;
@@ -28,29 +21,28 @@ std::size_t round_up_pow2(std::size_t n) {
 }  // namespace
 
 std::size_t SharedTable::bytes_for(std::size_t capacity) {
-    return header_bytes() + round_up_pow2(capacity) * sizeof(SharedRecord);
+    return kHeaderBytes + round_up_pow2(capacity) * sizeof(SharedRecord);
 }
 
 SharedTable SharedTable::create(void* memory, std::size_t capacity) {
     static_assert(sizeof(Header) <= kHeaderBytes, "the header must fit before the records");
-    auto* header = new (memory) Header{kMagic, round_up_pow2(capacity), {0}};
-    auto* recs = reinterpret_cast<SharedRecord*>(static_cast<char*>(memory) + header_bytes());
+    auto* header = new (memory) Header{round_up_pow2(capacity), {0}};
+    auto* recs = reinterpret_cast<SharedRecord*>(static_cast<char*>(memory) + kHeaderBytes);
     for (std::size_t i = 0; i < header->capacity; ++i) new (&recs[i]) SharedRecord{};
     return SharedTable(header);
 }
 
 SharedTable SharedTable::attach(void* memory) {
-    auto* header = static_cast<Header*>(memory);
-    if (header->magic != kMagic) throw std::runtime_error("shared state table not formatted");
-    return SharedTable(header);
+    return SharedTable(static_cast<Header*>(memory));
 }
 
 SharedRecord* SharedTable::records() const {
-    return reinterpret_cast<SharedRecord*>(reinterpret_cast<char*>(header_) + header_bytes());
+    return reinterpret_cast<SharedRecord*>(reinterpret_cast<char*>(header_) + kHeaderBytes);
 }
 
 // Linear probing from the key's home slot. A free slot ends the search: `find` reports no
-// record, `claim` takes the slot (or, if another process took it first for the same key, uses it).
+// record, `claim` takes the slot; if another process took it first, for the same key the record
+// is used, for another key the probe goes on.
 SharedRecord* SharedTable::probe(std::uint64_t key, bool claim_free) const {
     std::size_t mask = header_->capacity - 1;
     SharedRecord* recs = records();
@@ -74,6 +66,10 @@ SharedRecord* SharedTable::claim(std::uint64_t key) {
 
 SharedRecord* SharedTable::find(std::uint64_t key) const {
     return probe(key, false);
+}
+
+const SharedRecord& SharedTable::slot(std::size_t i) const {
+    return records()[i];
 }
 
 std::size_t SharedTable::capacity() const {

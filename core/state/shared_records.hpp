@@ -1,6 +1,6 @@
-// State that every httpd child process must agree on, in one block of shared memory the caller
-// provides (APR shm in the module, a plain buffer in tests). Fixed-size records, no pointers,
-// lock-free atomics only, so any process and thread may read and write them at once.
+// State that every httpd child process must agree on: fixed-size records in shared memory the
+// caller provides (a region of state::SharedBlock in the module, a plain buffer in tests). No
+// pointers, lock-free atomics only, so any process and thread may read and write them at once.
 #pragma once
 
 #include <atomic>
@@ -13,8 +13,14 @@ static_assert(std::atomic<std::uint64_t>::is_always_lock_free,
               "shared-memory records need address-free 64-bit atomics");
 
 // One record per stable key: an instance (cluster + instance name), a web-module (cluster +
-// context root) or a cluster. Fields a kind does not use stay zero.
+// context root) or a cluster. Fields a kind does not use stay zero. Changing this struct changes
+// the shared-memory layout: bump kLayoutVersion (shared_block.hpp).
 struct SharedRecord {
+#ifdef ZDU_SHM_LAYOUT_VARIANT
+    // Test builds only: shifts every field, so a build that read another layout's block as its
+    // own would see garbage (the upgrade tests prove it never does).
+    std::atomic<std::uint64_t> variant_padding;
+#endif
     std::atomic<std::uint64_t> key;               // 0 = free slot
     std::atomic<std::int64_t> disabled_since_ms;  // first seen disabled; 0 = enabled
     std::atomic<std::uint64_t> counter;           // cluster: new-session round-robin position
@@ -26,10 +32,10 @@ struct SharedRecord {
     std::atomic<std::int64_t> unhealthy_since_ms;  // 0 = healthy
     std::atomic<std::int64_t> unhealthy_total_ms;  // time spent unhealthy, closed periods
     std::atomic<std::int64_t> last_error_ms;
+    std::atomic<std::int64_t> admin_since_ms;     // when the manager last changed admin_state
     std::atomic<std::uint32_t> last_error;        // a state::Failure
     std::atomic<std::uint32_t> check_failures;    // consecutive failed active checks
     std::atomic<std::uint32_t> admin_state;       // a state::AdminState (domains, manager)
-    std::atomic<std::uint32_t> generation;        // config generation that last claimed it
     std::atomic<std::uint64_t> response_time_us;  // moving average, for the adaptive policy
 };
 
@@ -42,12 +48,13 @@ enum class AdminState : std::uint32_t {
 
 // An open-addressing table of SharedRecords over caller-owned memory. Claiming a key is lock-free
 // (compare-and-swap on `key`); records are never removed, so a pointer to one stays valid for the
-// life of the memory.
+// life of the memory. The memory holds no version: SharedBlock's superblock says what it is.
 class SharedTable {
   public:
+    // Bytes create() formats for `capacity` records (rounded up to a power of two).
     static std::size_t bytes_for(std::size_t capacity);
 
-    // Formats `memory` (bytes_for(capacity) bytes, suitably aligned) as an empty table.
+    // Formats `memory` (bytes_for(capacity) bytes, 8-byte aligned) as an empty table.
     static SharedTable create(void* memory, std::size_t capacity);
     // Uses memory that create() formatted earlier (e.g. in the parent process).
     static SharedTable attach(void* memory);
@@ -56,6 +63,8 @@ class SharedTable {
     SharedRecord* claim(std::uint64_t key);
     // The record for `key`, or null.
     SharedRecord* find(std::uint64_t key) const;
+    // Slot `i` (0 <= i < capacity), claimed or free: for copying a table into a larger one.
+    const SharedRecord& slot(std::size_t i) const;
 
     std::size_t capacity() const;
     std::size_t used() const;

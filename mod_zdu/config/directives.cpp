@@ -12,6 +12,7 @@
 #include "mod_zdu/proxy_api.hpp"
 #include "mod_zdu/request/proxy_headers.hpp"
 #include "mod_zdu/state/module_state.hpp"
+#include "mod_zdu/state/state_persistence.hpp"
 #include "routing/cluster_routes.hpp"
 
 APLOG_USE_MODULE(zdu);
@@ -124,6 +125,9 @@ const command_rec directives[] = {
                   "path of the loadbalancer.xml mod_zdu serves"),
     AP_INIT_TAKE1("ZduStateSlots", as_cmd_func(set_state_slots), nullptr, RSRC_CONF,
                   "records of shared state (instances + web-modules + clusters); default 4096"),
+    AP_INIT_TAKE1("ZduStateFile", as_cmd_func(set_state_file), nullptr, RSRC_CONF,
+                  "file the parent keeps admin states and quiesce clocks in across restarts and "
+                  "upgrades; default <ZduConfigFile>.state; off: none"),
     AP_INIT_TAKE1("ZduManagerSecret", as_cmd_func(set_manager_secret), nullptr, RSRC_CONF,
                   "secret the zdu-manager handler requires; without it the handler refuses all"),
     AP_INIT_TAKE1("ZduErrorPageDir", as_cmd_func(set_error_page_dir), nullptr, RSRC_CONF,

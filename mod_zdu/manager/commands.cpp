@@ -10,6 +10,8 @@
 #include "manager/ping_target.hpp"
 #include "manager/selection.hpp"
 #include "manager/status.hpp"
+#include "mod_zdu/state/shared_state.hpp"
+#include "mod_zdu/time_ms.hpp"
 
 namespace zdu::glue {
 namespace {
@@ -75,7 +77,7 @@ manager::AdminChange change_one(const ClusterRuntime& cluster, int i, state::Adm
     change.instance = inst.config->name;
     change.route = cluster.routes.route(i);
     change.domain = inst.config->domain;
-    change.before = manager::set_admin_state(*inst.record, to);
+    change.before = manager::set_admin_state(*inst.record, to, now_ms());
     change.after = to;
     return change;
 }
@@ -90,6 +92,7 @@ ManagerAnswer set_admin_state(const Command& c, const Runtime* rt, Clock::time_p
     for (auto [ci, ii] : sel.instances) {
         changes.push_back(change_one(rt->clusters[ci], ii, c.admin_state));
     }
+    note_admin_change();  // the parent writes the state file when it sees this
     return {HTTP_OK, manager::admin_answer(c, changes, since(start)), manager::describe(changes)};
 }
 

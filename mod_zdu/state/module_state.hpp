@@ -3,12 +3,15 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "config/model.hpp"
 #include "headers/strip_list.hpp"
 #include "mod_zdu/config/runtime.hpp"
+#include "state/shared_block.hpp"
 
 namespace zdu::glue {
 
@@ -16,6 +19,9 @@ struct ModuleState {
     config::ConfigPtr loaded;
     std::string config_file;
     std::size_t state_slots = 4096;
+    std::string state_file;  // ZduStateFile; empty: <ZduConfigFile>.state
+    bool state_file_off = false;
+    std::optional<state::SharedBlock> block;  // this pass's shared memory
     std::string error_page_dir;
     std::string manager_secret;  // ZduManagerSecret; empty: the manager refuses all
     // ZduStripClientHeaders applied to the default list.

@@ -1,54 +1,110 @@
 #include "mod_zdu/state/shared_state.hpp"
 
+#include <string>
+
 #include "mod_zdu/log_ids.hpp"
+#include "mod_zdu/state/module_state.hpp"
+#include "mod_zdu/state/state_persistence.hpp"
+#include "mod_zdu/time_ms.hpp"
+#include "state/state_carry.hpp"
 
 APLOG_USE_MODULE(zdu);
 
 namespace zdu::glue {
 namespace {
 
-constexpr const char* kUserdataKey = "zdu-shared-table";
+// The one thing every mod_zdu build must keep: this key holds an apr_shm_t* (an APR type, not
+// ours) whose memory starts with a superblock. d91f45b used another key, so its table is never
+// looked at (it stays mapped in the parent until exit).
+constexpr const char* kUserdataKey = "zdu-shm-block";
 
-struct Segment {
-    apr_shm_t* shm;
-    std::size_t slots;
-};
-
-Segment* existing_segment(apr_pool_t* process_pool) {
+apr_shm_t* previous_shm(apr_pool_t* process_pool) {
     void* data = nullptr;
     apr_pool_userdata_get(&data, kUserdataKey, process_pool);
-    return static_cast<Segment*>(data);
+    return static_cast<apr_shm_t*>(data);
 }
 
-Segment* create_segment(server_rec* s, apr_pool_t* process_pool, std::size_t slots) {
+std::uint64_t random_seed() {
+    std::uint64_t seed = 0;
+    if (apr_generate_random_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed) !=
+        APR_SUCCESS) {
+        seed = static_cast<std::uint64_t>(apr_time_now()) * 0x9e3779b97f4a7c15ull;
+    }
+    return seed;
+}
+
+apr_shm_t* create_shm(server_rec* s, apr_pool_t* process_pool, std::size_t slots) {
     apr_shm_t* shm = nullptr;
-    apr_status_t rv =
-        apr_shm_create(&shm, state::SharedTable::bytes_for(slots), nullptr, process_pool);
+    std::size_t bytes = state::SharedBlock::bytes_for(slots);
+    apr_status_t rv = apr_shm_create(&shm, bytes, nullptr, process_pool);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      ZDU_LOG_SHM_FAILED "cannot create %" APR_SIZE_T_FMT
                                         " bytes of shared memory for %" APR_SIZE_T_FMT " slots",
-                     state::SharedTable::bytes_for(slots), slots);
+                     bytes, slots);
         return nullptr;
     }
-    state::SharedTable::create(apr_shm_baseaddr_get(shm), slots);
-    auto* seg = static_cast<Segment*>(apr_palloc(process_pool, sizeof(Segment)));
-    *seg = Segment{shm, slots};
-    apr_pool_userdata_set(seg, kUserdataKey, apr_pool_cleanup_null, process_pool);
-    return seg;
+    return shm;
+}
+
+// Why the previous block cannot be used as it is; empty when it can.
+std::string refusal(const std::optional<state::SharedBlock>& old, const std::string& why,
+                    std::size_t slots) {
+    if (!old) return why;
+    if (old->record_capacity() < slots) {
+        return std::to_string(old->record_capacity()) + " record slots, ZduStateSlots " +
+               std::to_string(slots);
+    }
+    return {};
+}
+
+// Fills a new block from the old one when it has this build's layout, else from the file.
+void fill(server_rec* s, const std::optional<state::SharedBlock>& old, state::SharedBlock& block) {
+    state::SharedTable table = block.records();
+    if (!old) {
+        seed_from_state_file(s, table);
+        return;
+    }
+    std::size_t lost = state::copy_records(old->records(), table);
+    ap_log_error(
+        APLOG_MARK, APLOG_NOTICE, 0, s,
+        ZDU_LOG_SHM_GROWN "shared state table grown from %" APR_SIZE_T_FMT " to %" APR_SIZE_T_FMT
+                          " slots: %" APR_SIZE_T_FMT " records copied, %" APR_SIZE_T_FMT " lost",
+        old->record_capacity(), block.record_capacity(), old->records().used() - lost, lost);
 }
 
 }  // namespace
 
-std::optional<state::SharedTable> shared_table(server_rec* s, std::size_t slots) {
+std::optional<state::SharedBlock> shared_block(server_rec* s, std::size_t slots) {
     apr_pool_t* process_pool = s->process->pool;
-    Segment* seg = existing_segment(process_pool);
-    if (!seg || seg->slots < slots) {
-        // A larger ZduStateSlots takes effect with a fresh table; the old one is left unused.
-        seg = create_segment(s, process_pool, slots);
-        if (!seg) return std::nullopt;
+    apr_shm_t* old_shm = previous_shm(process_pool);
+    std::optional<state::SharedBlock> old;
+    std::string why = "none";
+    if (old_shm) {
+        old = state::SharedBlock::attach(apr_shm_baseaddr_get(old_shm), apr_shm_size_get(old_shm),
+                                         why);
+        why = refusal(old, why, slots);
+        if (why.empty()) return old;
     }
-    return state::SharedTable::attach(apr_shm_baseaddr_get(seg->shm));
+    apr_shm_t* shm = create_shm(s, process_pool, slots);
+    if (!shm) return std::nullopt;
+    state::SharedBlock block = state::SharedBlock::create(
+        apr_shm_baseaddr_get(shm), apr_shm_size_get(shm), slots, random_seed(), now_ms());
+    ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
+                 ZDU_LOG_SHM_NEW_BLOCK "new shared-memory block: layout %u, %" APR_SIZE_T_FMT
+                                       " record slots, %" APR_SIZE_T_FMT
+                                       " bytes (previous block: %s)",
+                 static_cast<unsigned>(state::kLayoutVersion), block.record_capacity(),
+                 apr_shm_size_get(shm), why.c_str());
+    fill(s, old, block);
+    apr_pool_userdata_set(shm, kUserdataKey, apr_pool_cleanup_null, process_pool);
+    // Only the parent's mapping goes: children of the old generation keep theirs until they exit.
+    if (old_shm) apr_shm_destroy(old_shm);
+    return block;
+}
+
+void note_admin_change() {
+    if (module_state().block) module_state().block->note_admin_change();
 }
 
 }  // namespace zdu::glue

@@ -43,9 +43,12 @@ TEST_CASE("ping answers follow the health checker's verdict", "[manager]") {
 
 TEST_CASE("admin changes swap the shared state and list every instance", "[manager]") {
     state::SharedRecord record{};
-    CHECK(manager::set_admin_state(record, AdminState::Stopped) == AdminState::Active);
+    CHECK(manager::set_admin_state(record, AdminState::Stopped, 1000) == AdminState::Active);
     CHECK(state::admin_state(record) == AdminState::Stopped);
-    CHECK(manager::set_admin_state(record, AdminState::Stopped) == AdminState::Stopped);
+    CHECK(record.admin_since_ms.load() == 1000);
+    // No change, so the admin clock keeps running from the first stop.
+    CHECK(manager::set_admin_state(record, AdminState::Stopped, 2000) == AdminState::Stopped);
+    CHECK(record.admin_since_ms.load() == 1000);
 
     manager::Command c = manager::parse_command("POST", "cmd=stop-domain&domain=d1").command;
     std::vector<manager::AdminChange> changes{

@@ -1,0 +1,85 @@
+// mod_zdu's block of shared memory: a versioned superblock, then regions. Today one region holds
+// the SharedTable of records; the session table will be a second one. A process uses a block
+// only if its superblock matches this build's layout exactly; anything else (an older or newer
+// mod_zdu.so, another ZduStateSlots) is never reinterpreted: the module makes a new block and
+// carries what must survive (state_carry.hpp).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "state/shared_records.hpp"
+
+namespace zdu::state {
+
+// Bump on every change to the superblock, a region's format or SharedRecord.
+#ifdef ZDU_SHM_LAYOUT_VARIANT
+inline constexpr std::uint32_t kLayoutVersion = 1002;  // test builds with another layout
+#else
+inline constexpr std::uint32_t kLayoutVersion = 2;  // 1 was d91f45b's unversioned table
+#endif
+
+enum class RegionKind : std::uint32_t {
+    Free = 0,
+    Records = 1,  // a SharedTable
+};
+
+inline constexpr std::size_t kMaxRegions = 8;
+
+struct Region {
+    std::uint32_t kind;         // a RegionKind
+    std::uint32_t entry_bytes;  // sizeof of one entry, checked on attach
+    std::uint64_t offset;       // from the start of the block, a multiple of 64
+    std::uint64_t bytes;
+    std::uint64_t entries;
+};
+
+// The first four fields are the same in every layout, so any build can tell whose block it is
+// and refuse it with a reason.
+struct Superblock {
+    std::uint64_t magic;
+    std::uint32_t layout_version;
+    std::uint32_t superblock_bytes;
+    std::uint64_t total_bytes;
+    // Random per block lifetime: tables keyed by client-chosen ids (sessions) hash with it.
+    std::uint64_t hash_seed;
+    std::int64_t created_ms;
+    // Moves on every admin-state change; the parent persists the state file when it moves.
+    std::atomic<std::uint64_t> admin_changes;
+    std::uint32_t region_count;
+    std::uint32_t reserved;
+    Region regions[kMaxRegions];
+};
+
+class SharedBlock {
+  public:
+    // Bytes of a block whose record table has room for `record_capacity` records.
+    static std::size_t bytes_for(std::size_t record_capacity);
+
+    // Formats `memory` (`bytes` >= bytes_for(record_capacity), 64-byte aligned).
+    static SharedBlock create(void* memory, std::size_t bytes, std::size_t record_capacity,
+                              std::uint64_t hash_seed, std::int64_t created_ms);
+    // The block in `memory` (`bytes` long) if it has exactly this build's layout; otherwise
+    // nullopt and `why` says what differs.
+    static std::optional<SharedBlock> attach(void* memory, std::size_t bytes, std::string& why);
+
+    SharedTable records() const;
+    std::size_t record_capacity() const;
+    std::uint64_t hash_seed() const { return super_->hash_seed; }
+    std::int64_t created_ms() const { return super_->created_ms; }
+
+    void note_admin_change() { super_->admin_changes.fetch_add(1, std::memory_order_release); }
+    std::uint64_t admin_changes() const {
+        return super_->admin_changes.load(std::memory_order_acquire);
+    }
+
+  private:
+    explicit SharedBlock(Superblock* super) : super_(super) {}
+    const Region* region(RegionKind kind) const;
+    Superblock* super_;
+};
+
+}  // namespace zdu::state

@@ -1,0 +1,37 @@
+// Moving state from one block of shared memory to the next: into a state file and back (any
+// layout: by names), or record by record from an older block of this build's own layout (a
+// larger ZduStateSlots). Session records are never carried (state_file.hpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "state/shared_records.hpp"
+#include "state/state_file.hpp"
+
+namespace zdu::state {
+
+// What the file keeps of an instance's record; its sessions count as unknown from `now_ms`.
+InstanceState capture_instance(std::string cluster, std::string instance, const SharedRecord& r,
+                               std::int64_t now_ms);
+WebModuleState capture_web_module(std::string cluster, std::string context_root,
+                                  const SharedRecord& r);
+
+void restore_instance(const InstanceState& s, SharedRecord& r);
+void restore_web_module(const WebModuleState& s, SharedRecord& r);
+
+struct SeedCount {
+    std::size_t instances = 0;
+    std::size_t web_modules = 0;
+    std::size_t no_room = 0;  // entries the table had no free slot for
+};
+
+// Claims a record for every entry of `file` and restores it.
+SeedCount seed_table(const StateFile& file, SharedTable& table);
+
+// Copies every claimed record of `from` into `to` (same layout, `to` at least as large);
+// returns how many did not fit.
+std::size_t copy_records(const SharedTable& from, SharedTable& to);
+
+}  // namespace zdu::state

@@ -1,0 +1,93 @@
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <vector>
+
+#include "state/record_keys.hpp"
+#include "state/shared_block.hpp"
+
+using namespace zdu::state;
+
+namespace {
+
+// 64-byte aligned memory of `bytes` bytes, as apr_shm gives.
+struct Memory {
+    explicit Memory(std::size_t bytes) : words(bytes / 8 + 8), size(bytes) {}
+    void* data() {
+        auto p = reinterpret_cast<std::uintptr_t>(words.data());
+        return reinterpret_cast<void*>((p + 63) / 64 * 64);
+    }
+    Superblock& super() { return *static_cast<Superblock*>(data()); }
+    std::vector<std::uint64_t> words;
+    std::size_t size;
+};
+
+std::string refusal(Memory& m, std::size_t bytes) {
+    std::string why;
+    CHECK_FALSE(SharedBlock::attach(m.data(), bytes, why).has_value());
+    return why;
+}
+
+}  // namespace
+
+TEST_CASE("a shared block is attached only with this build's layout", "[state]") {
+    Memory m(SharedBlock::bytes_for(100));
+    SharedBlock made = SharedBlock::create(m.data(), m.size, 100, 0x1234, 1700000000000);
+    CHECK(made.record_capacity() == 128);
+    made.records().claim(instance_key("c", "i"))->requests.store(7);
+    made.note_admin_change();
+
+    std::string why;
+    auto again = SharedBlock::attach(m.data(), m.size, why);
+    REQUIRE(again.has_value());
+    CHECK(why.empty());
+    CHECK(again->hash_seed() == 0x1234);
+    CHECK(again->created_ms() == 1700000000000);
+    CHECK(again->admin_changes() == 1);
+    CHECK(again->records().find(instance_key("c", "i"))->requests.load() == 7);
+}
+
+TEST_CASE("a shared block of another layout, size or format is refused", "[state]") {
+    Memory m(SharedBlock::bytes_for(64));
+    SharedBlock::create(m.data(), m.size, 64, 1, 1);
+
+    SECTION("another layout version") {
+        m.super().layout_version = kLayoutVersion + 1;
+        CHECK(refusal(m, m.size) == "layout " + std::to_string(kLayoutVersion + 1) +
+                                        " (this build: " + std::to_string(kLayoutVersion) + ")");
+    }
+    SECTION("another mapping size") {
+        CHECK_THAT(refusal(m, m.size - 64), Catch::StartsWith("a total size of"));
+    }
+    SECTION("not ours") {
+        m.super().magic ^= 1;
+        CHECK(refusal(m, m.size) == "not a mod_zdu block");
+    }
+    SECTION("another record size") {
+        m.super().regions[0].entry_bytes += 8;
+        CHECK_THAT(refusal(m, m.size), Catch::StartsWith("record size"));
+    }
+    SECTION("a records region past the end") {
+        m.super().regions[0].offset = m.size;
+        CHECK(refusal(m, m.size) == "a records region that does not fit the block");
+    }
+    SECTION("a region count out of range") {
+        m.super().region_count = kMaxRegions + 1;
+        CHECK(refusal(m, m.size) == "a bad region count");
+    }
+    SECTION("no records region") {
+        m.super().regions[0].kind = static_cast<std::uint32_t>(RegionKind::Free);
+        CHECK(refusal(m, m.size) == "no records region");
+    }
+    SECTION("a superblock of another size") {
+        m.super().superblock_bytes += 8;
+        CHECK(refusal(m, m.size) == "a superblock of another size");
+    }
+    SECTION("memory smaller than a superblock") {
+        CHECK(refusal(m, 16) == "a block smaller than a superblock");
+    }
+}
+
+TEST_CASE("a shared block refuses memory too small for its table", "[state]") {
+    Memory m(SharedBlock::bytes_for(64));
+    CHECK_THROWS(SharedBlock::create(m.data(), m.size, 65, 1, 1));
+}
