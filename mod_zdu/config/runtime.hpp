@@ -82,10 +82,6 @@ const config::Listener* forwarding_listener(const config::Instance& inst, bool h
 std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTable& table,
                                        server_rec* s, apr_pool_t* p);
 
-}  // namespace zdu::glue
-
-namespace zdu::glue {
-
 // Records, for instances and web-modules disabled in the config, when mod_zdu first saw them
 // disabled (their quiesce clock), and clears it for enabled ones.
 void note_disabled_since(const Runtime& rt, std::int64_t now_ms);
