@@ -16,7 +16,8 @@ struct ModuleState {
     std::string config_file;
     std::size_t state_slots = 4096;
     std::string error_page_dir;
-    std::string manager_secret;  // ZduManagerSecret; empty: the manager refuses all
+    std::string manager_secret;         // ZduManagerSecret; empty: the manager refuses all
+    bool manager_ping_any_url = false;  // ZduManagerPingAnyUrl
     std::unique_ptr<Runtime> runtime;
 };
 
