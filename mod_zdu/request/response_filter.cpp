@@ -3,6 +3,7 @@
 #include <string>
 
 #include "mod_zdu/log_ids.hpp"
+#include "routing/route_cookie.hpp"
 #include "routing/set_cookie.hpp"
 
 APLOG_USE_MODULE(zdu);
@@ -37,11 +38,6 @@ CookieScan scan_set_cookies(request_rec* r, std::string_view session_cookie) {
     return scan;
 }
 
-// A request whose JROUTE cookie (if any) already names the chosen instance needs no new one.
-bool route_cookie_stale(const RequestContext& ctx, const std::string& route) {
-    return !ctx.sources.jroute.empty() && ctx.sources.jroute != route;
-}
-
 void set_route_cookie(request_rec* r, const RequestContext& ctx, const char* value, bool expire) {
     const char* cookie =
         apr_pstrcat(r->pool, "JROUTE=", value, expire ? "; Max-Age=0" : "",
@@ -50,18 +46,28 @@ void set_route_cookie(request_rec* r, const RequestContext& ctx, const char* val
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZDU_LOG_ROUTE_COOKIE "Set-Cookie: %s", cookie);
 }
 
+// The decision is the core's (routing/route_cookie.hpp); this gathers its facts.
 void apply_route_cookie(request_rec* r, const RequestContext& ctx) {
     if (ctx.decision.instance < 0) return;
     CookieScan scan = scan_set_cookies(r, ctx.cluster->session_cookie);
-    if (scan.backend_set_jroute) return;
     const std::string& route = ctx.cluster->routes.route(ctx.decision.instance);
-    if (scan.session_deleted && !scan.session_created) {
-        if (!ctx.sources.jroute.empty()) set_route_cookie(r, ctx, "", true);
-        return;
-    }
-    bool moved = ctx.decision.kind == routing::Decision::Kind::Moved;
-    if (scan.session_created || moved || route_cookie_stale(ctx, route)) {
-        set_route_cookie(r, ctx, route.c_str(), false);
+    routing::RouteCookieFacts facts;
+    facts.routed = true;
+    facts.moved = ctx.decision.kind == routing::Decision::Kind::Moved;
+    facts.backend_set_jroute = scan.backend_set_jroute;
+    facts.session_created = scan.session_created;
+    facts.session_deleted = scan.session_deleted;
+    facts.client_jroute = ctx.sources.jroute;
+    facts.route = route;
+    switch (routing::route_cookie_action(facts)) {
+        case routing::RouteCookieAction::Set:
+            set_route_cookie(r, ctx, route.c_str(), false);
+            break;
+        case routing::RouteCookieAction::Expire:
+            set_route_cookie(r, ctx, "", true);
+            break;
+        case routing::RouteCookieAction::Keep:
+            break;
     }
 }
 
