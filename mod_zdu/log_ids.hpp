@@ -31,3 +31,6 @@
 // 0040-0049: policies
 #define ZDU_LOG_POLICY_LOADED "ZDU0040: "
 #define ZDU_LOG_POLICY_FAILED "ZDU0041: "
+// 0090-0099: response rewriting, error pages, properties not implemented yet
+#define ZDU_LOG_COOKIE_DOMAIN_REWRITTEN "ZDU0090: "
+#define ZDU_LOG_NOT_IMPLEMENTED "ZDU0091: "

@@ -12,6 +12,7 @@
 #include "config/settings.hpp"
 #include "mod_zdu/httpd.hpp"
 #include "routing/cluster_routes.hpp"
+#include "routing/cookie_domain.hpp"
 #include "routing/new_session_policy.hpp"
 #include "state/shared_records.hpp"
 
@@ -34,6 +35,8 @@ struct ClusterRuntime {
     std::string session_cookie;
     // "scheme://host:port" of every instance listener, for rewriting backend redirects.
     std::unordered_map<std::string, int> listener_prefixes;
+    // The hosts of those listeners, for rewriting backend cookie domains (rewrite-cookies).
+    routing::InstanceHosts instance_hosts;
     // Null: the built-in (weighted) round-robin schedule.
     std::unique_ptr<routing::NewSessionPolicy> policy;
 
@@ -43,7 +46,7 @@ struct ClusterRuntime {
         return config->health_checker && config->health_checker->interval_seconds > 0;
     }
 
-    explicit ClusterRuntime(const config::Cluster& c) : config(&c), routes(c) {}
+    explicit ClusterRuntime(const config::Cluster& c) : config(&c), routes(c), instance_hosts(c) {}
 };
 
 struct WebModuleRuntime {

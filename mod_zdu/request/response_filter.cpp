@@ -3,6 +3,7 @@
 #include <string>
 
 #include "mod_zdu/log_ids.hpp"
+#include "routing/cookie_domain.hpp"
 #include "routing/route_cookie.hpp"
 #include "routing/set_cookie.hpp"
 
@@ -71,6 +72,31 @@ void apply_route_cookie(request_rec* r, const RequestContext& ctx) {
     }
 }
 
+// rewrite-cookies: a Domain naming an instance host becomes the front-end's host, as
+// ProxyPassReverseCookieDomain would do. The entries are changed in place; the new values live
+// in the request pool.
+void rewrite_cookie_domains(request_rec* r, apr_table_t* headers, const RequestContext& ctx) {
+    const apr_array_header_t* entries = apr_table_elts(headers);
+    auto* e = reinterpret_cast<apr_table_entry_t*>(entries->elts);
+    for (int i = 0; i < entries->nelts; ++i) {
+        if (!e[i].key || !e[i].val || ap_cstr_casecmp(e[i].key, "Set-Cookie") != 0) continue;
+        auto span = routing::instance_cookie_domain(e[i].val, ctx.cluster->instance_hosts);
+        if (!span) continue;
+        const char* value = e[i].val;
+        e[i].val = apr_pstrcat(r->pool, apr_pstrmemdup(r->pool, value, span->pos),
+                               ap_get_server_name(r), value + span->pos + span->len, nullptr);
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      ZDU_LOG_COOKIE_DOMAIN_REWRITTEN "Set-Cookie %s rewritten to %s", value,
+                      e[i].val);
+    }
+}
+
+void rewrite_cookies(request_rec* r, const RequestContext& ctx) {
+    if (!ctx.runtime->settings.rewrite_cookies) return;
+    rewrite_cookie_domains(r, r->headers_out, ctx);
+    rewrite_cookie_domains(r, r->err_headers_out, ctx);
+}
+
 // "http://instance:port/x" -> "<front-end scheme://host:port>/x" for any instance listener.
 void rewrite_location(request_rec* r, const RequestContext& ctx) {
     if (!ctx.runtime->settings.rewrite_location) return;
@@ -93,6 +119,7 @@ apr_status_t response_filter(ap_filter_t* f, apr_bucket_brigade* bb) {
     const auto* ctx = static_cast<const RequestContext*>(f->ctx);
     apply_route_cookie(f->r, *ctx);
     rewrite_location(f->r, *ctx);
+    rewrite_cookies(f->r, *ctx);
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);
 }
