@@ -8,6 +8,7 @@
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/manager/handler.hpp"
 #include "mod_zdu/proxy_api.hpp"
+#include "mod_zdu/request/error_pages.hpp"
 #include "mod_zdu/request/instance_probe.hpp"
 #include "mod_zdu/request/proxy_hooks.hpp"
 #include "mod_zdu/request/response_filter.hpp"
@@ -43,6 +44,7 @@ int build(server_rec* s, apr_pool_t* pconf) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     note_disabled_since(*state.runtime, now_ms());
+    load_error_pages(s);
     return OK;
 }
 

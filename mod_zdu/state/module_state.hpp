@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "config/error_pages.hpp"
 #include "config/model.hpp"
 #include "mod_zdu/config/runtime.hpp"
 
@@ -16,6 +17,7 @@ struct ModuleState {
     std::string config_file;
     std::size_t state_slots = 4096;
     std::string error_page_dir;
+    config::ErrorPages error_pages;     // read from error_page_dir in post_config
     std::string manager_secret;         // ZduManagerSecret; empty: the manager refuses all
     bool manager_ping_any_url = false;  // ZduManagerPingAnyUrl
     std::unique_ptr<Runtime> runtime;
