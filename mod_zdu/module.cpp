@@ -22,6 +22,15 @@ APLOG_USE_MODULE(zdu);
 namespace zdu::glue {
 namespace {
 
+// Once per (re)start, in the real config pass: what the xml asks for that mod_zdu ignores.
+void warn_unimplemented(const config::Settings& settings, server_rec* s) {
+    for (std::string_view name : config::unimplemented_properties(settings)) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     ZDU_LOG_NOT_IMPLEMENTED "property %.*s is not implemented yet and is ignored",
+                     static_cast<int>(name.size()), name.data());
+    }
+}
+
 apr_status_t forget_config(void*) {
     reset_module_state();
     return APR_SUCCESS;
@@ -45,6 +54,7 @@ int build(server_rec* s, apr_pool_t* pconf) {
     }
     note_disabled_since(*state.runtime, now_ms());
     load_error_pages(s);
+    warn_unimplemented(state.runtime->settings, s);
     return OK;
 }
 
