@@ -1,5 +1,7 @@
 // The module's per-process state: the config the ZduConfigFile directive loaded in this config
 // pass, and the runtime post_config built from it. Children inherit it from the parent by fork.
+// It is never destroyed at process exit (module_state.cpp says why): only the config pool's
+// cleanup empties it, in the parent.
 #pragma once
 
 #include <cstddef>
@@ -25,7 +27,8 @@ struct ModuleState {
 
 ModuleState& module_state();
 
-// Empties the state; called when a config pass starts and when its pool goes away.
+// Empties the state (the runtime and its policies go); called when a config pass starts and
+// when its pool goes away, which happens only in the parent.
 void reset_module_state();
 
 inline const Runtime* current_runtime() {
