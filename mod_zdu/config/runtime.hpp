@@ -14,6 +14,7 @@
 #include "routing/cluster_routes.hpp"
 #include "routing/cookie_domain.hpp"
 #include "routing/new_session_policy.hpp"
+#include "routing/string_index.hpp"
 #include "state/shared_records.hpp"
 
 namespace zdu::glue {
@@ -34,7 +35,7 @@ struct ClusterRuntime {
     state::SharedRecord* record = nullptr;
     std::string session_cookie;
     // "scheme://host:port" of every instance listener, for rewriting backend redirects.
-    std::unordered_map<std::string, int> listener_prefixes;
+    routing::StringIndex listener_prefixes;
     // The hosts of those listeners, for rewriting backend cookie domains (rewrite-cookies).
     routing::InstanceHosts instance_hosts;
     // Null: the built-in (weighted) round-robin schedule.

@@ -106,8 +106,7 @@ void rewrite_location(request_rec* r, const RequestContext& ctx) {
     auto scheme_end = loc.find("://");
     if (scheme_end == std::string_view::npos) return;
     auto path_start = loc.find('/', scheme_end + 3);
-    std::string prefix(loc.substr(0, path_start));
-    if (ctx.cluster->listener_prefixes.count(prefix) == 0) return;
+    if (ctx.cluster->listener_prefixes.count(loc.substr(0, path_start)) == 0) return;
     const char* rest = path_start == std::string_view::npos ? "/" : location + path_start;
     const char* rewritten = ap_construct_url(r->pool, rest, r);
     apr_table_setn(r->headers_out, "Location", rewritten);
