@@ -157,6 +157,14 @@ class Commands(ManagerTestCase):
         self.assertEqual(self.client(httpd).get("/zdu-manager?cmd=ping&instance=%zz",
                                                 headers={"X-Zdu-Secret": SECRET}).status, 400)
 
+    def test_client_values_reach_the_log_escaped(self):
+        httpd, _ = self.start_managed(versions=("1.0",), instance_attrs=None)
+        response = self.command(httpd, "POST", cmd="stop-instance", instance="i\n1\x1b[31m")
+        self.assertEqual(response.status, 404, response.text)
+        # httpd's error log escapes control bytes: the value cannot forge or colour a line.
+        self.assertRegex(httpd.error_log(),
+                         r"ZDU0031: manager: stop-instance instance=i\\n1\\x1b\[31m from ")
+
     def test_changes_need_post(self):
         httpd, _ = self.start_managed()
         response = self.command(httpd, cmd="stop-domain", domain="d1")
