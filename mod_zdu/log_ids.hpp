@@ -1,20 +1,21 @@
 // Stable message ids of mod_zdu's log lines ("ZDU" + number), so operators can grep and alert on
-// them. Never renumber; add new ids at the end.
+// them. Never renumber; add new ids at the end. An id no longer used stays reserved: its
+// number is never given to another message.
 #pragma once
 
 #define ZDU_LOG_CONFIG_LOADED "ZDU0001: "
 #define ZDU_LOG_CONFIG_WARNING "ZDU0002: "
 #define ZDU_LOG_NEEDS_PROXY "ZDU0003: "
 #define ZDU_LOG_SHM_FAILED "ZDU0004: "
-#define ZDU_LOG_BALANCER_MISSING "ZDU0005: "
+// ZDU0005: reserved (was: balancer missing)
 #define ZDU_LOG_ROUTED "ZDU0006: "
 #define ZDU_LOG_NO_INSTANCE "ZDU0007: "
 #define ZDU_LOG_MODULE_DISABLED "ZDU0008: "
-#define ZDU_LOG_QUIESCE_EXPIRED "ZDU0009: "
+// ZDU0009: reserved (was: quiesce expired)
 #define ZDU_LOG_ROUTE_COOKIE "ZDU0010: "
 #define ZDU_LOG_LOCATION_REWRITTEN "ZDU0011: "
 #define ZDU_LOG_RUNTIME_FAILED "ZDU0012: "
-#define ZDU_LOG_FAILED_OVER "ZDU0013: "
+// ZDU0013: reserved (was: failed over)
 #define ZDU_LOG_INSTANCE_UNHEALTHY "ZDU0014: "
 #define ZDU_LOG_INSTANCE_HEALTHY "ZDU0015: "
 #define ZDU_LOG_RETRY "ZDU0016: "
@@ -45,3 +46,6 @@
 #define ZDU_LOG_STATE_UNUSABLE "ZDU0083: "
 #define ZDU_LOG_STATE_WRITTEN "ZDU0084: "
 #define ZDU_LOG_STATE_WRITE_FAILED "ZDU0085: "
+// 0090-0099: response rewriting, error pages, properties not implemented yet
+#define ZDU_LOG_COOKIE_DOMAIN_REWRITTEN "ZDU0090: "
+#define ZDU_LOG_NOT_IMPLEMENTED "ZDU0091: "

@@ -8,6 +8,7 @@
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/manager/handler.hpp"
 #include "mod_zdu/proxy_api.hpp"
+#include "mod_zdu/request/error_pages.hpp"
 #include "mod_zdu/request/instance_probe.hpp"
 #include "mod_zdu/request/proxy_headers.hpp"
 #include "mod_zdu/request/proxy_hooks.hpp"
@@ -22,6 +23,15 @@ APLOG_USE_MODULE(zdu);
 
 namespace zdu::glue {
 namespace {
+
+// Once per (re)start, in the real config pass: what the xml asks for that mod_zdu ignores.
+void warn_unimplemented(const config::Settings& settings, server_rec* s) {
+    for (std::string_view name : config::unimplemented_properties(settings)) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     ZDU_LOG_NOT_IMPLEMENTED "property %.*s is not implemented yet and is ignored",
+                     static_cast<int>(name.size()), name.data());
+    }
+}
 
 apr_status_t forget_config(void*) {
     reset_module_state();
@@ -47,6 +57,8 @@ int build(server_rec* s, apr_pool_t* pconf) {
     }
     note_disabled_since(*state.runtime, now_ms());
     persist_state_on_clear(s, pconf);
+    load_error_pages(s);
+    warn_unimplemented(state.runtime->settings, s);
     return OK;
 }
 

@@ -9,11 +9,6 @@
 
 namespace {
 
-void BM_CookieValueJroute(benchmark::State& state) {
-    std::string cookies = zdu::bench::sticky_cookie_header("abcdefgh");
-    for (auto _ : state) benchmark::DoNotOptimize(zdu::routing::cookie_value(cookies, "JROUTE"));
-}
-
 void BM_RouteSourcesJrouteCookie(benchmark::State& state) {
     std::string cookies = zdu::bench::sticky_cookie_header("abcdefgh");
     for (auto _ : state) {
@@ -48,7 +43,6 @@ void BM_RouteSourcesNoSession(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_CookieValueJroute);
 BENCHMARK(BM_RouteSourcesJrouteCookie);
 BENCHMARK(BM_RouteSourcesPathJsessionid);
 BENCHMARK(BM_RouteSourcesTomcatSuffix);

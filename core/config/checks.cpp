@@ -7,14 +7,11 @@
 #include <utility>
 
 #include "config/property_table.hpp"
+#include "config/text.hpp"
 #include "routing/route_id.hpp"
 
 namespace zdu::config {
 namespace {
-
-std::string quoted(std::string_view text) {
-    return "'" + std::string(text) + "'";
-}
 
 // A cookie name is an RFC 6265 token.
 bool is_cookie_name(std::string_view text) {

@@ -9,10 +9,6 @@
 namespace zdu::config {
 namespace {
 
-std::string quoted(std::string_view text) {
-    return "'" + std::string(text) + "'";
-}
-
 class ModelBuilder {
   public:
     ModelBuilder(const std::string& file, std::vector<Diagnostic>& diagnostics)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "config/model.hpp"
 
@@ -27,5 +28,9 @@ Settings settings_of(const LoadBalancer& lb);
 
 // True for the property names mod_zdu knows (GlassFish's and its own extensions).
 bool is_known_property(std::string_view name);
+
+// The properties `settings` turns on that mod_zdu accepts but does not implement yet, for a
+// warning at load (require-monitor-data: no monitoring data is served yet).
+std::vector<std::string_view> unimplemented_properties(const Settings& settings);
 
 }  // namespace zdu::config

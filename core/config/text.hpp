@@ -1,7 +1,9 @@
-// Parsing of the attribute and property values of loadbalancer.xml.
+// Parsing of the attribute and property values of loadbalancer.xml, and quoting values in the
+// messages that name them.
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -18,5 +20,10 @@ std::optional<int> parse_int(std::string_view text);
 
 // The DTDs' %boolean set: yes/no, on/off, 1/0, true/false (any case).
 std::optional<bool> parse_bool(std::string_view text);
+
+// 'text', as every diagnostic and manager error shows a name or value.
+inline std::string quoted(std::string_view text) {
+    return "'" + std::string(text) + "'";
+}
 
 }  // namespace zdu::config

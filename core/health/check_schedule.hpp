@@ -14,7 +14,6 @@ class CheckSchedule {
     // True when a round is due at `now_ms` (the first call always is); the next is then one
     // interval later.
     bool due(std::int64_t now_ms);
-    std::int64_t interval_ms() const { return interval_ms_; }
 
   private:
     std::int64_t interval_ms_;

@@ -2,10 +2,13 @@
 
 #include <array>
 
+#include "config/text.hpp"
 #include "manager/query.hpp"
 
 namespace zdu::manager {
 namespace {
+
+using config::quoted;
 
 using state::AdminState;
 
@@ -47,10 +50,6 @@ bool accepts(const Spec& spec, std::string_view param) {
         if (!p.empty() && p == param) return true;
     }
     return false;
-}
-
-std::string quoted(std::string_view text) {
-    return "'" + std::string(text) + "'";
 }
 
 ParsedCommand failure(int status, std::string error) {
@@ -114,23 +113,6 @@ std::string choose_ping_target(Command& c) {
     return {};
 }
 
-// Client-sent values go to the error log: control bytes are shown, not written.
-std::string printable(std::string_view value) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (char ch : value) {
-        auto b = static_cast<unsigned char>(ch);
-        if (b >= 0x20 && b != 0x7f) {
-            out += ch;
-        } else {
-            out += "\\x";
-            out += kHex[b >> 4];
-            out += kHex[b & 15];
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
 ParsedCommand parse_command(std::string_view method, std::string_view query) {
@@ -174,7 +156,7 @@ std::string command_names() {
 std::string describe(const Command& c) {
     std::string text = c.name;
     auto add = [&](std::string_view name, const std::string& value) {
-        if (!value.empty()) text += " " + std::string(name) + "=" + printable(value);
+        if (!value.empty()) text += " " + std::string(name) + "=" + value;
     };
     add("instance", c.instance);
     add("domain", c.domain);

@@ -49,7 +49,8 @@ ParsedCommand parse_command(std::string_view method, std::string_view query);
 // Every command name, comma-separated, for error messages.
 std::string command_names();
 
-// "stop-domain domain=d1 cluster=c1": the command as the log shows it.
+// "stop-domain domain=d1 cluster=c1": the command as the log shows it. Values are as the
+// client sent them: httpd's error log escapes control bytes in every message.
 std::string describe(const Command& c);
 
 }  // namespace zdu::manager

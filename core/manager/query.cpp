@@ -1,17 +1,17 @@
 #include "manager/query.hpp"
 
+#include "config/text.hpp"
+
 namespace zdu::manager {
 namespace {
+
+using config::quoted;
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
-}
-
-std::string quoted(std::string_view text) {
-    return "'" + std::string(text) + "'";
 }
 
 // Adds one "name=value" segment; an error message when it cannot.

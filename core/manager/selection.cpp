@@ -1,11 +1,11 @@
 #include "manager/selection.hpp"
 
+#include "config/text.hpp"
+
 namespace zdu::manager {
 namespace {
 
-std::string quoted(std::string_view text) {
-    return "'" + std::string(text) + "'";
-}
+using config::quoted;
 
 Selection failure(int status, std::string error) {
     Selection s;

@@ -61,26 +61,6 @@ void for_each_path_parameter(std::string_view path, Visit visit) {
 
 }  // namespace
 
-std::string_view cookie_value(std::string_view header, std::string_view name) {
-    std::string_view found;
-    for_each_cookie(header, [&](std::string_view n, std::string_view v) {
-        if (n != name) return false;
-        found = v;
-        return true;
-    });
-    return found;
-}
-
-std::string_view path_parameter(std::string_view path, std::string_view name) {
-    std::string_view found;
-    for_each_path_parameter(path, [&](std::string_view n, std::string_view v) {
-        if (!iequals(n, name)) return false;
-        found = v;
-        return true;
-    });
-    return found;
-}
-
 // One pass over the Cookie header and one over the path: this runs for every request.
 RouteSources find_route_sources(std::string_view cookie_header, std::string_view path,
                                 std::string_view session_cookie) {

@@ -16,13 +16,6 @@ struct RouteSources {
     std::string_view replica;        // JREPLICA cookie, else ;jreplica= path parameter
 };
 
-// First value of cookie `name` in a Cookie header ("a=1; b=2"); empty when absent.
-std::string_view cookie_value(std::string_view cookie_header, std::string_view name);
-
-// Value of the path parameter `;name=` (case-insensitive name) in a request path; it ends at the
-// next ';', '/', '?' or '#'. Empty when absent.
-std::string_view path_parameter(std::string_view path, std::string_view name);
-
 RouteSources find_route_sources(std::string_view cookie_header, std::string_view path,
                                 std::string_view session_cookie);
 

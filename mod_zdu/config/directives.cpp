@@ -112,6 +112,10 @@ cmd_func as_cmd_func(const char* (*take1)(cmd_parms*, void*, const char*)) {
     return reinterpret_cast<cmd_func>(reinterpret_cast<void (*)()>(take1));
 }
 
+cmd_func as_cmd_func(const char* (*flag)(cmd_parms*, void*, int)) {
+    return reinterpret_cast<cmd_func>(reinterpret_cast<void (*)()>(flag));
+}
+
 const char* set_error_page_dir(cmd_parms* cmd, void*, const char* arg) {
     if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
     module_state().error_page_dir = ap_server_root_relative(cmd->pool, arg);
@@ -130,6 +134,9 @@ const command_rec directives[] = {
                   "upgrades; default <ZduConfigFile>.state; off: none"),
     AP_INIT_TAKE1("ZduManagerSecret", as_cmd_func(set_manager_secret), nullptr, RSRC_CONF,
                   "secret the zdu-manager handler requires; without it the handler refuses all"),
+    AP_INIT_FLAG("ZduManagerPingAnyUrl", as_cmd_func(set_manager_ping_any_url), nullptr, RSRC_CONF,
+                 "On: cmd=ping&url= may reach any host:port; Off (default): only instance "
+                 "listeners"),
     AP_INIT_TAKE1("ZduErrorPageDir", as_cmd_func(set_error_page_dir), nullptr, RSRC_CONF,
                   "directory of the error pages a web-module's error-url may name"),
     AP_INIT_ITERATE("ZduStripClientHeaders", as_cmd_func(set_strip_client_headers), nullptr,

@@ -119,9 +119,6 @@ std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTa
     return rt;
 }
 
-}  // namespace zdu::glue
-
-namespace zdu::glue {
 namespace {
 
 void note_one(state::SharedRecord& record, bool enabled, std::int64_t now_ms) {

@@ -13,7 +13,9 @@
 #include "mod_zdu/httpd.hpp"
 #include "routing/cluster_routes.hpp"
 #include "routing/context_roots.hpp"
+#include "routing/cookie_domain.hpp"
 #include "routing/new_session_policy.hpp"
+#include "routing/string_index.hpp"
 #include "state/shared_records.hpp"
 
 namespace zdu::glue {
@@ -34,7 +36,9 @@ struct ClusterRuntime {
     state::SharedRecord* record = nullptr;
     std::string session_cookie;
     // "scheme://host:port" of every instance listener, for rewriting backend redirects.
-    std::unordered_map<std::string, int> listener_prefixes;
+    routing::StringIndex listener_prefixes;
+    // The hosts of those listeners, for rewriting backend cookie domains (rewrite-cookies).
+    routing::InstanceHosts instance_hosts;
     // Null: the built-in (weighted) round-robin schedule.
     std::unique_ptr<routing::NewSessionPolicy> policy;
 
@@ -44,7 +48,7 @@ struct ClusterRuntime {
         return config->health_checker && config->health_checker->interval_seconds > 0;
     }
 
-    explicit ClusterRuntime(const config::Cluster& c) : config(&c), routes(c) {}
+    explicit ClusterRuntime(const config::Cluster& c) : config(&c), routes(c), instance_hosts(c) {}
 };
 
 struct WebModuleRuntime {
@@ -82,10 +86,6 @@ const config::Listener* forwarding_listener(const config::Instance& inst, bool h
 // the mod_proxy config of `s`. Throws std::runtime_error naming what is missing.
 std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTable& table,
                                        server_rec* s, apr_pool_t* p);
-
-}  // namespace zdu::glue
-
-namespace zdu::glue {
 
 // Records, for instances and web-modules disabled in the config, when mod_zdu first saw them
 // disabled (their quiesce clock), and clears it for enabled ones.

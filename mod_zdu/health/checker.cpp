@@ -6,11 +6,12 @@
 // worker status), so every child sees it.
 //
 // Lifetime: the monitor is made per config generation and owned by the config pool, and
-// keeps copies of what it needs rather than pointing into the runtime (which a child's exit
-// may free while the thread still runs). Where the config pool is torn down, mod_watchdog's
-// pool is its subpool, whose cleanup stops the thread before ours deletes the monitor. A child
-// of a graceful restart's old generation sees its MPM stopping and ends its watchdog (which
-// cancels the running pings); the new generation's children contend for a new mutex.
+// keeps copies of what it needs rather than pointing into the runtime. Only the parent ever
+// destroys the config pool (graceful restart, stop), and no checker thread runs there, so our
+// cleanup deletes a monitor no thread uses. A child never destroys it: the child's watchdog
+// thread leaves its loop when it sees the MPM stopping (exit, graceful restart of its
+// generation) and calls stop(), which cancels the running pings and joins their threads; the
+// process exit ends the rest. The new generation's children contend for a new mutex.
 #include "mod_zdu/health/checker.hpp"
 
 #include <chrono>

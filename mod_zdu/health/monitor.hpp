@@ -22,8 +22,6 @@ class HealthMonitor {
   public:
     HealthMonitor(HealthPlan plan, server_rec* s) : plan_(std::move(plan)), server_(s) {}
 
-    const HealthPlan& plan() const { return plan_; }
-
     void start();
     // `steady_ms`: a monotonic clock, for the schedule.
     void tick(std::int64_t steady_ms);

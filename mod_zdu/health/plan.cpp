@@ -1,23 +1,9 @@
 #include "mod_zdu/health/plan.hpp"
 
+#include "health/instance_ping.hpp"
+
 namespace zdu::glue {
 namespace {
-
-std::string absolute_path(const std::string& url) {
-    return !url.empty() && url.front() == '/' ? url : "/" + url;
-}
-
-// The forwarding listener when it is http://; otherwise (https routing) the instance's first
-// http:// listener, which answers for the same server.
-bool ping_target(const InstanceRuntime& inst, const std::string& url, health::PingTarget& out) {
-    bool found = health::parse_ping_url(inst.worker_url, out);
-    for (auto it = inst.config->listeners.begin(); !found && it != inst.config->listeners.end();
-         ++it) {
-        found = it->scheme == config::Scheme::Http && health::parse_ping_url(it->url(), out);
-    }
-    if (found) out.path = absolute_path(url);
-    return found;
-}
 
 ClusterCheck cluster_check(const ClusterRuntime& c, const config::Settings& settings) {
     const config::HealthChecker& hc = *c.config->health_checker;
@@ -31,14 +17,13 @@ ClusterCheck cluster_check(const ClusterRuntime& c, const config::Settings& sett
 }
 
 void add_instances(const ClusterRuntime& c, std::size_t cluster, HealthPlan& plan) {
-    const std::string& url = c.config->health_checker->url;
     for (const InstanceRuntime& inst : c.instances) {
         if (!inst.worker) continue;
         InstanceCheck check;
         check.cluster = cluster;
         check.name = inst.config->name;
         check.listener = inst.worker_url;
-        check.pingable = ping_target(inst, url, check.target);
+        check.pingable = health::instance_ping_target(*c.config, *inst.config, check.target);
         check.record = inst.record;
         check.worker = inst.worker;
         plan.instances.push_back(std::move(check));

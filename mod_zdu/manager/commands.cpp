@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "manager/ping_target.hpp"
 #include "manager/selection.hpp"
 #include "manager/status.hpp"
+#include "mod_zdu/state/module_state.hpp"
 #include "mod_zdu/state/shared_state.hpp"
 #include "mod_zdu/time_ms.hpp"
 
@@ -47,6 +49,16 @@ ManagerAnswer answer_ping(const manager::PingReport& report) {
     return {HTTP_OK, manager::ping_answer(report), ping_outcome(report)};
 }
 
+// Manager pings running in this process; a plain atomic, so nothing runs at process exit.
+std::atomic<int> pings_running{0};
+
+ManagerAnswer too_many_pings(const Command& c, Clock::time_point start) {
+    return failure(c, HTTP_SERVICE_UNAVAILABLE,
+                   "too many pings in progress (at most " +
+                       std::to_string(manager::kMaxConcurrentPings) + " per process)",
+                   start);
+}
+
 ManagerAnswer ping_instance(const Command& c, const Runtime* rt, Clock::time_point start) {
     manager::Selection sel = manager::select_instance(views_of(rt), c.cluster, c.instance);
     if (!sel.ok()) return failure(c, sel.status, sel.error, start);
@@ -56,17 +68,32 @@ ManagerAnswer ping_instance(const Command& c, const Runtime* rt, Clock::time_poi
     manager::InstancePing ping = manager::instance_ping(*cluster.config, inst);
     manager::PingReport report{
         "instance", cluster.config->name, inst.name, cluster.routes.route(ii), ping.url(), {}};
-    if (ping.ok()) {
-        report.result = health::http_ping(ping.target, ping.timeout);
-    } else {
+    if (!ping.ok()) {
         report.result.error = ping.error;
+        return answer_ping(report);
     }
+    manager::PingSlot slot(pings_running, manager::kMaxConcurrentPings);
+    if (!slot.acquired()) return too_many_pings(c, start);
+    report.result = health::http_ping(ping.target, ping.timeout);
     return answer_ping(report);
 }
 
-ManagerAnswer ping_url(const Command& c) {
+// Without ZduManagerPingAnyUrl, a url= ping reaches only what the health checker could: an
+// instance listener of the config. Otherwise the manager would probe any host:port for whoever
+// holds the secret.
+ManagerAnswer ping_url(const Command& c, const Runtime* rt, Clock::time_point start) {
+    bool listener = rt && manager::is_instance_listener(*rt->config, c.url_target);
+    if (!listener && !module_state().manager_ping_any_url) {
+        return failure(c, HTTP_FORBIDDEN,
+                       "url " + c.url +
+                           " is not an instance listener of the config "
+                           "(ZduManagerPingAnyUrl On allows any)",
+                       start);
+    }
+    manager::PingSlot slot(pings_running, manager::kMaxConcurrentPings);
+    if (!slot.acquired()) return too_many_pings(c, start);
     manager::PingReport report{"url", {}, {}, {}, c.url, {}};
-    report.result = health::http_ping(c.url_target, manager::kDefaultPingTimeout);
+    report.result = health::http_ping(c.url_target, manager::kMaxPingTimeout);
     return answer_ping(report);
 }
 
@@ -142,7 +169,7 @@ ManagerAnswer run_command(const Command& c, const Runtime* rt) {
         case CommandKind::PingInstance:
             return ping_instance(c, rt, start);
         case CommandKind::PingUrl:
-            return ping_url(c);
+            return ping_url(c, rt, start);
         case CommandKind::Status:
             return status(c, rt, start);
         case CommandKind::SetDomain:

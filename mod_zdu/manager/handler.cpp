@@ -100,4 +100,10 @@ const char* set_manager_secret(cmd_parms* cmd, void*, const char* secret) {
     return nullptr;
 }
 
+const char* set_manager_ping_any_url(cmd_parms* cmd, void*, int on) {
+    if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+    module_state().manager_ping_any_url = on != 0;
+    return nullptr;
+}
+
 }  // namespace zdu::glue

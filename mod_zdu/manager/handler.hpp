@@ -8,5 +8,8 @@ namespace zdu::glue {
 
 void register_manager();
 const char* set_manager_secret(cmd_parms* cmd, void*, const char* secret);
+// ZduManagerPingAnyUrl On|Off (default Off): whether cmd=ping&url= may reach any host:port
+// rather than only the instance listeners of the config.
+const char* set_manager_ping_any_url(cmd_parms* cmd, void*, int on);
 
 }  // namespace zdu::glue

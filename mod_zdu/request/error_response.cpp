@@ -1,11 +1,10 @@
 #include "mod_zdu/request/error_response.hpp"
 
-#include <apr_file_io.h>
-
 #include <cstdlib>
 #include <string>
 
 #include "mod_zdu/log_ids.hpp"
+#include "mod_zdu/request/error_pages.hpp"
 #include "mod_zdu/state/module_state.hpp"
 #include "routing/retry_policy.hpp"
 #include "state/instance_health.hpp"
@@ -32,32 +31,10 @@ bool is_gateway_failure(int status) {
            status == HTTP_GATEWAY_TIME_OUT;
 }
 
-// The page named by error-url in ZduErrorPageDir; null when none (names with '/' are refused,
-// so the page cannot come from elsewhere).
+// The page named by error-url in ZduErrorPageDir, read when the config was loaded; null when
+// none (error_pages.hpp).
 const char* error_page(request_rec* r, const std::string& name) {
-    const std::string& dir = module_state().error_page_dir;
-    if (dir.empty() || name.empty() || name.find('/') != std::string::npos || name[0] == '.') {
-        return nullptr;
-    }
-    std::string path = dir + "/" + name;
-    apr_file_t* file = nullptr;
-    apr_finfo_t info;
-    if (apr_stat(&info, path.c_str(), APR_FINFO_SIZE, r->pool) != APR_SUCCESS ||
-        info.size > 1 << 20 ||
-        apr_file_open(&file, path.c_str(), APR_FOPEN_READ, APR_OS_DEFAULT, r->pool) !=
-            APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                      ZDU_LOG_ERROR_PAGE "error page %s cannot be read", path.c_str());
-        return nullptr;
-    }
-    apr_size_t size = static_cast<apr_size_t>(info.size);
-    // A leading '"' makes ap_custom_response send the text as the body.
-    auto* text = static_cast<char*>(apr_palloc(r->pool, size + 2));
-    text[0] = '"';
-    apr_file_read_full(file, text + 1, size, &size);
-    text[size + 1] = '\0';
-    apr_file_close(file);
-    return text;
+    return error_page_body(r, name);
 }
 
 }  // namespace

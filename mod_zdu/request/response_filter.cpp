@@ -3,6 +3,8 @@
 #include <string>
 
 #include "mod_zdu/log_ids.hpp"
+#include "routing/cookie_domain.hpp"
+#include "routing/route_cookie.hpp"
 #include "routing/set_cookie.hpp"
 
 APLOG_USE_MODULE(zdu);
@@ -37,11 +39,6 @@ CookieScan scan_set_cookies(request_rec* r, std::string_view session_cookie) {
     return scan;
 }
 
-// A request whose JROUTE cookie (if any) already names the chosen instance needs no new one.
-bool route_cookie_stale(const RequestContext& ctx, const std::string& route) {
-    return !ctx.sources.jroute.empty() && ctx.sources.jroute != route;
-}
-
 void set_route_cookie(request_rec* r, const RequestContext& ctx, const char* value, bool expire) {
     const char* cookie =
         apr_pstrcat(r->pool, "JROUTE=", value, expire ? "; Max-Age=0" : "",
@@ -50,19 +47,54 @@ void set_route_cookie(request_rec* r, const RequestContext& ctx, const char* val
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZDU_LOG_ROUTE_COOKIE "Set-Cookie: %s", cookie);
 }
 
+// The decision is the core's (routing/route_cookie.hpp); this gathers its facts.
 void apply_route_cookie(request_rec* r, const RequestContext& ctx) {
     if (ctx.decision.instance < 0) return;
     CookieScan scan = scan_set_cookies(r, ctx.cluster->session_cookie);
-    if (scan.backend_set_jroute) return;
     const std::string& route = ctx.cluster->routes.route(ctx.decision.instance);
-    if (scan.session_deleted && !scan.session_created) {
-        if (!ctx.sources.jroute.empty()) set_route_cookie(r, ctx, "", true);
-        return;
+    routing::RouteCookieFacts facts;
+    facts.routed = true;
+    facts.moved = ctx.decision.kind == routing::Decision::Kind::Moved;
+    facts.backend_set_jroute = scan.backend_set_jroute;
+    facts.session_created = scan.session_created;
+    facts.session_deleted = scan.session_deleted;
+    facts.client_jroute = ctx.sources.jroute;
+    facts.route = route;
+    switch (routing::route_cookie_action(facts)) {
+        case routing::RouteCookieAction::Set:
+            set_route_cookie(r, ctx, route.c_str(), false);
+            break;
+        case routing::RouteCookieAction::Expire:
+            set_route_cookie(r, ctx, "", true);
+            break;
+        case routing::RouteCookieAction::Keep:
+            break;
     }
-    bool moved = ctx.decision.kind == routing::Decision::Kind::Moved;
-    if (scan.session_created || moved || route_cookie_stale(ctx, route)) {
-        set_route_cookie(r, ctx, route.c_str(), false);
+}
+
+// rewrite-cookies: a Domain naming an instance host becomes the front-end's host, as
+// ProxyPassReverseCookieDomain would do. The entries are changed in place; the new values live
+// in the request pool.
+void rewrite_cookie_domains(request_rec* r, apr_table_t* headers, const RequestContext& ctx) {
+    const apr_array_header_t* entries = apr_table_elts(headers);
+    auto* e = reinterpret_cast<apr_table_entry_t*>(entries->elts);
+    for (int i = 0; i < entries->nelts; ++i) {
+        if (!e[i].key || !e[i].val || ap_cstr_casecmp(e[i].key, "Set-Cookie") != 0) continue;
+        auto span = routing::instance_cookie_domain(e[i].val, ctx.cluster->instance_hosts);
+        if (!span) continue;
+        const char* value = e[i].val;
+        e[i].val = apr_pstrcat(r->pool, apr_pstrmemdup(r->pool, value, span->pos),
+                               ap_get_server_name(r), value + span->pos + span->len, nullptr);
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      ZDU_LOG_COOKIE_DOMAIN_REWRITTEN "Set-Cookie %s rewritten to %s", value,
+                      e[i].val);
     }
+}
+
+void rewrite_cookies(request_rec* r, const RequestContext& ctx) {
+    if (!ctx.runtime->settings.rewrite_cookies) return;
+    rewrite_cookie_domains(r, r->headers_out, ctx);
+    rewrite_cookie_domains(r, r->err_headers_out, ctx);
 }
 
 // "http://instance:port/x" -> "<front-end scheme://host:port>/x" for any instance listener.
@@ -74,8 +106,7 @@ void rewrite_location(request_rec* r, const RequestContext& ctx) {
     auto scheme_end = loc.find("://");
     if (scheme_end == std::string_view::npos) return;
     auto path_start = loc.find('/', scheme_end + 3);
-    std::string prefix(loc.substr(0, path_start));
-    if (ctx.cluster->listener_prefixes.count(prefix) == 0) return;
+    if (ctx.cluster->listener_prefixes.count(loc.substr(0, path_start)) == 0) return;
     const char* rest = path_start == std::string_view::npos ? "/" : location + path_start;
     const char* rewritten = ap_construct_url(r->pool, rest, r);
     apr_table_setn(r->headers_out, "Location", rewritten);
@@ -87,6 +118,7 @@ apr_status_t response_filter(ap_filter_t* f, apr_bucket_brigade* bb) {
     const auto* ctx = static_cast<const RequestContext*>(f->ctx);
     apply_route_cookie(f->r, *ctx);
     rewrite_location(f->r, *ctx);
+    rewrite_cookies(f->r, *ctx);
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);
 }

@@ -1,6 +1,7 @@
 // Looks at the backend's response headers before they go out: adds the JROUTE cookie when the
-// response starts a session or the session moved, expires it on logout, and points redirects at
-// instance listeners back at the front-end (rewrite-location).
+// response starts a session or the session moved, expires it on logout, points redirects at
+// instance listeners back at the front-end (rewrite-location), and cookie domains naming an
+// instance host at the front-end's host (rewrite-cookies).
 #pragma once
 
 #include "mod_zdu/httpd.hpp"

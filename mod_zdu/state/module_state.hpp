@@ -1,5 +1,7 @@
 // The module's per-process state: the config the ZduConfigFile directive loaded in this config
 // pass, and the runtime post_config built from it. Children inherit it from the parent by fork.
+// It is never destroyed at process exit (module_state.cpp says why): only the config pool's
+// cleanup empties it, in the parent.
 #pragma once
 
 #include <cstddef>
@@ -8,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "config/error_pages.hpp"
 #include "config/model.hpp"
 #include "headers/strip_list.hpp"
 #include "mod_zdu/config/runtime.hpp"
@@ -23,7 +26,9 @@ struct ModuleState {
     bool state_file_off = false;
     std::optional<state::SharedBlock> block;  // this pass's shared memory
     std::string error_page_dir;
-    std::string manager_secret;  // ZduManagerSecret; empty: the manager refuses all
+    config::ErrorPages error_pages;     // read from error_page_dir in post_config
+    std::string manager_secret;         // ZduManagerSecret; empty: the manager refuses all
+    bool manager_ping_any_url = false;  // ZduManagerPingAnyUrl
     // ZduStripClientHeaders applied to the default list.
     headers::StripList strip_headers;
     std::unique_ptr<Runtime> runtime;
@@ -31,7 +36,8 @@ struct ModuleState {
 
 ModuleState& module_state();
 
-// Empties the state; called when a config pass starts and when its pool goes away.
+// Empties the state (the runtime and its policies go); called when a config pass starts and
+// when its pool goes away, which happens only in the parent.
 void reset_module_state();
 
 inline const Runtime* current_runtime() {

@@ -1,5 +1,5 @@
 """The backend's request handler: a JSON echo of each request, with behaviours chosen by the
-last path segment (/login, /logout, /slow, /error, /redirect, /health)."""
+last path segment (/login, /logout, /slow, /error, /redirect, /cookiedomain, /health)."""
 import json
 import time
 from http.server import BaseHTTPRequestHandler
@@ -84,6 +84,13 @@ class Handler(BaseHTTPRequestHandler):
         # As app servers do, the default port is left out.
         netloc = host if port == 80 else f"{host}:{port}"
         return 302, [("Location", f"http://{netloc}{prefix}/landed")], {}
+
+    def _on_cookiedomain(self, path):
+        """A cookie scoped to this server's host (or ?domain=), as an app server behind a
+        proxy may set when it does not know the front-end's name."""
+        values = parse_qs(urlsplit(self.path).query).get("domain")
+        domain = values[0] if values else self.server.server_address[0]
+        return 200, [("Set-Cookie", f"pref=1; Domain={domain}; Path=/")], {}
 
     def _on_health(self, path):
         return self.server.opts.health_status, [], {}

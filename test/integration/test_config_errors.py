@@ -58,5 +58,21 @@ class ConfigErrors(ZduTestCase):
         self.assertIn("ZDU0003", output)
 
 
+class UnimplementedProperties(ZduTestCase):
+    """Properties mod_zdu accepts but does not implement yet are named in the log at start."""
+
+    def test_require_monitor_data_warned_at_start(self):
+        httpd, _ = self.start_cluster(versions=("1.0",),
+                                      properties={"require-monitor-data": "true"})
+        self.assertRegex(httpd.error_log(),
+                         r"\[zdu:warn\].*ZDU0091: property require-monitor-data is not "
+                         r"implemented yet")
+
+    def test_no_warning_when_off(self):
+        httpd, _ = self.start_cluster(versions=("1.0",),
+                                      properties={"require-monitor-data": "false"})
+        self.assertNotIn("ZDU0091", httpd.error_log())
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -13,6 +13,7 @@ from harness.testcase import cluster_of
 from harness.xml import loadbalancer_xml
 
 NAMES = ["i1", "i2", "i3"]
+SORRY = "<html>we are upgrading, back soon</html>\n"
 
 
 class FailoverTestCase(ZduTestCase):
@@ -215,22 +216,45 @@ class Retries(FailoverTestCase):
         self.assertEqual(response.status, 302)
         self.assertEqual(response.header("Location"), "http://errors.example/down.html")
 
-    def test_post_gets_the_error_page_from_the_error_page_dir(self):
+    def error_page_cluster(self, error_url, page_text=None):
+        """Two instances whose web-module's error-url is `error_url`, with ZduErrorPageDir
+        holding sorry.html (when page_text is given). Returns (httpd, backends, page path)."""
         backends = [self.start_backend(name) for name in NAMES[:2]]
         pages = self.make_tmpdir()
-        with open(f"{pages}/sorry.html", "w") as f:
-            f.write("<html>we are upgrading, back soon</html>")
-        os.chmod(pages, 0o755)  # httpd's children read it as www-data
-        os.chmod(f"{pages}/sorry.html", 0o644)
-        cluster = cluster_of(backends, web_module={"error_url": "sorry.html"},
+        page = os.path.join(pages, "sorry.html")
+        if page_text is not None:
+            with open(page, "w") as f:
+                f.write(page_text)
+            os.chmod(page, 0o644)
+        os.chmod(pages, 0o755)  # httpd's children could read it as www-data
+        cluster = cluster_of(backends, web_module={"error_url": error_url},
                              instance_attrs=[{"route": "r1"}, {"route": "r2"}])
         httpd = self.start_httpd(loadbalancer_xml([cluster]),
                                  extra_conf=f"ZduErrorPageDir {pages}\n")
+        return httpd, backends, page
+
+    def test_post_gets_the_error_page_from_the_error_page_dir(self):
+        httpd, backends, _ = self.error_page_cluster("sorry.html", SORRY)
         client = self.session_on(httpd, "i1")
         backends[0].kill9()
         response = client.post("/app/form", b"a=1")
         self.assertEqual(response.status, 503)
-        self.assertIn("we are upgrading", response.text)
+        self.assertEqual(response.text, SORRY, "the page, as it is in the file")
+
+    def test_error_page_is_read_with_the_config(self):
+        httpd, backends, page = self.error_page_cluster("sorry.html", SORRY)
+        os.remove(page)  # the page was read at start: a failed request never reads the disk
+        client = self.session_on(httpd, "i1")
+        backends[0].kill9()
+        response = client.post("/app/form", b"a=1")
+        self.assertEqual(response.status, 503)
+        self.assertEqual(response.text, SORRY)
+
+    def test_missing_error_page_is_reported_at_start(self):
+        httpd, _, _ = self.error_page_cluster("sorry.html")
+        self.assertRegex(httpd.error_log(),
+                         r"ZDU0018: web-module '/app': error-url 'sorry.html': .*sorry.html "
+                         r"cannot be read: No such file")
 
     def session_whose_failover_is(self, httpd, home, first_pick):
         for _ in range(200):

@@ -2,6 +2,7 @@
 URLs, domain and instance commands that every httpd child obeys, and the status document."""
 import collections
 import concurrent.futures
+import time
 import unittest
 from urllib.parse import urlencode
 
@@ -15,6 +16,8 @@ MANAGER_CONF = HANDLER_CONF + f"ZduManagerSecret {SECRET}\n"
 DOMAINS = [{"domain": "d1"}, {"domain": "d1"}, {"domain": "d2"}, {"domain": "d2"}]
 D1, D2 = {"i1", "i2"}, {"i3", "i4"}
 THREADS = 8
+PING_CAP = 4  # manager::kMaxConcurrentPings
+MAX_PING_SECONDS = 5  # manager::kMaxPingTimeout
 
 
 def parallel(fn, items, threads=THREADS):
@@ -154,6 +157,14 @@ class Commands(ManagerTestCase):
         self.assertEqual(self.client(httpd).get("/zdu-manager?cmd=ping&instance=%zz",
                                                 headers={"X-Zdu-Secret": SECRET}).status, 400)
 
+    def test_client_values_reach_the_log_escaped(self):
+        httpd, _ = self.start_managed(versions=("1.0",), instance_attrs=None)
+        response = self.command(httpd, "POST", cmd="stop-instance", instance="i\n1\x1b[31m")
+        self.assertEqual(response.status, 404, response.text)
+        # httpd's error log escapes control bytes: the value cannot forge or colour a line.
+        self.assertRegex(httpd.error_log(),
+                         r"ZDU0031: manager: stop-instance instance=i\\n1\\x1b\[31m from ")
+
     def test_changes_need_post(self):
         httpd, _ = self.start_managed()
         response = self.command(httpd, cmd="stop-domain", domain="d1")
@@ -236,6 +247,47 @@ class Ping(ManagerTestCase):
             response = self.command(httpd, cmd="ping", url=url)
             self.assertEqual(response.status, 400, url)
             self.assertIn("http://", response.json()["error"])
+
+
+class PingLimits(ManagerTestCase):
+    """cmd=ping reaches only instance listeners unless ZduManagerPingAnyUrl is on, and pings
+    hold request threads for a bounded time, a bounded number at once."""
+
+    def test_url_ping_only_to_instance_listeners(self):
+        httpd, backends = self.start_managed(versions=("1.0",), instance_attrs=None)
+        outsider = self.start_backend("outsider")  # listening, but not in the config
+        response = self.command(httpd, cmd="ping", url=outsider.url + "/")
+        self.assertEqual(response.status, 403, response.text)
+        self.assertIn("ZduManagerPingAnyUrl", response.json()["error"])
+        self.assertEqual(outsider.stats()["requests"], 0, "nothing reached the outsider")
+        self.assertTrue(self.ok(httpd, cmd="ping", url=backends[0].url + "/")["ok"])
+
+    def test_any_url_when_the_directive_allows_it(self):
+        httpd, _ = self.start_managed(versions=("1.0",), instance_attrs=None,
+                                      conf=MANAGER_CONF + "ZduManagerPingAnyUrl On\n")
+        outsider = self.start_backend("outsider")
+        self.assertTrue(self.ok(httpd, cmd="ping", url=outsider.url + "/")["ok"])
+
+    def slow_checked(self, ms, timeout=30, **opts):
+        checker = {"url": f"/app/slow?ms={ms}", "interval": 0, "timeout": timeout}
+        return self.start_managed(versions=("1.0",), instance_attrs=None,
+                                  cluster_attrs={"health_checker": checker}, **opts)
+
+    def test_pings_at_once_are_capped_per_process(self):
+        httpd, _ = self.slow_checked(1500, servers=1)
+        statuses = parallel(lambda _: self.command(httpd, cmd="ping", instance="i1").status,
+                            range(PING_CAP + 2), threads=PING_CAP + 2)
+        self.assertEqual(collections.Counter(statuses), {200: PING_CAP, 503: 2}, statuses)
+        self.assertEqual(self.command(httpd, cmd="ping", instance="i1").status, 200,
+                         "slots come back")
+
+    def test_ping_timeout_is_bounded(self):
+        httpd, _ = self.slow_checked(15000, timeout=60)
+        started = time.monotonic()
+        answer = self.ok(httpd, cmd="ping", instance="i1")
+        self.assertFalse(answer["ok"], answer)
+        self.assertRegex(answer["error"], "timed out")
+        self.assertLess(time.monotonic() - started, MAX_PING_SECONDS + 2)
 
 
 class Domains(ManagerTestCase):

@@ -4,12 +4,13 @@ and the adaptive policy (new sessions avoid an instance under slow load)."""
 import collections
 import concurrent.futures
 import os
+import re
 import shutil
 import threading
 import time
 import unittest
 
-from harness import Httpd, ZduTestCase, cluster_of, loadbalancer_xml, paths
+from harness import Client, Httpd, ZduTestCase, cluster_of, loadbalancer_xml, paths, process
 from harness.testcase import REQUIRE_ENV
 
 POLICY_DIR = ("test", "policy-sample")
@@ -104,6 +105,51 @@ class UserDefinedPolicy(PolicyModuleTestCase):
         self.addCleanup(httpd.stop)
         httpd.start()
         self.assertEqual(self.logins(httpd, 10), {"i2": 10})
+
+
+class PolicyTeardown(PolicyModuleTestCase):
+    """A policy is torn down only by httpd's parent, through the config pool, where no thread
+    runs: never by a child's exit, whose watchdog and ping threads may still be running."""
+    EXITING_CHILDREN = "MaxConnectionsPerChild 2\n"
+
+    def start_with_sample(self, **opts):
+        checker = {"url": "/health", "interval": 1, "timeout": 1}
+        return self.start_cluster(versions=("1.0",) * 2, cluster_attrs=dict(
+            user_defined(policy_module(SAMPLE)), health_checker=checker), **opts)
+
+    def destroyed_in(self, httpd):
+        """The pids of the processes that ran the sample's destroy(), one per call."""
+        return [int(pid) for pid in re.findall(r"sample: destroy in process (\d+)",
+                                               httpd.error_log())]
+
+    def wait_for_exit(self, httpd, pids):
+        gone = process.wait_until(lambda: not set(pids) & set(httpd.child_pids()), 15.0)
+        self.assertTrue(gone, f"children {pids} did not exit")
+
+    def assertOnlyParent(self, httpd):
+        parent = httpd.proc.pid
+        children = [pid for pid in self.destroyed_in(httpd) if pid != parent]
+        self.assertEqual(children, [], "destroy() ran in exiting children")
+        self.assertNotIn("exit signal", httpd.error_log())
+
+    def test_children_that_exit_never_run_destroy(self):
+        httpd, _ = self.start_with_sample(extra_conf=self.EXITING_CHILDREN)
+        first = httpd.child_pids()
+        for _ in range(10 * len(first)):
+            with Client(httpd.base_url) as client:  # a connection each: children use theirs up
+                self.assertEqual(client.get("/app/login").status, 200)
+        self.wait_for_exit(httpd, first)
+        self.assertOnlyParent(httpd)
+
+    def test_graceful_restart_tears_down_in_the_parent(self):
+        httpd, _ = self.start_with_sample()
+        before = len(self.destroyed_in(httpd))
+        old = httpd.child_pids()
+        httpd.graceful()
+        self.wait_for_exit(httpd, old)
+        self.assertEqual(self.logins(httpd, 5), {"i2": 5}, "the new generation's policy")
+        self.assertGreater(len(self.destroyed_in(httpd)), before, "the old policy went")
+        self.assertOnlyParent(httpd)
 
 
 class PolicyModuleErrors(PolicyModuleTestCase):

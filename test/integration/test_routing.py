@@ -207,6 +207,31 @@ class ProxyHeaders(ZduTestCase):
         self.assertEqual(response.header("Location"), f"{backends[0].url}/app/landed")
 
 
+class RewriteCookies(ZduTestCase):
+    """rewrite-cookies: a backend cookie whose Domain names an instance host is scoped to the
+    front-end's host instead; other cookies and the default (false) leave it alone."""
+    FRONT_END = {"Host": "lb.example"}
+
+    def pref_cookie(self, httpd, query=""):
+        response = self.client(httpd).get(f"/app/cookiedomain{query}", headers=self.FRONT_END)
+        self.assertEqual(response.status, 200, response.text)
+        return [c for c in response.set_cookies if c.startswith("pref=")]
+
+    def test_instance_domain_rewritten_to_the_front_end(self):
+        httpd, _ = self.start_cluster(versions=("1.0",), properties={"rewrite-cookies": "true"})
+        self.assertEqual(self.pref_cookie(httpd), ["pref=1; Domain=lb.example; Path=/"])
+        self.assertIn("ZDU0090", httpd.error_log())
+
+    def test_other_domains_kept(self):
+        httpd, _ = self.start_cluster(versions=("1.0",), properties={"rewrite-cookies": "true"})
+        self.assertEqual(self.pref_cookie(httpd, "?domain=example.com"),
+                         ["pref=1; Domain=example.com; Path=/"])
+
+    def test_off_by_default(self):
+        httpd, _ = self.start_cluster(versions=("1.0",))
+        self.assertEqual(self.pref_cookie(httpd), ["pref=1; Domain=127.0.0.1; Path=/"])
+
+
 class Logging(ZduTestCase):
     def test_routing_decisions_logged_with_ids_at_zdu_debug(self):
         httpd, _ = self.start_cluster(versions=("1.0",))

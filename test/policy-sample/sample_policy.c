@@ -6,6 +6,9 @@
  *   - a request whose path contains "/no-choice" gets no choice (-1), so mod_zdu falls back to
  *     the cluster's round-robin order.
  *
+ * destroy() says on stderr which process runs it (httpd sends a module's stderr to its error
+ * log), so the tests can check that only httpd's parent tears a policy down.
+ *
  * It shows the parts of the interface a real policy uses: init() works out, once, what choose()
  * needs (here the rank of every instance name) and keeps it in the state; choose() is then a
  * loop over the candidates, safe to call from many threads because it only reads the state.
@@ -13,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mod_zdu_policy.h"
 
@@ -70,6 +74,7 @@ static int sample_choose(const zdu_policy_request* request, const zdu_policy_can
 
 static void sample_destroy(void* state) {
     sample_state* s = state;
+    fprintf(stderr, "sample: destroy in process %ld\n", (long)getpid());
     if (!s) return;
     free(s->rank);
     free(s);

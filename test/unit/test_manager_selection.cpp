@@ -91,12 +91,14 @@ TEST_CASE("an instance is pinged on its http listener with the health-checker's 
     auto plain = manager::instance_ping(c, i);
     REQUIRE(plain.ok());
     CHECK(plain.url() == "http://127.0.0.1:8081/");
-    CHECK(plain.timeout == std::chrono::seconds(10));
+    CHECK(plain.timeout == manager::kMaxPingTimeout);
 
     c.health_checker = config::HealthChecker{"/health", 5, 3, 0};
     auto checked = manager::instance_ping(c, i);
     CHECK(checked.url() == "http://127.0.0.1:8081/health");
     CHECK(checked.timeout == std::chrono::seconds(3));
+    c.health_checker->timeout_seconds = 60;
+    CHECK(manager::instance_ping(c, i).timeout == manager::kMaxPingTimeout);
     c.health_checker->url = "http://ignored:1/deep/ping";
     CHECK(manager::instance_ping(c, i).target.path == "/deep/ping");
 
@@ -109,4 +111,42 @@ TEST_CASE("an instance is pinged on its http listener with the health-checker's 
     auto none = manager::instance_ping(c, ajp);
     CHECK_FALSE(none.ok());
     CHECK_THAT(none.error, Catch::Contains("no http:// listener"));
+}
+
+TEST_CASE("url pings reach only instance listeners", "[manager]") {
+    config::LoadBalancer lb;
+    config::Cluster& c = lb.clusters.emplace_back();
+    c.instances.push_back(loopback_instance("a", 100, "", 8081));
+    c.instances.back().listeners.push_back({config::Scheme::Https, "app.example", 8443});
+    c.instances.back().listeners.push_back({config::Scheme::Http, "App.Example", 8080});
+    auto target = [](std::string host, std::uint16_t port) {
+        zdu::health::PingTarget t;
+        t.host = std::move(host);
+        t.port = port;
+        return t;
+    };
+    CHECK(manager::is_instance_listener(lb, target("127.0.0.1", 8081)));
+    CHECK(manager::is_instance_listener(lb, target("app.example", 8080)));
+    CHECK_FALSE(manager::is_instance_listener(lb, target("127.0.0.1", 8082)));
+    CHECK_FALSE(manager::is_instance_listener(lb, target("10.0.0.1", 8081)));
+    // https listeners are not pinged, so they do not open the url ping either.
+    CHECK_FALSE(manager::is_instance_listener(lb, target("app.example", 8443)));
+    // Names are compared as written, never resolved.
+    CHECK_FALSE(manager::is_instance_listener(lb, target("localhost", 8081)));
+}
+
+TEST_CASE("manager pings share a per-process budget", "[manager]") {
+    std::atomic<int> running{0};
+    {
+        manager::PingSlot first(running, 2);
+        manager::PingSlot second(running, 2);
+        manager::PingSlot third(running, 2);
+        CHECK(first.acquired());
+        CHECK(second.acquired());
+        CHECK_FALSE(third.acquired());
+        CHECK(running == 2);
+    }
+    CHECK(running == 0);
+    manager::PingSlot again(running, 2);
+    CHECK(again.acquired());
 }

@@ -2,27 +2,31 @@
 
 #include "routing/session_route.hpp"
 
-using zdu::routing::cookie_value;
 using zdu::routing::find_route_sources;
-using zdu::routing::path_parameter;
 
-TEST_CASE("cookie_value finds the first cookie of that name", "[routing]") {
-    CHECK(cookie_value("a=1; JROUTE=abc; b=2", "JROUTE") == "abc");
-    CHECK(cookie_value("JROUTE=first; JROUTE=second", "JROUTE") == "first");
-    CHECK(cookie_value("XJROUTE=no; JROUTE=yes", "JROUTE") == "yes");
-    CHECK(cookie_value("JROUTE=\"quoted\"", "JROUTE") == "quoted");
-    CHECK(cookie_value("a=1;b=2", "JROUTE").empty());
-    CHECK(cookie_value("", "JROUTE").empty());
-    CHECK(cookie_value("JROUTE", "JROUTE").empty());
+TEST_CASE("the JROUTE cookie is the first cookie of exactly that name", "[routing]") {
+    auto jroute = [](std::string_view header) {
+        return find_route_sources(header, "/app", "JSESSIONID").jroute;
+    };
+    CHECK(jroute("a=1; JROUTE=abc; b=2") == "abc");
+    CHECK(jroute("JROUTE=first; JROUTE=second") == "first");
+    CHECK(jroute("XJROUTE=no; JROUTE=yes") == "yes");
+    CHECK(jroute("JROUTE=\"quoted\"") == "quoted");
+    CHECK(jroute("a=1;b=2").empty());
+    CHECK(jroute("").empty());
+    CHECK(jroute("JROUTE").empty());
 }
 
-TEST_CASE("path_parameter reads ;name= parameters", "[routing]") {
-    CHECK(path_parameter("/app;jsessionid=abc:r1", "jsessionid") == "abc:r1");
-    CHECK(path_parameter("/app;JSESSIONID=abc/more", "jsessionid") == "abc");
-    CHECK(path_parameter("/app;jsessionid=abc;other=1?q=1", "jsessionid") == "abc");
-    CHECK(path_parameter("/app?x=;jsessionid=abc", "jsessionid").empty());
-    CHECK(path_parameter("/app;foo", "jsessionid").empty());
-    CHECK(path_parameter("/app", "jsessionid").empty());
+TEST_CASE("the ;jsessionid= path parameter ends at ';' or '/', before the query", "[routing]") {
+    auto session = [](std::string_view path) {
+        return find_route_sources("", path, "JSESSIONID").session_id;
+    };
+    CHECK(session("/app;jsessionid=abc:r1") == "abc:r1");
+    CHECK(session("/app;JSESSIONID=abc/more") == "abc");
+    CHECK(session("/app;jsessionid=abc;other=1?q=1") == "abc");
+    CHECK(session("/app?x=;jsessionid=abc").empty());
+    CHECK(session("/app;foo").empty());
+    CHECK(session("/app").empty());
 }
 
 TEST_CASE("route sources of each form", "[routing]") {
