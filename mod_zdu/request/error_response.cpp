@@ -65,6 +65,8 @@ void carry_over_retries(request_rec* r, RequestContext& ctx) {
         if (earlier->resent && earlier->web_module == ctx.web_module) {
             ctx.retries.carry_over(earlier->retries);
             ctx.tried = earlier->tried;  // same r->pool, same cluster: shared on purpose
+            // Should no instance be left to try, the client hears why the first try failed.
+            ctx.failure = earlier->failure;
         }
         return;
     }

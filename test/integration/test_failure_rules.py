@@ -183,6 +183,95 @@ class BlackHole:
         self.sock.close()
 
 
+class KeepAliveRacer:
+    """Keeps connections alive, but a request that arrives on a connection idle for more than
+    IDLE_LIMIT seconds is met by a close, not an answer: a backend whose keep-alive timeout
+    fires just as the proxy reuses the connection."""
+
+    IDLE_LIMIT = 1.0
+    BODY = b'{"instance": "racer"}'
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.races = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        with conn:
+            answered = None
+            while self._read_request(conn):
+                if answered is not None and time.monotonic() - answered > self.IDLE_LIMIT:
+                    self.races += 1
+                    return  # closed without an answer
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                             b"X-Backend-Instance: racer\r\n"
+                             b"Content-Length: %d\r\n\r\n%s" % (len(self.BODY), self.BODY))
+                answered = time.monotonic()
+
+    @staticmethod
+    def _read_request(conn):
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return False
+            data += chunk
+        return True
+
+    def close(self):
+        self.sock.close()
+
+
+class KeepAliveRace(FailureRulesTestCase):
+    """One httpd child, so the second browser's request reuses the backend connection the
+    first one left idle."""
+
+    def start_racer_and_good(self, properties=None):
+        racer = KeepAliveRacer()
+        self.addCleanup(racer.close)
+        good = self.start_backend("good")
+        cluster = {"name": "c1", "web_modules": [{"context_root": "/app"}],
+                   "instances": [{"name": "racer", "route": "rracer",
+                                  "listeners": f"http://127.0.0.1:{racer.port}"},
+                                 {"name": "good", "route": "rgood", "listeners": good.listener}]}
+        httpd = self.start_httpd(loadbalancer_xml([cluster], properties), servers=1)
+        return httpd, racer
+
+    def browser_on_racer(self, httpd):
+        browser = self.client(httpd).fresh()
+        browser.jar["JROUTE"] = "rracer"
+        return browser
+
+    def test_reused_connection_closed_by_the_backend_is_retried_not_blamed(self):
+        httpd, racer = self.start_racer_and_good({"zdu-connection-ttl-in-seconds": 0})
+        self.assertEqual(self.served_by(self.browser_on_racer(httpd).get("/app/page")), "racer")
+        time.sleep(KeepAliveRacer.IDLE_LIMIT + 0.3)
+        raced = self.browser_on_racer(httpd).get("/app/page")
+        self.assertEqual(racer.races, 1, "the idle connection was reused and closed")
+        self.assertServedBy(raced, "good", "retried on another instance")
+        self.assertEqual(self.unhealthy_instances(httpd), [], "one race is no sick instance")
+        self.assertEqual(len(self.log_lines(httpd, "ZDU0050")), 1, "but it is counted")
+        self.assertServedBy(self.browser_on_racer(httpd).get("/app/page"), "racer")
+
+    def test_connection_ttl_keeps_idle_connections_from_racing(self):
+        httpd, racer = self.start_racer_and_good({"zdu-connection-ttl-in-seconds": 1})
+        self.assertEqual(self.served_by(self.browser_on_racer(httpd).get("/app/page")), "racer")
+        time.sleep(KeepAliveRacer.IDLE_LIMIT + 0.3)
+        self.assertEqual(self.served_by(self.browser_on_racer(httpd).get("/app/page")), "racer")
+        self.assertEqual(racer.races, 0, "the idle connection was past its ttl: not reused")
+
+
 class ConnectTimeout(FailureRulesTestCase):
     def test_black_holed_instance_costs_the_connect_timeout_and_fails_over(self):
         hole = BlackHole()
