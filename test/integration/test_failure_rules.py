@@ -255,9 +255,14 @@ class KeepAliveRace(FailureRulesTestCase):
 
     def test_reused_connection_closed_by_the_backend_is_retried_not_blamed(self):
         httpd, racer = self.start_racer_and_good({"zdu-connection-ttl-in-seconds": 0})
-        self.assertEqual(self.served_by(self.browser_on_racer(httpd).get("/app/page")), "racer")
-        time.sleep(KeepAliveRacer.IDLE_LIMIT + 0.3)
-        raced = self.browser_on_racer(httpd).get("/app/page")
+        raced = None
+        for _ in range(4):  # should httpd have started a second child, the next cycle races
+            self.assertEqual(self.served_by(self.browser_on_racer(httpd).get("/app/page")),
+                             "racer")
+            time.sleep(KeepAliveRacer.IDLE_LIMIT + 0.3)
+            raced = self.browser_on_racer(httpd).get("/app/page")
+            if racer.races:
+                break
         self.assertEqual(racer.races, 1, "the idle connection was reused and closed")
         self.assertServedBy(raced, "good", "retried on another instance")
         self.assertEqual(self.unhealthy_instances(httpd), [], "one race is no sick instance")
