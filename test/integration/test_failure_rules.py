@@ -12,8 +12,6 @@ import time
 import unittest
 
 from harness import ZduTestCase
-from harness.process import wait_until
-from harness.testcase import cluster_of
 from harness.xml import loadbalancer_xml
 
 TIMEOUT_1S = {"response-timeout-in-seconds": 1}
