@@ -72,6 +72,20 @@ std::uint32_t note_passive_success(SharedRecord& r) {
     return r.failure_streak.exchange(0, std::memory_order_relaxed);
 }
 
+bool at_limit(const PassiveRule& rule, const SharedRecord& r) {
+    const std::uint32_t streak = r.failure_streak.load(std::memory_order_relaxed);
+    const auto last = static_cast<Failure>(r.last_error.load(std::memory_order_relaxed));
+    return streak > 0 && reaches_limit(rule, last, streak);
+}
+
+bool keeps_any_open(const PassiveRule& rule, const ClusterMembers& cluster) {
+    for (int i = 0; i < cluster.count; ++i) {
+        const SharedRecord* m = cluster.member(i);
+        if (m && counts_as_healthy(*m) && at_limit(rule, *m)) return true;
+    }
+    return false;
+}
+
 bool begin_fail_open(SharedRecord& cluster, std::int64_t now_ms) {
     std::int64_t none = 0;
     return cluster.fail_open_since_ms.compare_exchange_strong(none, now_ms > 0 ? now_ms : 1,

@@ -58,9 +58,20 @@ PassiveResult note_passive_failure(SharedRecord& r, Failure why, std::int64_t no
 // there were any, so the common case leaves the shared cache line alone.
 std::uint32_t note_passive_success(SharedRecord& r);
 
+// Whether the instance's failures in a row have reached what would take it out (a connect
+// failure reaches it at once).
+bool at_limit(const PassiveRule& rule, const SharedRecord& r);
+
+// Whether passive detection is keeping an instance of the cluster in that it would otherwise
+// have taken out: a healthy member at its limit.
+bool keeps_any_open(const PassiveRule& rule, const ClusterMembers& cluster);
+
 // The cluster record's fail-open episode: true for the one call that starts it (resp. ends it),
-// so each episode is logged once.
+// so each episode is logged once. An episode ends only once keeps_any_open() is false.
 bool begin_fail_open(SharedRecord& cluster, std::int64_t now_ms);
 bool end_fail_open(SharedRecord& cluster);
+inline bool fail_open_active(const SharedRecord& cluster) {
+    return cluster.fail_open_since_ms.load(std::memory_order_relaxed) != 0;
+}
 
 }  // namespace zdu::state

@@ -27,6 +27,26 @@ const char* name_of(state::Failure why) {
     return state::failure_name(why).data();
 }
 
+// The cluster's instances for passive detection: those without a worker count neither way.
+template <class Use>
+void with_members(const ClusterRuntime& c, Use&& use) {
+    auto member = [&c](int i) -> const state::SharedRecord* {
+        return c.instances[i].worker ? c.instances[i].record : nullptr;
+    };
+    use(state::ClusterMembers{static_cast<int>(c.instances.size()), member});
+}
+
+// Ends the cluster's fail-open episode once no instance is kept in past its limit any more.
+void end_episode(request_rec* r, const ClusterRuntime& c, const state::PassiveRule& rule,
+                 const state::ClusterMembers& members) {
+    if (state::keeps_any_open(rule, members) || !state::end_fail_open(*c.record)) return;
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  ZDU_LOG_FAIL_OPEN_OVER
+                  "cluster %s: passive detection no longer fails open (no instance is kept in "
+                  "past its failures in a row)",
+                  c.config->name.c_str());
+}
+
 void log_taken_out(request_rec* r, const ClusterRuntime& c, const InstanceRuntime& inst,
                    state::Failure why, std::uint32_t streak) {
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
@@ -34,13 +54,6 @@ void log_taken_out(request_rec* r, const ClusterRuntime& c, const InstanceRuntim
                   "cluster %s instance %s listener %s is unhealthy: %s (%u in a row)",
                   c.config->name.c_str(), inst.config->name.c_str(), inst.worker_url.c_str(),
                   name_of(why), streak);
-    if (state::end_fail_open(*c.record)) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      ZDU_LOG_FAIL_OPEN_OVER
-                      "cluster %s: enough healthy instances again; "
-                      "passive detection no longer fails open",
-                      c.config->name.c_str());
-    }
 }
 
 void log_counted(request_rec* r, const ClusterRuntime& c, const InstanceRuntime& inst,
@@ -80,17 +93,19 @@ void note_attempt_failure(request_rec* r, const RequestContext& ctx, const Insta
                           state::Failure why) {
     const ClusterRuntime& c = *ctx.cluster;
     const state::PassiveRule rule = passive_rule(ctx.runtime->settings);
-    auto member = [&c](int i) -> const state::SharedRecord* {
-        return c.instances[i].worker ? c.instances[i].record : nullptr;
-    };
-    const state::ClusterMembers members{static_cast<int>(c.instances.size()), member};
-    const state::PassiveResult result =
-        state::note_passive_failure(*inst.record, why, now_ms(), rule, members);
+    state::PassiveResult result{};
+    with_members(c, [&](const state::ClusterMembers& members) {
+        result = state::note_passive_failure(*inst.record, why, now_ms(), rule, members);
+    });
     using Kind = state::PassiveResult::Kind;
     switch (result.kind) {
         case Kind::TakenOut:
             error_worker(inst.worker);
-            return log_taken_out(r, c, inst, why, result.streak);
+            log_taken_out(r, c, inst, why, result.streak);
+            // Taking one out may be what leaves no instance kept in (the others recovered).
+            if (!state::fail_open_active(*c.record)) return;
+            return with_members(
+                c, [&](const state::ClusterMembers& members) { end_episode(r, c, rule, members); });
         case Kind::AlreadyOut:
             return;
         case Kind::Counted:
@@ -103,15 +118,13 @@ void note_attempt_failure(request_rec* r, const RequestContext& ctx, const Insta
 }
 
 void note_attempt_success(request_rec* r, const RequestContext& ctx, const InstanceRuntime& inst) {
-    const std::uint32_t ended = state::note_passive_success(*inst.record);
+    // The common case: no failures before this success, nothing to write or scan.
+    if (state::note_passive_success(*inst.record) == 0) return;
+    const ClusterRuntime& c = *ctx.cluster;
+    if (!state::fail_open_active(*c.record)) return;
     const state::PassiveRule rule = passive_rule(ctx.runtime->settings);
-    if (ended < rule.failures_in_a_row || !state::end_fail_open(*ctx.cluster->record)) return;
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                  ZDU_LOG_FAIL_OPEN_OVER
-                  "cluster %s: instance %s answers again after %u "
-                  "failures in a row; passive detection no longer fails "
-                  "open",
-                  ctx.cluster->config->name.c_str(), inst.config->name.c_str(), ended);
+    with_members(c,
+                 [&](const state::ClusterMembers& members) { end_episode(r, c, rule, members); });
 }
 
 }  // namespace zdu::glue

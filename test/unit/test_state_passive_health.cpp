@@ -163,3 +163,27 @@ TEST_CASE("recovering clears the failures in a row", "[state][passive]") {
     CHECK(c.records[0]->failure_streak.load() == 0);
     CHECK(c.fail(0, Failure::Timeout).kind == Kind::Counted);
 }
+
+TEST_CASE("an instance kept in is at its limit until it answers", "[state][passive]") {
+    Cluster c(2);
+    PassiveRule rule;
+    CHECK_FALSE(keeps_any_open(rule, c.members()));
+    CHECK(c.fail(0, Failure::Timeout).kind == Kind::Counted);
+    CHECK_FALSE(at_limit(rule, *c.records[0]));
+    CHECK(c.fail(1, Failure::Connect).kind == Kind::TakenOut);
+    CHECK_FALSE(keeps_any_open(rule, c.members()));  // the one out does not count
+    CHECK(c.fail(0, Failure::Timeout).kind == Kind::Counted);
+    CHECK(c.fail(0, Failure::Timeout).kind == Kind::KeptOpen);
+    CHECK(at_limit(rule, *c.records[0]));
+    CHECK(keeps_any_open(rule, c.members()));
+    note_passive_success(*c.records[0]);
+    CHECK_FALSE(keeps_any_open(rule, c.members()));
+}
+
+TEST_CASE("an instance kept in after a connect failure is at its limit at once",
+          "[state][passive]") {
+    Cluster c(1);
+    CHECK(c.fail(0, Failure::Connect).kind == Kind::KeptOpen);
+    CHECK(c.records[0]->failure_streak.load() == 1);
+    CHECK(keeps_any_open(PassiveRule{}, c.members()));
+}
