@@ -31,6 +31,11 @@
 // 0040-0049: policies
 #define ZDU_LOG_POLICY_LOADED "ZDU0040: "
 #define ZDU_LOG_POLICY_FAILED "ZDU0041: "
+// 0050-0059: passive failure handling
+#define ZDU_LOG_FAILURE_COUNTED "ZDU0050: "
+#define ZDU_LOG_FAIL_OPEN "ZDU0051: "
+#define ZDU_LOG_FAIL_OPEN_OVER "ZDU0052: "
+#define ZDU_LOG_TIMEOUT_NOT_RETRIED "ZDU0053: "
 // 0060-0069: request paths, worker binding, httpd version
 #define ZDU_LOG_DOT_SEGMENT "ZDU0060: "
 #define ZDU_LOG_NO_WORKER "ZDU0061: "

@@ -10,7 +10,7 @@ namespace {
 
 constexpr int kNoLimit = INT_MAX;
 
-const std::array<PropertySpec, 10> kProperties{{
+const std::array<PropertySpec, 14> kProperties{{
     {"response-timeout-in-seconds",
      IntegerProperty{&Settings::response_timeout_seconds, 0, kNoLimit}},
     {"reload-poll-interval-in-seconds",
@@ -23,6 +23,14 @@ const std::array<PropertySpec, 10> kProperties{{
     {"rewrite-cookies", BooleanProperty{&Settings::rewrite_cookies}},
     {"preferred-failover-instance", BooleanProperty{&Settings::preferred_failover_instance}},
     {"zdu-minute-in-seconds", IntegerProperty{&Settings::minute_seconds, 1, kNoLimit}},
+    {"zdu-passive-failures-in-a-row",
+     IntegerProperty{&Settings::passive_failures_in_a_row, 1, 1000}},
+    {"zdu-passive-min-healthy-percent",
+     IntegerProperty{&Settings::passive_min_healthy_percent, 0, 100}},
+    {"zdu-connect-timeout-in-seconds",
+     IntegerProperty{&Settings::connect_timeout_seconds, 1, kNoLimit}},
+    {"zdu-connection-ttl-in-seconds",
+     IntegerProperty{&Settings::connection_ttl_seconds, 0, kNoLimit}},
 }};
 
 std::string range_text(const IntegerProperty& p) {

@@ -21,6 +21,14 @@ struct Settings {
     // Extension "zdu-minute-in-seconds": how long a "minute" of the *-in-minutes attributes is.
     // 60 in production; tests scale quiescing down with it.
     int minute_seconds = 60;
+    // Extensions for passive failure detection and the backend connections (see
+    // docs/architecture.md, Failure): response timeouts and proxy-made 5xx in a row that take
+    // an instance out; the share of a cluster that passive detection never takes out (at least
+    // one instance); the connect timeout; how long an idle backend connection may be reused.
+    int passive_failures_in_a_row = 3;    // zdu-passive-failures-in-a-row, 1..1000
+    int passive_min_healthy_percent = 0;  // zdu-passive-min-healthy-percent, 0..100
+    int connect_timeout_seconds = 5;      // zdu-connect-timeout-in-seconds, >= 1
+    int connection_ttl_seconds = 15;      // zdu-connection-ttl-in-seconds, 0 = no limit
 };
 
 // Reads the properties of a model that passed the checks (unknown names are ignored).

@@ -59,6 +59,7 @@ void write_health(JsonWriter& w, const InstanceStatus& s) {
     auto failure = static_cast<state::Failure>(s.last_error);
     optional_field(w, "last_error",
                    failure == state::Failure::None ? "" : state::failure_name(failure));
+    w.field("failures_in_a_row", s.failures_in_a_row);
 }
 
 void write_instance(JsonWriter& w, const InstanceStatus& s) {

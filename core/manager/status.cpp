@@ -18,6 +18,7 @@ InstanceStatus read_status(const config::Instance& instance, const std::string& 
     s.requests = record.requests.load(relaxed);
     s.new_sessions = record.new_sessions.load(relaxed);
     s.failures = record.failures.load(relaxed);
+    s.failures_in_a_row = record.failure_streak.load(relaxed);
     s.failovers = record.failovers.load(relaxed);
     s.retries = record.retries.load(relaxed);
     return s;

@@ -22,6 +22,7 @@ struct InstanceStatus {
     state::AdminState admin_state = state::AdminState::Active;
     std::int64_t unhealthy_since_ms = 0;  // 0: healthy
     std::uint32_t last_error = 0;         // a state::Failure
+    std::uint32_t failures_in_a_row = 0;  // of live traffic, for passive detection
     std::uint64_t requests = 0;
     std::uint64_t new_sessions = 0;
     std::uint64_t failures = 0;

@@ -7,10 +7,6 @@ bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-bool idempotent_method(std::string_view method) {
-    return method == "GET" || method == "HEAD" || method == "OPTIONS";
-}
-
 }  // namespace
 
 bool url_pattern_matches(std::string_view pattern, std::string_view path) {
@@ -35,15 +31,6 @@ std::string_view path_in_module(std::string_view path, std::string_view context_
         path.remove_prefix(context_root.size());
     }
     return path.empty() ? std::string_view("/") : path;
-}
-
-int retry_limit(const config::WebModule& module, std::string_view method, std::string_view path) {
-    for (const auto& p : module.idempotent_url_patterns) {
-        if (url_pattern_matches(p.url_pattern, path)) {
-            return p.no_of_retries < 0 ? kRetryUnlimited : p.no_of_retries;
-        }
-    }
-    return idempotent_method(method) ? kRetryUnlimited : 0;
 }
 
 }  // namespace zdu::routing

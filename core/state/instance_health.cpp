@@ -29,6 +29,7 @@ bool mark_unhealthy(SharedRecord& r, Failure why, std::int64_t now_ms) {
 
 bool mark_healthy(SharedRecord& r, std::int64_t now_ms) {
     r.check_failures.store(0, std::memory_order_relaxed);
+    r.failure_streak.store(0, std::memory_order_relaxed);
     std::int64_t since = r.unhealthy_since_ms.load(std::memory_order_acquire);
     while (since != 0) {
         if (r.unhealthy_since_ms.compare_exchange_weak(since, 0, std::memory_order_acq_rel)) {
@@ -40,10 +41,16 @@ bool mark_healthy(SharedRecord& r, std::int64_t now_ms) {
     return false;
 }
 
+std::uint64_t folded_response_time(std::uint64_t average, std::uint64_t micros) {
+    return average == 0 ? micros : average - average / 8 + micros / 8;
+}
+
 void note_response_time(SharedRecord& r, std::uint64_t micros) {
     std::uint64_t old = r.response_time_us.load(std::memory_order_relaxed);
-    std::uint64_t updated = old == 0 ? micros : old - old / 8 + micros / 8;
-    r.response_time_us.store(updated, std::memory_order_relaxed);
+    // On failure compare_exchange_weak reloads `old`: the sample is folded into the newest one.
+    while (!r.response_time_us.compare_exchange_weak(old, folded_response_time(old, micros),
+                                                     std::memory_order_relaxed)) {
+    }
 }
 
 }  // namespace zdu::state

@@ -27,9 +27,15 @@ inline bool is_healthy(const SharedRecord& r) {
 bool mark_unhealthy(SharedRecord& r, Failure why, std::int64_t now_ms);
 
 // True when this call turned an unhealthy instance healthy; adds the period to the total.
+// Its failed checks and its failures in a row start again from zero.
 bool mark_healthy(SharedRecord& r, std::int64_t now_ms);
 
-// Folds one response time into the moving average (1/8 weight for the new sample).
+// The moving average after one more sample (1/8 weight for the new sample; the first sample
+// is taken as it is).
+std::uint64_t folded_response_time(std::uint64_t average, std::uint64_t micros);
+
+// Folds one response time into the record's average; a compare-and-swap loop, so concurrent
+// samples from other threads and processes are not lost.
 void note_response_time(SharedRecord& r, std::uint64_t micros);
 
 inline AdminState admin_state(const SharedRecord& r) {

@@ -37,6 +37,10 @@ struct SharedRecord {
     std::atomic<std::uint32_t> check_failures;    // consecutive failed active checks
     std::atomic<std::uint32_t> admin_state;       // a state::AdminState (domains, manager)
     std::atomic<std::uint64_t> response_time_us;  // moving average, for the adaptive policy
+    // Cluster: since when passive detection keeps an instance in so the cluster keeps serving.
+    std::atomic<std::int64_t> fail_open_since_ms;
+    // Instance: failures of live traffic in a row (state/passive_health.hpp).
+    std::atomic<std::uint32_t> failure_streak;
 };
 
 // Set by the manager (per instance or whole domain); the config's enabled flag is separate.

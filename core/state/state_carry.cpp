@@ -76,7 +76,7 @@ SeedCount seed_table(const StateFile& file, SharedTable& table) {
 
 std::size_t copy_records(const SharedTable& from, SharedTable& to) {
     // A new field must be added below too: this fails to compile until the size is updated.
-    static_assert(sizeof(SharedRecord) == 120 || sizeof(SharedRecord) == 128,
+    static_assert(sizeof(SharedRecord) == 136 || sizeof(SharedRecord) == 144,
                   "copy_records must copy every field of SharedRecord");
     std::size_t lost = 0;
     for (std::size_t i = 0; i < from.capacity(); ++i) {
@@ -103,6 +103,8 @@ std::size_t copy_records(const SharedTable& from, SharedTable& to) {
         copy(f.check_failures, t->check_failures);
         copy(f.admin_state, t->admin_state);
         copy(f.response_time_us, t->response_time_us);
+        copy(f.fail_open_since_ms, t->fail_open_since_ms);
+        copy(f.failure_streak, t->failure_streak);
     }
     return lost;
 }

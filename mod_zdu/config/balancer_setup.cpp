@@ -13,6 +13,14 @@ void apply_worker_settings(proxy_worker* w, const config::Settings& settings) {
         settings.response_timeout_seconds > 0 ? settings.response_timeout_seconds : 24 * 3600;
     w->s->timeout = apr_time_from_sec(seconds);
     w->s->timeout_set = 1;
+    // Without its own connect timeout mod_proxy connects with the read timeout: a black-holed
+    // instance would cost the whole response timeout per attempt before failing over.
+    w->s->conn_timeout = apr_time_from_sec(settings.connect_timeout_seconds);
+    w->s->conn_timeout_set = 1;
+    // Idle pooled connections older than this are closed instead of reused, so a backend that
+    // closes idle keep-alive connections (GlassFish after 30 s, Tomcat after 20 s) rarely
+    // closes one just as a request goes out on it. 0: no limit.
+    w->s->ttl = apr_time_from_sec(settings.connection_ttl_seconds);
 }
 
 std::string instance_text(const config::Cluster& cluster, const config::Instance& inst) {

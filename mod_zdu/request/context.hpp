@@ -5,8 +5,10 @@
 #include <type_traits>
 
 #include "mod_zdu/config/runtime.hpp"
+#include "routing/retry_budget.hpp"
 #include "routing/router.hpp"
 #include "routing/session_route.hpp"
+#include "state/instance_health.hpp"
 
 namespace zdu::glue {
 
@@ -18,10 +20,17 @@ struct RequestContext {
     routing::Decision decision;
     bool tls;  // the client's connection; asked once, since mod_ssl answers through a hook
     bool filter_added;
-    int attempts;            // pre_request calls for this request_rec (mod_proxy retries)
-    bool retry_limit_known;  // retry_limit is worked out when first needed: most requests
-    int retry_limit;         // never fail (see error_response.hpp)
-    int prior_retries;       // retries spent by earlier internal redirects of this request
+    int attempts;                  // pre_request calls for this request_rec (mod_proxy retries)
+    routing::RetryBudget retries;  // shared with earlier internal redirects of this request
+    // One flag per instance of the cluster, set once this client request failed there (also
+    // across our internal redirects, which share r->pool): a retry goes elsewhere even while
+    // the instance stays in rotation. Null until the first failure.
+    unsigned char* tried;
+    state::Failure failure;     // how the last attempt failed, for request_status
+    bool failure_noted;         // that failure is already counted (pre_request saw it first)
+    bool resent;                // request_status sent the request again as an internal redirect
+    apr_time_t attempt_start;   // when pre_request sent it to the chosen instance
+    apr_time_t response_start;  // when the response headers went out (the response filter)
 };
 static_assert(std::is_trivially_destructible_v<RequestContext>);
 

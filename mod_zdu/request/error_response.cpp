@@ -5,16 +5,15 @@
 
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/request/error_pages.hpp"
+#include "mod_zdu/request/worker_busy.hpp"
 #include "mod_zdu/state/module_state.hpp"
-#include "routing/retry_policy.hpp"
+#include "routing/retry_budget.hpp"
 #include "state/instance_health.hpp"
 
 APLOG_USE_MODULE(zdu);
 
 namespace zdu::glue {
 namespace {
-
-constexpr const char* kRetriesNote = "zdu-retries";
 
 bool is_absolute_url(const std::string& url) {
     return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
@@ -26,11 +25,6 @@ bool has_body(request_rec* r) {
            apr_table_get(r->headers_in, "Transfer-Encoding");
 }
 
-bool is_gateway_failure(int status) {
-    return status == HTTP_BAD_GATEWAY || status == HTTP_SERVICE_UNAVAILABLE ||
-           status == HTTP_GATEWAY_TIME_OUT;
-}
-
 // The page named by error-url in ZduErrorPageDir, read when the config was loaded; null when
 // none (error_pages.hpp).
 const char* error_page(request_rec* r, const std::string& name) {
@@ -39,35 +33,45 @@ const char* error_page(request_rec* r, const std::string& name) {
 
 }  // namespace
 
-int prior_retries(const request_rec* r) {
+void carry_over_retries(request_rec* r, RequestContext& ctx) {
     for (const request_rec* prev = r->prev; prev; prev = prev->prev) {
-        if (const char* n = apr_table_get(prev->notes, kRetriesNote)) return std::atoi(n);
+        const auto* earlier = static_cast<const RequestContext*>(
+            ap_get_module_config(prev->request_config, &zdu_module));
+        if (!earlier) continue;
+        // Only our own retry: another internal redirect (an ErrorDocument, say) starts afresh.
+        if (earlier->resent && earlier->web_module == ctx.web_module) {
+            ctx.retries.carry_over(earlier->retries);
+            ctx.tried = earlier->tried;  // same r->pool, same cluster: shared on purpose
+            // Should no instance be left to try, the client hears why the first try failed.
+            ctx.failure = earlier->failure;
+        }
+        return;
     }
-    return 0;
 }
 
-bool may_retry(RequestContext& ctx, request_rec* r, int retries_done) {
-    if (!ctx.retry_limit_known) {
+bool spend_retry(RequestContext& ctx, request_rec* r, state::Failure why) {
+    if (!ctx.retries.limits_known()) {
         const config::WebModule& wm = *ctx.web_module->config;
-        ctx.retry_limit =
-            routing::retry_limit(wm, r->method, routing::path_in_module(r->uri, wm.context_root));
-        ctx.retry_limit_known = true;
+        ctx.retries.set_limits(
+            routing::retry_limits(wm, r->method, routing::path_in_module(r->uri, wm.context_root)));
     }
-    return routing::may_retry(ctx.retry_limit, retries_done);
+    return ctx.retries.try_spend(why);
 }
 
 bool retry_as_redirect(request_rec* r, RequestContext& ctx, int status) {
-    int i = ctx.decision.instance;
-    if (i < 0 || !is_gateway_failure(status) || r->main || has_body(r)) return false;
-    // Only once the failed instance is out of rotation, so the next try goes elsewhere.
-    if (state::is_healthy(*ctx.cluster->instances[i].record)) return false;
-    int done = ctx.prior_retries + ctx.attempts;
-    if (!may_retry(ctx, r, done - 1)) return false;
-    apr_table_setn(r->notes, kRetriesNote, apr_itoa(r->pool, done));
-    ctx.cluster->instances[i].record->retries.fetch_add(1, std::memory_order_relaxed);
+    const int i = ctx.decision.instance;
+    if (i < 0 || !routing::resendable(ctx.failure, status, has_body(r), r->main != nullptr)) {
+        return false;
+    }
+    // The failed instance is in ctx.tried, so the next try goes elsewhere.
+    if (!spend_retry(ctx, r, ctx.failure)) return false;
+    const InstanceRuntime& failed = ctx.cluster->instances[i];
+    failed.record->retries.fetch_add(1, std::memory_order_relaxed);
+    release_busy(r, failed.worker);
+    ctx.resent = true;
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                  ZDU_LOG_RETRY "retrying %s %s after %s failed (status %d)", r->method, r->uri,
-                  ctx.cluster->instances[i].config->name.c_str(), status);
+                  ZDU_LOG_RETRY "retrying %s %s after %s failed (%s, status %d)", r->method, r->uri,
+                  failed.config->name.c_str(), state::failure_name(ctx.failure).data(), status);
     ap_internal_redirect(r->unparsed_uri, r);
     return true;
 }

@@ -1,5 +1,6 @@
 // What a client gets when its request cannot be served: first another try (an internal
-// redirect, for idempotent requests with retries left), else the web-module's error-url —
+// redirect after a reset, or after a timeout for an idempotent-url-pattern, with retries
+// left), else the web-module's error-url —
 // a redirect when it is a URL, else a page from ZduErrorPageDir — else the plain status.
 #pragma once
 
@@ -15,10 +16,12 @@ bool retry_as_redirect(request_rec* r, RequestContext& ctx, int status);
 // the error page set as its body when one is configured and readable.
 int apply_error_url(request_rec* r, const WebModuleRuntime& wm, int status);
 
-// Retries spent by the internal redirects that led to this request.
-int prior_retries(const request_rec* r);
+// For a request that mod_zdu sent again (retry_as_redirect): the retries already spent and
+// the instances already tried by the requests before it.
+void carry_over_retries(request_rec* r, RequestContext& ctx);
 
-// Whether one more retry is allowed after `retries_done` (routing::retry_limit of the request).
-bool may_retry(RequestContext& ctx, request_rec* r, int retries_done);
+// Spends one retry of the request's budget (routing::RetryBudget) after a failure of this
+// kind; false when none is left.
+bool spend_retry(RequestContext& ctx, request_rec* r, state::Failure why);
 
 }  // namespace zdu::glue

@@ -1,6 +1,7 @@
 #include "mod_zdu/request/instance_probe.hpp"
 
 #include "mod_zdu/log_ids.hpp"
+#include "routing/instance_availability.hpp"
 #include "state/instance_health.hpp"
 
 APLOG_USE_MODULE(zdu);
@@ -21,35 +22,49 @@ void bind_worker_retry() {
     retry_worker = APR_RETRIEVE_OPTIONAL_FN(ap_proxy_retry_worker);
 }
 
+void InstanceProbe::recovered(int i) const {
+    const InstanceRuntime& inst = cluster_.instances[i];
+    if (!state::mark_healthy(*inst.record, now_ms_)) return;
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, server_,
+                 ZDU_LOG_INSTANCE_HEALTHY
+                 "cluster %s instance %s (%s): retrying after its "
+                 "retry interval",
+                 cluster_.config->name.c_str(), inst.config->name.c_str(), inst.worker_url.c_str());
+}
+
 bool InstanceProbe::usable(int i) const {
     const InstanceRuntime& inst = cluster_.instances[i];
-    if (!inst.worker) return false;
-    if (state::admin_state(*inst.record) == state::AdminState::Stopped) return false;
-    if (state::is_healthy(*inst.record)) return worker_usable(inst.worker, server_);
-    if (cluster_.active_checks() || !worker_usable(inst.worker, server_)) return false;
-    if (state::mark_healthy(*inst.record, now_ms_)) {
-        ap_log_error(APLOG_MARK, APLOG_INFO, 0, server_,
-                     ZDU_LOG_INSTANCE_HEALTHY
-                     "cluster %s instance %s (%s): retrying after its "
-                     "retry interval",
-                     cluster_.config->name.c_str(), inst.config->name.c_str(),
-                     inst.worker_url.c_str());
+    routing::InstanceFacts facts;
+    facts.has_worker = inst.worker != nullptr;
+    facts.tried = tried_ && tried_[i];
+    facts.healthy = state::is_healthy(*inst.record);
+    facts.active_checks = cluster_.active_checks();
+    facts.admin = state::admin_state(*inst.record);
+    switch (routing::availability(facts)) {
+        case routing::Availability::Out:
+            return false;
+        case routing::Availability::IfWorkerUsable:
+            return worker_usable(inst.worker, server_);
+        case routing::Availability::RetryAfterInterval:
+            if (!worker_usable(inst.worker, server_)) return false;
+            recovered(i);
+            return true;
     }
-    return true;
+    return false;
 }
 
 bool InstanceProbe::serves(int i) const {
-    const InstanceRuntime& inst = cluster_.instances[i];
-    const config::Instance& cfg = *inst.config;
-    return now_ms_ <
-               quiesce_deadline_ms(rt_, cfg.enabled, cfg.disable_timeout_minutes, *inst.record) &&
-           usable(i);
+    const config::Instance& cfg = *cluster_.instances[i].config;
+    const bool quiesced =
+        now_ms_ >= quiesce_deadline_ms(rt_, cfg.enabled, cfg.disable_timeout_minutes,
+                                       *cluster_.instances[i].record);
+    return routing::may_serve(usable(i), quiesced);
 }
 
 bool InstanceProbe::takes(int i) const {
     const InstanceRuntime& inst = cluster_.instances[i];
-    return inst.config->enabled && inst.config->weight > 0 &&
-           state::admin_state(*inst.record) == state::AdminState::Active && usable(i);
+    return routing::may_take(usable(i), inst.config->enabled, inst.config->weight,
+                             state::admin_state(*inst.record));
 }
 
 }  // namespace zdu::glue

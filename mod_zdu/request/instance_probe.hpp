@@ -1,5 +1,7 @@
-// What an instance may do right now, from mod_proxy's worker status, the shared health record,
-// the manager's admin state and the config: the serves/takes predicates the router asks.
+// What an instance may do right now for one request: gathers the facts (mod_proxy's worker
+// status, the shared health record, the manager's admin state, the config, the instances this
+// request already failed on) for the core's predicates (routing/instance_availability.hpp),
+// which the router asks as serves/takes.
 #pragma once
 
 #include <cstdint>
@@ -11,9 +13,10 @@ namespace zdu::glue {
 
 class InstanceProbe {
   public:
+    // tried: null, or one flag per instance of `cluster` (RequestContext::tried).
     InstanceProbe(const Runtime& rt, const ClusterRuntime& cluster, server_rec* s,
-                  std::int64_t now_ms)
-        : rt_(rt), cluster_(cluster), server_(s), now_ms_(now_ms) {}
+                  std::int64_t now_ms, const unsigned char* tried)
+        : rt_(rt), cluster_(cluster), server_(s), now_ms_(now_ms), tried_(tried) {}
 
     // Healthy and reachable; an unhealthy instance of a cluster without active checks gets
     // another try after mod_proxy's retry interval.
@@ -24,10 +27,13 @@ class InstanceProbe {
     bool takes(int i) const;
 
   private:
+    void recovered(int i) const;
+
     const Runtime& rt_;
     const ClusterRuntime& cluster_;
     server_rec* server_;
     std::int64_t now_ms_;
+    const unsigned char* tried_;
 };
 
 // Looked up once in post_config: mod_proxy's "may an errored worker be tried again" function.

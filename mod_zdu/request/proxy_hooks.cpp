@@ -6,9 +6,10 @@
 #include "mod_zdu/request/context.hpp"
 #include "mod_zdu/request/error_response.hpp"
 #include "mod_zdu/request/instance_probe.hpp"
+#include "mod_zdu/request/passive_failure.hpp"
 #include "mod_zdu/request/response_filter.hpp"
-#include "mod_zdu/time_ms.hpp"
-#include "routing/retry_policy.hpp"
+#include "mod_zdu/request/worker_busy.hpp"
+#include "routing/failure_class.hpp"
 #include "state/instance_health.hpp"
 
 APLOG_USE_MODULE(zdu);
@@ -17,7 +18,7 @@ namespace zdu::glue {
 namespace {
 
 routing::InstanceLoad load_of(const InstanceRuntime& inst) {
-    return {inst.worker ? inst.worker->s->busy : 0,
+    return {inst.worker ? busy_of(inst.worker) : 0,
             inst.record->response_time_us.load(std::memory_order_relaxed), inst.config->weight};
 }
 
@@ -25,9 +26,9 @@ routing::PolicyRequest policy_request(const RequestContext& ctx, request_rec* r)
     return {r->method, r->uri, r->useragent_ip ? r->useragent_ip : "", ctx.sources.session_id};
 }
 
-routing::Decision choose(const RequestContext& ctx, request_rec* r) {
+routing::Decision choose(const RequestContext& ctx, request_rec* r, apr_time_t now) {
     const ClusterRuntime& c = *ctx.cluster;
-    InstanceProbe probe(*ctx.runtime, c, r->server, now_ms());
+    InstanceProbe probe(*ctx.runtime, c, r->server, apr_time_as_msec(now), ctx.tried);
     auto serves = [&](int i) { return probe.serves(i); };
     auto takes = [&](int i) { return probe.takes(i); };
     bool consistent = ctx.runtime->settings.preferred_failover_instance;
@@ -38,18 +39,6 @@ routing::Decision choose(const RequestContext& ctx, request_rec* r) {
     routing::PolicyRequest request = policy_request(ctx, r);
     auto pick = [&] { return c.policy->pick(c.routes, request, takes, load); };
     return routing::decide_with(c.routes, ctx.sources, serves, takes, pick, consistent);
-}
-
-apr_status_t decrement_busy(void* data) {
-    auto* w = static_cast<proxy_worker*>(data);
-    __atomic_sub_fetch(&w->s->busy, 1, __ATOMIC_RELAXED);
-    return APR_SUCCESS;
-}
-
-void mark_busy(request_rec* r, proxy_worker* w) {
-    __atomic_add_fetch(&w->s->busy, 1, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&w->s->elected, 1, __ATOMIC_RELAXED);
-    apr_pool_cleanup_register(r->pool, w, decrement_busy, apr_pool_cleanup_null);
 }
 
 // "balancer://zdu-…/path?args" -> r->filename "proxy:http://host:port/path?args"; returns the
@@ -85,28 +74,29 @@ const InstanceRuntime* chosen_instance(const RequestContext& ctx) {
     return i >= 0 ? &ctx.cluster->instances[i] : nullptr;
 }
 
-// Marks the instance unhealthy for every process; the first to notice logs it.
-void note_failure(request_rec* r, const RequestContext& ctx, const InstanceRuntime& inst,
-                  state::Failure why) {
-    if (!state::mark_unhealthy(*inst.record, why, now_ms())) return;
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                  ZDU_LOG_INSTANCE_UNHEALTHY "cluster %s instance %s listener %s is unhealthy: %s",
-                  ctx.cluster->config->name.c_str(), inst.config->name.c_str(),
-                  inst.worker_url.c_str(), state::failure_name(why).data());
+// The chosen instance failed this request: counted, and not chosen again for it.
+void record_failure(request_rec* r, RequestContext& ctx, state::Failure why) {
+    if (!ctx.tried) {
+        ctx.tried =
+            static_cast<unsigned char*>(apr_pcalloc(r->pool, ctx.cluster->instances.size()));
+    }
+    ctx.tried[ctx.decision.instance] = 1;
+    ctx.failure = why;
+    note_attempt_failure(r, ctx, *chosen_instance(ctx), why);
 }
 
-int retries_done(const RequestContext& ctx) {
-    return ctx.prior_retries + ctx.attempts - 1;
-}
-
-// mod_proxy calls pre_request again after a connect failure: the instance just tried is down.
+// mod_proxy calls pre_request again after a connect failure: the instance just tried failed.
 bool retry_refused(request_rec* r, RequestContext& ctx) {
     const InstanceRuntime* failed = chosen_instance(ctx);
-    if (failed) note_failure(r, ctx, *failed, state::Failure::Connect);
-    if (!may_retry(ctx, r, retries_done(ctx) - 1)) {
+    if (failed) {
+        record_failure(r, ctx, state::Failure::Connect);
+        ctx.failure_noted = true;  // post_request sees this attempt again if we refuse
+        release_busy(r, failed->worker);
+    }
+    if (!spend_retry(ctx, r, state::Failure::Connect)) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       ZDU_LOG_NOT_RETRIED "%s %s not retried (%d of %d retries done)", r->method,
-                      r->uri, retries_done(ctx) - 1, ctx.retry_limit);
+                      r->uri, ctx.retries.spent(), ctx.retries.limit(state::Failure::Connect));
         return true;
     }
     if (failed) failed->record->retries.fetch_add(1, std::memory_order_relaxed);
@@ -115,14 +105,32 @@ bool retry_refused(request_rec* r, RequestContext& ctx) {
     return false;
 }
 
-state::Failure failure_of(proxy_worker* worker, request_rec* r) {
-    if (apr_table_get(r->notes, "proxy_timedout")) return state::Failure::Timeout;
-    if (worker->s->status & PROXY_WORKER_IN_ERROR) return state::Failure::Connect;
-    // ap_proxyerror() leaves error-notes: the 5xx came from the proxy, not from the app.
-    if (r->status >= HTTP_INTERNAL_SERVER_ERROR && apr_table_get(r->notes, "error-notes")) {
-        return state::Failure::Reset;
-    }
-    return state::Failure::None;
+routing::AttemptFacts attempt_facts(proxy_worker* worker, request_rec* r) {
+    routing::AttemptFacts facts;
+    facts.timed_out = apr_table_get(r->notes, "proxy_timedout") != nullptr;
+    facts.worker_in_error =
+        (__atomic_load_n(&worker->s->status, __ATOMIC_ACQUIRE) & PROXY_WORKER_IN_ERROR) != 0;
+    facts.status = r->status;
+    facts.error_notes = apr_table_get(r->notes, "error-notes") != nullptr;
+    return facts;
+}
+
+// From sending the request to the response headers going out: a slow client reading the body
+// must not make the instance look slow to the adaptive policy.
+void note_response_time(const RequestContext& ctx, const InstanceRuntime& inst) {
+    const apr_time_t end = ctx.response_start ? ctx.response_start : apr_time_now();
+    if (end <= ctx.attempt_start) return;
+    state::note_response_time(*inst.record, static_cast<std::uint64_t>(end - ctx.attempt_start));
+}
+
+void log_timeout_not_retried(request_rec* r, const RequestContext& ctx) {
+    const InstanceRuntime* inst = chosen_instance(ctx);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  ZDU_LOG_TIMEOUT_NOT_RETRIED
+                  "%s %s: response timeout on instance %s, answered 504 (%d of %d retries after "
+                  "a timeout spent; only idempotent-url-patterns have any)",
+                  r->method, r->uri, inst ? inst->config->name.c_str() : "?", ctx.retries.spent(),
+                  ctx.retries.limit(state::Failure::Timeout));
 }
 
 }  // namespace
@@ -135,7 +143,8 @@ int pre_request(proxy_worker** worker, proxy_balancer** balancer, request_rec* r
         return DECLINED;
     }
     if (++ctx->attempts > 1 && retry_refused(r, *ctx)) return HTTP_SERVICE_UNAVAILABLE;
-    ctx->decision = choose(*ctx, r);
+    const apr_time_t now = apr_time_now();
+    ctx->decision = choose(*ctx, r, now);
     const InstanceRuntime* inst = chosen_instance(*ctx);
     if (!inst) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
@@ -143,6 +152,9 @@ int pre_request(proxy_worker** worker, proxy_balancer** balancer, request_rec* r
                       ctx->cluster->config->name.c_str(), r->uri);
         return HTTP_SERVICE_UNAVAILABLE;
     }
+    ctx->failure_noted = false;
+    ctx->attempt_start = now;
+    ctx->response_start = 0;
     *balancer = ctx->cluster->balancer;
     *worker = inst->worker;
     mark_busy(r, inst->worker);
@@ -158,20 +170,15 @@ int post_request(proxy_worker* worker, proxy_balancer* balancer, request_rec* r,
     RequestContext* ctx = request_context(r);
     if (!ctx || balancer != ctx->cluster->balancer) return DECLINED;
     const InstanceRuntime* inst = chosen_instance(*ctx);
-    if (!inst || worker != inst->worker) return OK;
-    state::Failure why = failure_of(worker, r);
-    if (why != state::Failure::None && !(worker->s->status & PROXY_WORKER_IN_ERROR)) {
-        // mod_proxy only errors a worker on connect failures; for timeouts and resets too, so
-        // that without an active checker its retry interval holds the instance out.
-        worker->s->error_time = apr_time_now();
-        __atomic_or_fetch(&worker->s->status, PROXY_WORKER_IN_ERROR, __ATOMIC_RELAXED);
-    }
+    if (!inst || worker != inst->worker || ctx->failure_noted) return OK;
+    const state::Failure why = routing::classify(attempt_facts(worker, r));
     if (why != state::Failure::None) {
-        note_failure(r, *ctx, *inst, why);
-    } else {
-        state::note_response_time(*inst->record,
-                                  static_cast<std::uint64_t>(apr_time_now() - r->request_time));
+        record_failure(r, *ctx, why);
+        return OK;
     }
+    ctx->failure = why;
+    note_attempt_success(r, *ctx, *inst);
+    note_response_time(*ctx, *inst);
     return OK;
 }
 
@@ -182,8 +189,14 @@ int request_status(int* status, request_rec* r) {
         *status = OK;
         return OK;
     }
-    *status = apply_error_url(r, *ctx->web_module, *status);
+    if (ctx->failure == state::Failure::Timeout) log_timeout_not_retried(r, *ctx);
+    *status = apply_error_url(r, *ctx->web_module, routing::client_status(ctx->failure, *status));
     return OK;
+}
+
+void note_response_started(request_rec* r) {
+    RequestContext* ctx = request_context(r);
+    if (ctx && ctx->response_start == 0) ctx->response_start = apr_time_now();
 }
 
 }  // namespace zdu::glue

@@ -16,4 +16,8 @@ int post_request(proxy_worker* worker, proxy_balancer* balancer, request_rec* r,
 // healthy instances remain; otherwise the web-module's error-url or error page is applied.
 int request_status(int* status, request_rec* r);
 
+// Called by the response filter as the response headers go out: the end of the response time
+// the adaptive policy sees.
+void note_response_started(request_rec* r);
+
 }  // namespace zdu::glue

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "mod_zdu/log_ids.hpp"
+#include "mod_zdu/request/proxy_hooks.hpp"
 #include "routing/cookie_domain.hpp"
 #include "routing/route_cookie.hpp"
 #include "routing/set_cookie.hpp"
@@ -116,6 +117,7 @@ void rewrite_location(request_rec* r, const RequestContext& ctx) {
 
 apr_status_t response_filter(ap_filter_t* f, apr_bucket_brigade* bb) {
     const auto* ctx = static_cast<const RequestContext*>(f->ctx);
+    note_response_started(f->r);
     apply_route_cookie(f->r, *ctx);
     rewrite_location(f->r, *ctx);
     rewrite_cookies(f->r, *ctx);

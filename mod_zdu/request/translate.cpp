@@ -40,7 +40,7 @@ RequestContext* make_context(request_rec* r, const Runtime& rt, const WebModuleR
     const char* cookies = apr_table_get(r->headers_in, "Cookie");
     ctx->sources =
         routing::find_route_sources(cookies ? cookies : "", r->uri, ctx->cluster->session_cookie);
-    ctx->prior_retries = prior_retries(r);
+    carry_over_retries(r, *ctx);
     ctx->tls = ap_ssl_conn_is_ssl(r->connection);
     return ctx;
 }

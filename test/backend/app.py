@@ -25,6 +25,8 @@ class BackendServer(ThreadingHTTPServer):
         super().__init__((opts.host, opts.port), Handler)
         self.opts = opts
         self.counters = Counters()
+        self.answering = threading.Event()  # cleared while the instance hangs (handler.py)
+        self.answering.set()
         if opts.tls_cert:
             # An https:// listener, for mod_zdu's https-routing.
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

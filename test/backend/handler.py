@@ -1,5 +1,7 @@
 """The backend's request handler: a JSON echo of each request, with behaviours chosen by the
-last path segment (/login, /logout, /slow, /error, /redirect, /cookiedomain, /health)."""
+last path segment (/login, /logout, /slow, /error, /redirect, /cookiedomain, /health). GET /__hang makes the
+instance hang: every later request is read and counted but not answered until GET /__hang/off
+(what a backend stuck in a deadlock or a full thread pool looks like to the proxy)."""
 import json
 import time
 from http.server import BaseHTTPRequestHandler
@@ -9,6 +11,8 @@ import bodies
 import sessions
 
 STATS_PATH = "/__stats"
+HANG_PATH = "/__hang"
+HANG_LIMIT_SECONDS = 120  # a hung request is answered at last, so no thread waits forever
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -35,7 +39,10 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path.split(";", 1)[0]
         if path.startswith(STATS_PATH):
             return self._stats(path)
+        if path.startswith(HANG_PATH):
+            return self._hang_control(path)
         self._count()
+        self.server.answering.wait(HANG_LIMIT_SECONDS)
         status, extra_headers, fields = self._behaviour(path)
         self._answer(status, extra_headers, self._echo(body, fields))
 
@@ -50,6 +57,11 @@ class Handler(BaseHTTPRequestHandler):
         stats = self.server.counters.snapshot(reset=path.endswith("/reset"))
         stats.update(instance=self.server.opts.instance, version=self.server.opts.version)
         self._answer(200, [], stats)
+
+    def _hang_control(self, path):
+        hang = not path.endswith("/off")
+        (self.server.answering.clear if hang else self.server.answering.set)()
+        self._answer(200, [], {"hanging": hang})
 
     def _behaviour(self, path):
         """(status, extra headers, extra JSON fields) for the path's last segment."""

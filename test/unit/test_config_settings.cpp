@@ -90,3 +90,31 @@ TEST_CASE("settings of a loaded file", "[config][settings]") {
     CHECK(s.minute_seconds == 1);
     CHECK(s.response_timeout_seconds == 60);
 }
+
+TEST_CASE("failure handling extensions: defaults, values and ranges", "[config][settings]") {
+    const Settings defaults = settings_of(LoadBalancer{});
+    CHECK(defaults.passive_failures_in_a_row == 3);
+    CHECK(defaults.passive_min_healthy_percent == 0);
+    CHECK(defaults.connect_timeout_seconds == 5);
+    CHECK(defaults.connection_ttl_seconds == 15);
+    const Settings s = settings_of(with_properties({
+        {"zdu-passive-failures-in-a-row", "1"},
+        {"zdu-passive-min-healthy-percent", "50"},
+        {"zdu-connect-timeout-in-seconds", "2"},
+        {"zdu-connection-ttl-in-seconds", "0"},
+    }));
+    CHECK(s.passive_failures_in_a_row == 1);
+    CHECK(s.passive_min_healthy_percent == 50);
+    CHECK(s.connect_timeout_seconds == 2);
+    CHECK(s.connection_ttl_seconds == 0);
+    const Settings out_of_range = settings_of(with_properties({
+        {"zdu-passive-failures-in-a-row", "0"},
+        {"zdu-passive-min-healthy-percent", "101"},
+        {"zdu-connect-timeout-in-seconds", "0"},
+        {"zdu-connection-ttl-in-seconds", "-1"},
+    }));
+    CHECK(out_of_range.passive_failures_in_a_row == 3);
+    CHECK(out_of_range.passive_min_healthy_percent == 0);
+    CHECK(out_of_range.connect_timeout_seconds == 5);
+    CHECK(out_of_range.connection_ttl_seconds == 15);
+}

@@ -74,11 +74,13 @@ TEST_CASE("status reads config, admin state, health and counters", "[manager]") 
     record.new_sessions = 3;
     record.failovers = 1;
     record.retries = 2;
+    record.failure_streak = 2;
     record.admin_state = static_cast<std::uint32_t>(AdminState::Disabled);
     state::mark_unhealthy(record, state::Failure::Connect, 1700000000000);
 
     manager::InstanceStatus s = manager::read_status(inst, "r1", record);
     CHECK(s.failures == 1);
+    CHECK(s.failures_in_a_row == 2);
     CHECK(s.unhealthy_since_ms == 1700000000000);
     s.url = "http://127.0.0.1:8080";
     s.busy = 4;
@@ -88,7 +90,8 @@ TEST_CASE("status reads config, admin state, health and counters", "[manager]") 
           R"("instances":[{"name":"i\"1","route":"r1","domain":"d1","version":null,)"
           R"("url":"http://127.0.0.1:8080","weight":50,"enabled":true,)"
           R"("admin_state":"disabled","healthy":false,"unhealthy_since_ms":1700000000000,)"
-          R"("last_error":"connect failed","worker_usable":false,"busy":4,)"
+          R"("last_error":"connect failed","failures_in_a_row":2,"worker_usable":false,)"
+          R"("busy":4,)"
           R"("counters":{"requests":7,"new_sessions":3,"failures":1,"failovers":1,)"
           R"("retries":2}}]}],"ms":0.020})");
     CHECK(manager::status_answer({}, 0us) ==

@@ -21,20 +21,3 @@ TEST_CASE("path within the module drops the context root, params and query", "[r
     CHECK(routing::path_in_module("/app", "/app") == "/");
     CHECK(routing::path_in_module("/x/y", "/") == "/x/y");
 }
-
-TEST_CASE("retry limit: pattern first, then the method", "[routing][retry]") {
-    config::WebModule wm;
-    wm.context_root = "/app";
-    wm.idempotent_url_patterns.push_back({"/search/*", 1, 0});
-    wm.idempotent_url_patterns.push_back({"*.do", -1, 0});
-    CHECK(routing::retry_limit(wm, "GET", "/search/a") == 1);
-    CHECK(routing::retry_limit(wm, "POST", "/search/a") == 1);
-    CHECK(routing::retry_limit(wm, "POST", "/x.do") == routing::kRetryUnlimited);
-    CHECK(routing::retry_limit(wm, "GET", "/other") == routing::kRetryUnlimited);
-    CHECK(routing::retry_limit(wm, "HEAD", "/other") == routing::kRetryUnlimited);
-    CHECK(routing::retry_limit(wm, "POST", "/other") == 0);
-    CHECK(routing::may_retry(1, 0));
-    CHECK_FALSE(routing::may_retry(1, 1));
-    CHECK_FALSE(routing::may_retry(0, 0));
-    CHECK(routing::may_retry(routing::kRetryUnlimited, 1000));
-}

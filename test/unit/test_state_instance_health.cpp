@@ -30,3 +30,10 @@ TEST_CASE("response time is a moving average", "[state][health]") {
     for (int i = 0; i < 50; ++i) note_response_time(r, 8000);
     CHECK(r.response_time_us.load() > 7000);
 }
+
+TEST_CASE("the average folds each sample in with weight 1/8", "[state][health]") {
+    CHECK(folded_response_time(0, 800) == 800);
+    CHECK(folded_response_time(800, 800) == 800);
+    CHECK(folded_response_time(800, 1600) == 900);
+    CHECK(folded_response_time(8000, 0) == 7000);
+}

@@ -108,6 +108,19 @@ class Backend:
     def reset_stats(self):
         self.stats(reset=True)
 
+    def hang(self, hanging=True):
+        """From now on the backend reads and counts every request but does not answer it
+        (hanging=False: answers again, the held requests too)."""
+        self._control("/__hang" if hanging else "/__hang/off")
+
+    def _control(self, path):
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+        try:
+            conn.request("GET", path)
+            conn.getresponse().read()
+        finally:
+            conn.close()
+
     def stop(self):
         """SIGTERM, then SIGKILL after 5 s."""
         if self.proc is not None:

@@ -1,0 +1,26 @@
+#include "routing/failure_class.hpp"
+
+namespace zdu::routing {
+namespace {
+constexpr int kServerError = 500;
+constexpr int kServiceUnavailable = 503;
+constexpr int kGatewayTimeout = 504;
+}  // namespace
+
+state::Failure classify(const AttemptFacts& facts) {
+    if (facts.timed_out) return state::Failure::Timeout;
+    if (facts.status < kServerError) return state::Failure::None;
+    if (facts.status == kServiceUnavailable && facts.worker_in_error && !facts.error_notes) {
+        return state::Failure::Connect;
+    }
+    // mod_proxy_http answers 500 and errors the worker when a fresh backend connection closes
+    // without a response; every other proxy-made 5xx goes through ap_proxyerror().
+    if (facts.error_notes || facts.worker_in_error) return state::Failure::Reset;
+    return state::Failure::None;
+}
+
+int client_status(state::Failure why, int status) {
+    return why == state::Failure::Timeout ? kGatewayTimeout : status;
+}
+
+}  // namespace zdu::routing
