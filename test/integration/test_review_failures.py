@@ -1,0 +1,63 @@
+"""Failure classification edges found in review (real httpd, real backends): a backend that
+resets the connection while mod_proxy sends it the request body is a failed attempt of that
+instance, not a success."""
+import socket
+import threading
+
+from harness import ZduTestCase
+from harness.xml import loadbalancer_xml
+
+
+class ResetsOnBody:
+    """A backend that reads a request's headers and then resets the connection (a crashed or
+    overloaded server refusing an upload), so mod_proxy fails while sending the body."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.listener = f"http://127.0.0.1:{self.port}"
+        self.accepted = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            with conn:
+                conn.settimeout(5)
+                data = b""
+                try:
+                    while b"\r\n\r\n" not in data:
+                        chunk = conn.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                except OSError:
+                    pass
+                # Linger 0: close() sends a reset, with the body still unread.
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+
+    def close(self):
+        self.sock.close()
+
+
+class ResetWhileSendingBody(ZduTestCase):
+    def test_reset_during_the_request_body_counts_as_a_failure(self):
+        backend = ResetsOnBody()
+        self.addCleanup(backend.close)
+        cluster = {"name": "c1", "web_modules": [{"context_root": "/app"}],
+                   "instances": [{"name": "i1", "listeners": backend.listener}]}
+        httpd = self.start_httpd(loadbalancer_xml([cluster], {"zdu-passive-failures-in-a-row": 3}))
+        response = self.client(httpd).fresh().post("/app/upload", body=b"x" * (8 << 20))
+        self.assertGreaterEqual(response.status, 500, response.text)
+        self.assertGreaterEqual(backend.accepted, 1)
+        counted = [line for line in httpd.error_log().splitlines() if "ZDU0050: " in line]
+        self.assertTrue(counted, "the reset is counted toward i1's failures in a row:\n"
+                        + httpd.error_log()[-4000:])
