@@ -61,3 +61,24 @@ class ResetWhileSendingBody(ZduTestCase):
         counted = [line for line in httpd.error_log().splitlines() if "ZDU0050: " in line]
         self.assertTrue(counted, "the reset is counted toward i1's failures in a row:\n"
                         + httpd.error_log()[-4000:])
+
+
+class ApplicationErrors(ZduTestCase):
+    """A 5xx the application answered (GET, HEAD, POST) is passed on as it is: not counted,
+    not retried, no instance taken out, even with one failure in a row taking one out."""
+
+    def test_application_5xx_is_a_response(self):
+        httpd, backends = self.start_cluster(
+            versions=("1.0", "1.0"), properties={"zdu-passive-failures-in-a-row": 1})
+        client = self.client(httpd)
+        for status in (500, 502, 503, 504):
+            for method in ("GET", "HEAD", "POST"):
+                response = client.fresh().request(method, f"/app/error?status={status}",
+                                                  body=b"b" if method == "POST" else None)
+                self.assertEqual(response.status, status, (method, response.text))
+        log = httpd.error_log()
+        for log_id in ("ZDU0014", "ZDU0016", "ZDU0050", "ZDU0051"):
+            self.assertNotIn(f"{log_id}: ", log, "an application's 5xx is no failure")
+        self.assertEqual(sum(b.stats()["requests"] for b in backends), 12, "each sent once")
+        after = [self.served_by(client.fresh().get("/app/page")) for _ in range(4)]
+        self.assertEqual(sorted(after), ["i1", "i1", "i2", "i2"])
