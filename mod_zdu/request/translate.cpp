@@ -63,6 +63,13 @@ int canon_flags(request_rec* r) {
                : 0;
 }
 
+// A <Location> (walked before translate_name) that names its own handler, such as the manager
+// or server-status under the "/" catch-all, is served by httpd: never routed nor refused.
+bool local_handler(request_rec* r) {
+    auto* d = static_cast<core_dir_config*>(ap_get_core_module_config(r->per_dir_config));
+    return d->expr_handler || (d->handler && std::strcmp(d->handler, "none") != 0);
+}
+
 // Hands the request to mod_proxy with our balancer. The path is encoded here, from the decoded
 // r->uri the dot-segment check saw; mod_proxy_balancer's canon handler keeps it as is (httpd
 // 2.4.62 and later), and our pre_request hook takes it from there.
@@ -83,7 +90,7 @@ int translate_name(request_rec* r) {
     const Runtime* rt = current_runtime();
     if (!rt || r->proxyreq || !r->uri || r->uri[0] != '/') return DECLINED;
     const WebModuleRuntime* wm = rt->match(r->uri);
-    if (!wm) return DECLINED;
+    if (!wm || local_handler(r)) return DECLINED;
     if (routing::has_dot_segment(r->uri)) return refuse_dot_segment(r);
     RequestContext* ctx = make_context(r, *rt, *wm);
     if (disabled_module_refuses(*ctx, now_ms())) return web_module_unavailable(r, *wm);

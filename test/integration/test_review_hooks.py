@@ -38,3 +38,31 @@ class RewriteBeforeRouting(ZduTestCase):
     def test_rewrite_loaded_after_mod_zdu(self):
         httpd, _ = self.start_cluster(extra_conf=load_rewrite() + REWRITE_RULES)
         self.check_rules_apply(httpd)
+
+
+MANAGER = ("<Location /zdu-manager>\n    SetHandler zdu-manager\n</Location>\n"
+           "ZduManagerSecret s3cret\n")
+
+
+class CatchAllContextRoot(ZduTestCase):
+    """With the "/" catch-all every path is routed, but a <Location> with its own SetHandler
+    (the manager, server-status) is still served by httpd, also while "/" is disabled."""
+
+    def check_local_handlers(self, httpd):
+        client = self.client(httpd)
+        ping = client.fresh().get("/zdu-manager?cmd=ping", headers={"X-Zdu-Secret": "s3cret"})
+        self.assertEqual(ping.status, 200, ping.text)
+        self.assertEqual(client.fresh().get("/server-status?auto").status, 200)
+
+    def test_manager_and_server_status_under_catch_all(self):
+        httpd, _ = self.start_cluster(context_root="/", extra_conf=MANAGER)
+        self.check_local_handlers(httpd)
+        routed = self.client(httpd).fresh().get("/anything")
+        self.assertEqual(routed.status, 200)
+        self.assertEqual(routed.json()["path"], "/anything")
+
+    def test_manager_while_the_catch_all_is_disabled(self):
+        httpd, _ = self.start_cluster(context_root="/", extra_conf=MANAGER,
+                                      web_module={"enabled": "false"})
+        self.assertEqual(self.client(httpd).fresh().get("/anything").status, 503)
+        self.check_local_handlers(httpd)
