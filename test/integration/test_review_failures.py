@@ -82,3 +82,26 @@ class ApplicationErrors(ZduTestCase):
         self.assertEqual(sum(b.stats()["requests"] for b in backends), 12, "each sent once")
         after = [self.served_by(client.fresh().get("/app/page")) for _ in range(4)]
         self.assertEqual(sorted(after), ["i1", "i1", "i2", "i2"])
+
+
+class ManyInstancesReset(ZduTestCase):
+    """A GET is retried on every instance that resets it, each retry an internal redirect:
+    with more instances than LimitInternalRecursion (10) allows redirects, the retries stop
+    short of it and the client hears the gateway's 502, not httpd's 500."""
+
+    def test_retries_over_a_dozen_instances_end_in_502(self):
+        backends = [ResetsOnBody() for _ in range(12)]
+        for b in backends:
+            self.addCleanup(b.close)
+        cluster = {"name": "c1", "web_modules": [{"context_root": "/app"}],
+                   "instances": [{"name": f"i{n}", "listeners": b.listener}
+                                 for n, b in enumerate(backends, start=1)]}
+        httpd = self.start_httpd(loadbalancer_xml([cluster]))
+        response = self.client(httpd).fresh().get("/app/page")
+        self.assertEqual(response.status, 502, response.text)
+        log = httpd.error_log()
+        self.assertNotIn("AH00124", log, "no internal redirect past the limit")
+        self.assertIn("reach LimitInternalRecursion 10", log)
+        # The first try and 9 internal redirects, each on another instance.
+        self.assertEqual(sum(b.accepted for b in backends), 10)
+        self.assertEqual(sum(1 for b in backends if b.accepted), 10)
