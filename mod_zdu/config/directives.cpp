@@ -78,6 +78,7 @@ const char* load_config_file(cmd_parms* cmd, void*, const char* arg) {
     if (const char* err = httpd_too_old(cmd->pool)) return err;
     if (const char* err = missing_modules_error(cmd)) return err;
     const char* path = ap_server_root_relative(cmd->pool, arg);
+    if (!path) return apr_pstrcat(cmd->pool, "ZduConfigFile: bad path ", arg, nullptr);
     if (!module_state().config_file.empty()) return "ZduConfigFile may appear only once";
     config::LoadResult result = config::load_file(path);
     log_warnings(cmd, result.diagnostics);
@@ -118,7 +119,9 @@ cmd_func as_cmd_func(const char* (*flag)(cmd_parms*, void*, int)) {
 
 const char* set_error_page_dir(cmd_parms* cmd, void*, const char* arg) {
     if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
-    module_state().error_page_dir = ap_server_root_relative(cmd->pool, arg);
+    const char* path = ap_server_root_relative(cmd->pool, arg);
+    if (!path) return apr_pstrcat(cmd->pool, "ZduErrorPageDir: bad path ", arg, nullptr);
+    module_state().error_page_dir = path;
     return nullptr;
 }
 
