@@ -2,6 +2,7 @@
 resets the connection while mod_proxy sends it the request body is a failed attempt of that
 instance, not a success."""
 import socket
+import struct
 import threading
 
 from harness import ZduTestCase
@@ -42,7 +43,7 @@ class ResetsOnBody:
                 except OSError:
                     pass
                 # Linger 0: close() sends a reset, with the body still unread.
-                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
     def close(self):
         self.sock.close()
@@ -105,3 +106,30 @@ class ManyInstancesReset(ZduTestCase):
         # The first try and 9 internal redirects, each on another instance.
         self.assertEqual(sum(b.accepted for b in backends), 10)
         self.assertEqual(sum(1 for b in backends if b.accepted), 10)
+
+
+class RetryKeepsTheRequest(ZduTestCase):
+    """A retry after a reset is an internal redirect of r->unparsed_uri: the next instance
+    gets the same method, path, path parameters and query string as the first."""
+
+    def test_retry_after_reset_keeps_method_path_and_query(self):
+        resetting = ResetsOnBody()
+        self.addCleanup(resetting.close)
+        good = self.start_backend("good")
+        cluster = {"name": "c1", "web_modules": [{"context_root": "/app"}],
+                   "instances": [{"name": "bad", "listeners": resetting.listener},
+                                 {"name": "good", "listeners": good.listener}]}
+        httpd = self.start_httpd(loadbalancer_xml([cluster]))
+        target = "/app/a%20b;jsessionid=xyz/page?x=1&y=%2F&z=a+b"
+        seen = set()
+        for _ in range(4):  # round-robin: at least one starts on the resetting instance
+            response = self.client(httpd).fresh().get(target)
+            self.assertEqual(response.status, 200, response.text)
+            self.assertEqual(response.json()["path"], target)
+            self.assertEqual(response.json()["method"], "GET")
+            seen.add(response.json()["instance"])
+            head = self.client(httpd).fresh().request("HEAD", target)
+            self.assertEqual(head.status, 200)
+        self.assertEqual(seen, {"good"})
+        self.assertGreaterEqual(resetting.accepted, 2, "some tries started on the bad one")
+        self.assertIn("ZDU0016: ", httpd.error_log())
