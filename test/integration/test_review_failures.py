@@ -1,6 +1,7 @@
-"""Failure classification edges found in review (real httpd, real backends): a backend that
-resets the connection while mod_proxy sends it the request body is a failed attempt of that
-instance, not a success."""
+"""Failure rules found in review (real httpd, real backends): a backend that resets the
+connection while mod_proxy sends it the request body is a failed attempt of that instance, not a
+success; an application's 5xx is a response; retries keep the request as sent and stop before
+httpd's LimitInternalRecursion."""
 import socket
 import struct
 import threading
