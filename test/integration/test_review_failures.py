@@ -134,3 +134,24 @@ class RetryKeepsTheRequest(ZduTestCase):
         self.assertEqual(seen, {"good"})
         self.assertGreaterEqual(resetting.accepted, 2, "some tries started on the bad one")
         self.assertIn("ZDU0016: ", httpd.error_log())
+
+
+class RetryAfterRewrite(ZduTestCase):
+    """A request mod_rewrite mapped into a context root ([PT]) is retried from the URL the
+    client sent, so the rule runs again and the retry lands on the same path."""
+
+    def test_rewritten_request_is_retried_on_the_rewritten_path(self):
+        resetting = ResetsOnBody()
+        self.addCleanup(resetting.close)
+        good = self.start_backend("good")
+        cluster = {"name": "c1", "web_modules": [{"context_root": "/app"}],
+                   "instances": [{"name": "bad", "listeners": resetting.listener},
+                                 {"name": "good", "listeners": good.listener}]}
+        rules = "RewriteEngine On\nRewriteRule ^/old/(.*)$ /app/$1 [PT]\n"
+        httpd = self.start_httpd(loadbalancer_xml([cluster]), extra_modules=("rewrite",),
+                                 extra_conf=rules)
+        for _ in range(4):
+            response = self.client(httpd).fresh().get("/old/page?x=1")
+            self.assertEqual(response.status, 200, response.text)
+            self.assertEqual(response.json()["path"], "/app/page?x=1")
+        self.assertGreaterEqual(resetting.accepted, 1, "some tries started on the bad one")
