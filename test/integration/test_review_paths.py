@@ -1,6 +1,8 @@
-"""Path encodings found in review (real httpd, real backends): with AllowEncodedSlashes
+"""Path handling found in review (real httpd, real backends): with AllowEncodedSlashes
 NoDecode r->uri keeps "%2F" as text but has every other escape decoded, so a "%25" (a literal
-percent sign) must still reach the backend as "%25"."""
+percent sign) must still reach the backend as "%25"; dot segments written with backslashes,
+encoded separators, at the end or before a query never reach a backend, whatever
+AllowEncodedSlashes says."""
 from harness import ZduTestCase
 
 
@@ -24,3 +26,39 @@ class PercentSign(ZduTestCase):
             response = self.client(httpd).get(path)
             self.assertEqual(response.status, 200, (path, response.text))
             self.assertEqual(response.json()["path"], path)
+
+
+# More ways to write a ".." segment: a backslash or an encoded one as separator, at the end
+# of the path, before a query, a slash encoded under AllowEncodedSlashes On (decoded after
+# httpd resolved dot segments).
+MORE_DOT_SEGMENTS = (
+    "/app/..;\\admin",
+    "/app/..;%5Cadmin",
+    "/app/x\\..\\admin",
+    "/app/x/..;",
+    "/app/x/..;?q=1",
+    "/app/x/.;x=1/y",
+)
+
+
+class MoreDotSegments(ZduTestCase):
+    def check_refused(self, paths, extra_conf=""):
+        httpd, backends = self.start_cluster(extra_conf=extra_conf)
+        client = self.client(httpd)
+        for path in paths:
+            with self.subTest(path=path):
+                response = client.get(path)
+                self.assertIn(response.status, (400, 404), (path, response.text))
+        self.assertEqual([b.stats()["requests"] for b in backends], [0, 0],
+                         "no backend saw a request")
+
+    def test_dot_segment_variants_are_refused(self):
+        self.check_refused(MORE_DOT_SEGMENTS)
+
+    def test_decoded_encoded_slashes_are_checked(self):
+        self.check_refused(("/app/x%2F..%2F..%2Fadmin", "/app/x%2F..;%2Fadmin")
+                           + MORE_DOT_SEGMENTS, "AllowEncodedSlashes On")
+
+    def test_kept_encoded_slashes_are_checked(self):
+        self.check_refused(("/app/x%2F..%2F..%2Fadmin", "/app/x%2f..;%2fadmin")
+                           + MORE_DOT_SEGMENTS, "AllowEncodedSlashes NoDecode")
