@@ -71,9 +71,13 @@ const char* encoded_path(request_rec* r) {
 
 // A <Location> (walked before translate_name) that names its own handler, such as the manager
 // or server-status under the "/" catch-all, is served by httpd: never routed nor refused.
+// "SetHandler None" names none. The value is what core's type checker will find.
 bool local_handler(request_rec* r) {
     auto* d = static_cast<core_dir_config*>(ap_get_core_module_config(r->per_dir_config));
-    return d->expr_handler || (d->handler && std::strcmp(d->handler, "none") != 0);
+    if (!d->expr_handler) return d->handler && ap_cstr_casecmp(d->handler, "none") != 0;
+    const char* err = nullptr;
+    const char* handler = ap_expr_str_exec(r, d->expr_handler, &err);
+    return err || (handler && ap_cstr_casecmp(handler, "none") != 0);
 }
 
 // Hands the request to mod_proxy with our balancer. The path is encoded here, from the decoded

@@ -66,3 +66,10 @@ class CatchAllContextRoot(ZduTestCase):
                                       web_module={"enabled": "false"})
         self.assertEqual(self.client(httpd).fresh().get("/anything").status, 503)
         self.check_local_handlers(httpd)
+
+    def test_set_handler_none_is_still_routed(self):
+        conf = MANAGER + "<Location /app/plain>\n    SetHandler None\n</Location>\n"
+        httpd, _ = self.start_cluster(extra_conf=conf)
+        response = self.client(httpd).fresh().get("/app/plain/x")
+        self.assertEqual(response.status, 200, response.text)
+        self.assertEqual(response.json()["path"], "/app/plain/x")
