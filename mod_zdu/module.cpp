@@ -1,6 +1,8 @@
 // mod_zdu: the module record, its hooks, and the config lifecycle. Everything that decides
 // anything lives in the core; this file only wires it into httpd.
+#include <cstdint>
 #include <exception>
+#include <vector>
 
 #include "mod_zdu/config/directives.hpp"
 #include "mod_zdu/health/checker.hpp"
@@ -18,6 +20,7 @@
 #include "mod_zdu/state/shared_state.hpp"
 #include "mod_zdu/state/state_persistence.hpp"
 #include "mod_zdu/time_ms.hpp"
+#include "state/record_keys.hpp"
 
 APLOG_USE_MODULE(zdu);
 
@@ -44,10 +47,24 @@ int pre_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*) {
     return OK;
 }
 
+// The keys of the shared records the runtime claims for this config: one per cluster,
+// instance and web-module.
+std::vector<std::uint64_t> record_keys(const config::LoadBalancer& lb) {
+    std::vector<std::uint64_t> keys;
+    for (const auto& c : lb.clusters) {
+        keys.push_back(state::cluster_key(c.name));
+        for (const auto& inst : c.instances) keys.push_back(state::instance_key(c.name, inst.name));
+        for (const auto& wm : c.web_modules) {
+            keys.push_back(state::web_module_key(c.name, wm.context_root));
+        }
+    }
+    return keys;
+}
+
 int build(server_rec* s, apr_pool_t* pconf) {
     ModuleState& state = module_state();
     try {
-        state.block = shared_block(s, state.state_slots);
+        state.block = shared_block(s, state.state_slots, record_keys(*state.loaded));
         if (!state.block) return HTTP_INTERNAL_SERVER_ERROR;
         state::SharedTable table = state.block->records();
         state.runtime = build_runtime(state.loaded, table, s, pconf);

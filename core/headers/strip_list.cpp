@@ -13,6 +13,13 @@ bool is_own(std::string_view name) {
                        [&](const std::string& o) { return routing::iequals(o, name); });
 }
 
+// Read by httpd (the request body) or mod_proxy (the Host it forwards) after translate_name,
+// where the strip list applies: removing one desynchronises the client connection.
+bool frames_request(std::string_view name) {
+    return routing::iequals(name, "Transfer-Encoding") ||
+           routing::iequals(name, "Content-Length") || routing::iequals(name, "Host");
+}
+
 }  // namespace
 
 const std::vector<std::string>& own_headers() {
@@ -95,6 +102,9 @@ std::string StripList::apply(std::string_view argument) {
     std::string_view name = remove ? argument.substr(1) : argument;
     if (!is_header_name(name)) return "'" + std::string(argument) + "' is not a header name";
     auto same = [&](const std::string& n) { return routing::iequals(n, name); };
+    if (!remove && frames_request(name)) {
+        return std::string(name) + " frames the request: it cannot be removed";
+    }
     if (remove && is_own(name)) {
         return std::string(name) + " is set by mod_zdu: a client's is always removed";
     }

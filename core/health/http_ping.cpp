@@ -210,6 +210,11 @@ PingResult http_ping(const PingTarget& target, std::chrono::milliseconds timeout
 bool parse_ping_url(std::string_view url, PingTarget& out) {
     constexpr std::string_view kScheme = "http://";
     if (url.substr(0, kScheme.size()) != kScheme) return false;
+    // The path goes into the request line as it is: a space or a control character (a decoded
+    // CR LF of the manager's url=) would end it and start headers of the caller's choosing.
+    for (char c : url) {
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
+    }
     url.remove_prefix(kScheme.size());
     auto slash = url.find('/');
     PingTarget parsed;

@@ -32,7 +32,8 @@ struct PingResult {
 PingResult http_ping(const PingTarget& target, std::chrono::milliseconds timeout,
                      int cancel_fd = -1);
 
-// "http://host:port[/path]" -> target; false when it is not such a URL (https is not pinged).
+// "http://host:port[/path]" -> target; false when it is not such a URL (https is not pinged),
+// or has a space or control character anywhere.
 bool parse_ping_url(std::string_view url, PingTarget& out);
 
 }  // namespace zdu::health

@@ -9,14 +9,13 @@ constexpr int kGatewayTimeout = 504;
 
 state::Failure classify(const AttemptFacts& facts) {
     if (facts.timed_out) return state::Failure::Timeout;
-    if (facts.status < kServerError) return state::Failure::None;
+    if (facts.status < kServerError || facts.answered) return state::Failure::None;
     if (facts.status == kServiceUnavailable && facts.worker_in_error && !facts.error_notes) {
         return state::Failure::Connect;
     }
-    // mod_proxy_http answers 500 and errors the worker when a fresh backend connection closes
-    // without a response; every other proxy-made 5xx goes through ap_proxyerror().
-    if (facts.error_notes || facts.worker_in_error) return state::Failure::Reset;
-    return state::Failure::None;
+    // No response: a reset or close (mod_proxy_http answers 500 and errors the worker when a
+    // fresh connection closes without one), a bad response, or a failed send of the body.
+    return state::Failure::Reset;
 }
 
 int client_status(state::Failure why, int status) {

@@ -12,10 +12,15 @@ struct AttemptFacts {
     bool worker_in_error = false;  // mod_proxy put the worker in error (it does on 503 and 500)
     int status = 0;                // the attempt's status as mod_proxy reports it to post_request
     bool error_notes = false;      // ap_proxyerror() left "error-notes": the proxy made the 5xx
+    // The backend's response reached the client's filters (or ProxyErrorOverride replaced it):
+    // its status is the application's. Without it a 5xx is the proxy's, with or without notes
+    // (mod_proxy answers 502 or 504 without any when sending the request body fails).
+    bool answered = false;
 };
 
 // Timeout, Connect (mod_proxy could not connect: 503 with the worker in error), Reset (any other
-// proxy-made 5xx: a connection reset or a bad response), or None.
+// proxy-made 5xx: a connection reset, also while sending the body, or a bad response), or None
+// (below 500, or answered by the application).
 state::Failure classify(const AttemptFacts& facts);
 
 // The status a client gets for a failure that is not retried: 504 for a response timeout

@@ -30,7 +30,10 @@ bool write_all(int fd, const std::string& text) {
 
 std::string write_state_file(const std::string& path, const StateFile& file) {
     std::string temp = path + ".tmp." + std::to_string(::getpid());
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // The parent writes as root, possibly in a directory the httpd user can write to: a link
+    // (or anything else) planted at the temp name is removed, never followed or truncated.
+    ::unlink(temp.c_str());
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) return os_error("cannot create " + temp);
     std::string error;
     if (!write_all(fd, format_state_file(file))) error = os_error("cannot write " + temp);

@@ -77,9 +77,8 @@ const char* load_config_file(cmd_parms* cmd, void*, const char* arg) {
     // would otherwise read as a LoadModule order problem.
     if (const char* err = httpd_too_old(cmd->pool)) return err;
     if (const char* err = missing_modules_error(cmd)) return err;
-    // NULL for a path APR cannot make absolute (e.g. one with a NUL byte or too long).
     const char* path = ap_server_root_relative(cmd->pool, arg);
-    if (!path) return apr_pstrcat(cmd->pool, "ZduConfigFile: bad path '", arg, "'", nullptr);
+    if (!path) return apr_pstrcat(cmd->pool, "ZduConfigFile: bad path ", arg, nullptr);
     if (!module_state().config_file.empty()) return "ZduConfigFile may appear only once";
     config::LoadResult result = config::load_file(path);
     log_warnings(cmd, result.diagnostics);
@@ -120,9 +119,9 @@ cmd_func as_cmd_func(const char* (*flag)(cmd_parms*, void*, int)) {
 
 const char* set_error_page_dir(cmd_parms* cmd, void*, const char* arg) {
     if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
-    const char* dir = ap_server_root_relative(cmd->pool, arg);
-    if (!dir) return apr_pstrcat(cmd->pool, "ZduErrorPageDir: bad path '", arg, "'", nullptr);
-    module_state().error_page_dir = dir;
+    const char* path = ap_server_root_relative(cmd->pool, arg);
+    if (!path) return apr_pstrcat(cmd->pool, "ZduErrorPageDir: bad path ", arg, nullptr);
+    module_state().error_page_dir = path;
     return nullptr;
 }
 

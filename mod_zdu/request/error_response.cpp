@@ -31,6 +31,24 @@ const char* error_page(request_rec* r, const std::string& name) {
     return error_page_body(r, name);
 }
 
+// httpd answers 500 (AH00124) for an internal redirect past LimitInternalRecursion, and each
+// retry is one: the retry that would pass it is not made, the client hears the failure.
+bool redirect_allowed(request_rec* r) {
+    const auto* conf =
+        static_cast<core_server_config*>(ap_get_core_module_config(r->server->module_config));
+    const int limit =
+        conf->redirect_limit ? conf->redirect_limit : AP_DEFAULT_MAX_INTERNAL_REDIRECTS;
+    int redirects = 1;  // the one this retry adds
+    for (const request_rec* prev = r->prev; prev; prev = prev->prev) ++redirects;
+    if (redirects < limit) return true;
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  ZDU_LOG_NOT_RETRIED
+                  "%s %s not retried: %d internal redirects reach "
+                  "LimitInternalRecursion %d",
+                  r->method, r->uri, redirects, limit);
+    return false;
+}
+
 }  // namespace
 
 void carry_over_retries(request_rec* r, RequestContext& ctx) {
@@ -63,6 +81,7 @@ bool retry_as_redirect(request_rec* r, RequestContext& ctx, int status) {
     if (i < 0 || !routing::resendable(ctx.failure, status, has_body(r), r->main != nullptr)) {
         return false;
     }
+    if (!redirect_allowed(r)) return false;
     // The failed instance is in ctx.tried, so the next try goes elsewhere.
     if (!spend_retry(ctx, r, ctx.failure)) return false;
     const InstanceRuntime& failed = ctx.cluster->instances[i];

@@ -105,13 +105,17 @@ bool retry_refused(request_rec* r, RequestContext& ctx) {
     return false;
 }
 
-routing::AttemptFacts attempt_facts(proxy_worker* worker, request_rec* r) {
+routing::AttemptFacts attempt_facts(const RequestContext& ctx, proxy_worker* worker,
+                                    request_rec* r) {
     routing::AttemptFacts facts;
     facts.timed_out = apr_table_get(r->notes, "proxy_timedout") != nullptr;
     facts.worker_in_error =
         (__atomic_load_n(&worker->s->status, __ATOMIC_ACQUIRE) & PROXY_WORKER_IN_ERROR) != 0;
     facts.status = r->status;
     facts.error_notes = apr_table_get(r->notes, "error-notes") != nullptr;
+    // The ZDU_RESPONSE filter saw this attempt's response headers go out.
+    facts.answered =
+        ctx.response_start != 0 || apr_table_get(r->notes, "proxy-error-override") != nullptr;
     return facts;
 }
 
@@ -171,7 +175,7 @@ int post_request(proxy_worker* worker, proxy_balancer* balancer, request_rec* r,
     if (!ctx || balancer != ctx->cluster->balancer) return DECLINED;
     const InstanceRuntime* inst = chosen_instance(*ctx);
     if (!inst || worker != inst->worker || ctx->failure_noted) return OK;
-    const state::Failure why = routing::classify(attempt_facts(worker, r));
+    const state::Failure why = routing::classify(attempt_facts(*ctx, worker, r));
     if (why != state::Failure::None) {
         record_failure(r, *ctx, why);
         return OK;

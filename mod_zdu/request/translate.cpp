@@ -9,6 +9,7 @@
 #include "mod_zdu/state/module_state.hpp"
 #include "mod_zdu/time_ms.hpp"
 #include "routing/dot_segments.hpp"
+#include "routing/path_encoding.hpp"
 
 APLOG_USE_MODULE(zdu);
 
@@ -55,20 +56,35 @@ int refuse_dot_segment(request_rec* r) {
 }
 
 // With AllowEncodedSlashes NoDecode, r->uri still holds "%2F": it must reach the backend as
-// "%2F", not "%252F" (mod_proxy_http's canon handler does the same).
-int canon_flags(request_rec* r) {
+// "%2F", not "%252F", and any other '%' in it is a literal one (routing/path_encoding.hpp).
+const char* encoded_path(request_rec* r) {
     auto* d = static_cast<core_dir_config*>(ap_get_core_module_config(r->per_dir_config));
-    return d->allow_encoded_slashes && !d->decode_encoded_slashes
-               ? PROXY_CANONENC_NOENCODEDSLASHENCODING
-               : 0;
+    const std::size_t len = std::strlen(r->uri);
+    if (!d->allow_encoded_slashes || d->decode_encoded_slashes) {
+        return ap_proxy_canonenc_ex(r->pool, r->uri, static_cast<int>(len), enc_path, 0,
+                                    PROXYREQ_REVERSE);
+    }
+    auto* path = static_cast<char*>(apr_palloc(r->pool, 3 * len + 1));
+    path[routing::encode_path_keeping_encoded_slashes({r->uri, len}, path)] = '\0';
+    return path;
+}
+
+// A <Location> (walked before translate_name) that names its own handler, such as the manager
+// or server-status under the "/" catch-all, is served by httpd: never routed nor refused.
+// "SetHandler None" names none. The value is what core's type checker will find.
+bool local_handler(request_rec* r) {
+    auto* d = static_cast<core_dir_config*>(ap_get_core_module_config(r->per_dir_config));
+    if (!d->expr_handler) return d->handler && ap_cstr_casecmp(d->handler, "none") != 0;
+    const char* err = nullptr;
+    const char* handler = ap_expr_str_exec(r, d->expr_handler, &err);
+    return err || (handler && ap_cstr_casecmp(handler, "none") != 0);
 }
 
 // Hands the request to mod_proxy with our balancer. The path is encoded here, from the decoded
 // r->uri the dot-segment check saw; mod_proxy_balancer's canon handler keeps it as is (httpd
 // 2.4.62 and later), and our pre_request hook takes it from there.
 int hand_to_proxy(request_rec* r, const ClusterRuntime& cluster) {
-    const char* path = ap_proxy_canonenc_ex(r->pool, r->uri, static_cast<int>(std::strlen(r->uri)),
-                                            enc_path, canon_flags(r), PROXYREQ_REVERSE);
+    const char* path = encoded_path(r);
     if (!path) return HTTP_BAD_REQUEST;
     r->filename = apr_pstrcat(r->pool, "proxy:", cluster.balancer_url.c_str(), path,
                               r->args ? "?" : "", r->args, nullptr);
@@ -83,7 +99,7 @@ int translate_name(request_rec* r) {
     const Runtime* rt = current_runtime();
     if (!rt || r->proxyreq || !r->uri || r->uri[0] != '/') return DECLINED;
     const WebModuleRuntime* wm = rt->match(r->uri);
-    if (!wm) return DECLINED;
+    if (!wm || local_handler(r)) return DECLINED;
     if (routing::has_dot_segment(r->uri)) return refuse_dot_segment(r);
     RequestContext* ctx = make_context(r, *rt, *wm);
     if (disabled_module_refuses(*ctx, now_ms())) return web_module_unavailable(r, *wm);

@@ -1,5 +1,6 @@
 #include "mod_zdu/state/shared_state.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "mod_zdu/log_ids.hpp"
@@ -49,11 +50,19 @@ apr_shm_t* create_shm(server_rec* s, apr_pool_t* process_pool, std::size_t slots
 
 // Why the previous block cannot be used as it is; empty when it can.
 std::string refusal(const std::optional<state::SharedBlock>& old, const std::string& why,
-                    std::size_t slots) {
+                    std::size_t slots, const std::vector<std::uint64_t>& keys) {
     if (!old) return why;
     if (old->record_capacity() < slots) {
         return std::to_string(old->record_capacity()) + " record slots, ZduStateSlots " +
                std::to_string(slots);
+    }
+    // Records are never removed: those of names the config dropped still hold their slots.
+    const state::SharedTable table = old->records();
+    std::size_t missing = 0;
+    for (std::uint64_t key : keys) missing += table.find(key) ? 0 : 1;
+    if (table.used() + missing > table.capacity()) {
+        return std::to_string(table.used()) + " of " + std::to_string(table.capacity()) +
+               " record slots used, the config adds " + std::to_string(missing);
     }
     return {};
 }
@@ -75,7 +84,8 @@ void fill(server_rec* s, const std::optional<state::SharedBlock>& old, state::Sh
 
 }  // namespace
 
-std::optional<state::SharedBlock> shared_block(server_rec* s, std::size_t slots) {
+std::optional<state::SharedBlock> shared_block(server_rec* s, std::size_t slots,
+                                               const std::vector<std::uint64_t>& keys) {
     apr_pool_t* process_pool = s->process->pool;
     apr_shm_t* old_shm = previous_shm(process_pool);
     std::optional<state::SharedBlock> old;
@@ -83,9 +93,10 @@ std::optional<state::SharedBlock> shared_block(server_rec* s, std::size_t slots)
     if (old_shm) {
         old = state::SharedBlock::attach(apr_shm_baseaddr_get(old_shm), apr_shm_size_get(old_shm),
                                          why);
-        why = refusal(old, why, slots);
+        why = refusal(old, why, slots, keys);
         if (why.empty()) return old;
     }
+    slots = std::max(slots, 2 * (keys.size() + (old ? old->records().used() : 0)));
     apr_shm_t* shm = create_shm(s, process_pool, slots);
     if (!shm) return std::nullopt;
     state::SharedBlock block = state::SharedBlock::create(

@@ -34,9 +34,14 @@ TEST_CASE("other proxy-made 5xx are resets", "[routing][failure]") {
 }
 
 TEST_CASE("what the application answered is no failure", "[routing][failure]") {
+    auto answered = [](int status, bool worker_in_error) {
+        AttemptFacts f = facts(false, worker_in_error, status, false);
+        f.answered = true;
+        return f;
+    };
     CHECK(routing::classify(facts(false, false, 200, false)) == Failure::None);
-    CHECK(routing::classify(facts(false, false, 500, false)) == Failure::None);
-    CHECK(routing::classify(facts(false, false, 503, false)) == Failure::None);
+    CHECK(routing::classify(answered(500, false)) == Failure::None);
+    CHECK(routing::classify(answered(503, false)) == Failure::None);
     CHECK(routing::classify(facts(false, true, 404, false)) == Failure::None);
 }
 
