@@ -54,3 +54,10 @@
 // 0090-0099: response rewriting, error pages, properties not implemented yet
 #define ZDU_LOG_COOKIE_DOMAIN_REWRITTEN "ZDU0090: "
 #define ZDU_LOG_NOT_IMPLEMENTED "ZDU0091: "
+// 0110-0119: workers and balancers added while the server runs
+#define ZDU_LOG_WORKER_ADDED "ZDU0110: "
+#define ZDU_LOG_GROWTH_USED_UP "ZDU0111: "
+#define ZDU_LOG_SPARE_CLAIMED "ZDU0112: "
+#define ZDU_LOG_SPARES_USED_UP "ZDU0113: "
+#define ZDU_LOG_BALANCER_SYNC_FAILED "ZDU0114: "
+#define ZDU_LOG_WORKER_ADD_FAILED "ZDU0115: "

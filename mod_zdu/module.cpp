@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "mod_zdu/config/directives.hpp"
+#include "mod_zdu/config/spare_balancers.hpp"
 #include "mod_zdu/health/checker.hpp"
 #include "mod_zdu/httpd.hpp"
 #include "mod_zdu/log_ids.hpp"
@@ -97,6 +98,7 @@ void register_hooks(apr_pool_t*) {
     // Connection header names.
     APR_OPTIONAL_HOOK(proxy, fixups, set_backend_headers, nullptr, nullptr, APR_HOOK_MIDDLE);
     register_health_checker();
+    register_balancer_room();
 }
 
 }  // namespace

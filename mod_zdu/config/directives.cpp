@@ -5,6 +5,7 @@
 
 #include "config/loader.hpp"
 #include "mod_zdu/config/balancer_setup.hpp"
+#include "mod_zdu/config/worker_provisioning.hpp"
 #include "mod_zdu/httpd_version.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/manager/handler.hpp"
@@ -106,6 +107,40 @@ const char* set_state_slots(cmd_parms* cmd, void*, const char* arg) {
     return nullptr;
 }
 
+// A whole number in [lo, hi], or null.
+const char* whole_number(cmd_parms* cmd, const char* arg, long lo, long hi, int& out) {
+    char* end = nullptr;
+    long n = std::strtol(arg, &end, 10);
+    if (end == arg || *end || n < lo || n > hi) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a number from %ld to %ld",
+                            cmd->directive->directive, arg, lo, hi);
+    }
+    out = static_cast<int>(n);
+    return nullptr;
+}
+
+// The limits outlive a config pass (they are read in children); a pass without the directive
+// gets the default again.
+apr_status_t forget_limits(void*) {
+    provisioning_limits() = ProvisioningLimits{};
+    return APR_SUCCESS;
+}
+
+const char* set_limit(cmd_parms* cmd, const char* arg, long hi, int ProvisioningLimits::*field) {
+    if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+    if (const char* err = whole_number(cmd, arg, 0, hi, provisioning_limits().*field)) return err;
+    apr_pool_cleanup_register(cmd->pool, nullptr, forget_limits, apr_pool_cleanup_null);
+    return nullptr;
+}
+
+const char* set_growth(cmd_parms* cmd, void*, const char* arg) {
+    return set_limit(cmd, arg, 1000, &ProvisioningLimits::growth);
+}
+
+const char* set_spare_clusters(cmd_parms* cmd, void*, const char* arg) {
+    return set_limit(cmd, arg, 64, &ProvisioningLimits::spare_clusters);
+}
+
 // httpd stores directive handlers as an untyped function pointer; going through void(*)() is
 // the sanctioned way to erase the type.
 cmd_func as_cmd_func(const char* (*take1)(cmd_parms*, void*, const char*)) {
@@ -143,6 +178,11 @@ const command_rec directives[] = {
                     RSRC_CONF,
                     "client request headers never forwarded: Name adds, -Name removes, none "
                     "empties the default list (mod_zdu's own headers are always removed)"),
+    AP_INIT_TAKE1("ZduGrowth", as_cmd_func(set_growth), nullptr, RSRC_CONF,
+                  "worker slots each cluster keeps free for instances a reload adds (0-1000); "
+                  "default 16"),
+    AP_INIT_TAKE1("ZduSpareClusters", as_cmd_func(set_spare_clusters), nullptr, RSRC_CONF,
+                  "spare balancers for clusters a reload adds (0-64); default 4"),
     {nullptr, {nullptr}, nullptr, 0, RAW_ARGS, nullptr},
 };
 

@@ -19,6 +19,8 @@ std::string spare_balancer_url(int index);
 // (check_config): gives every balancer of ours its growth and defines the spare balancers.
 // Returns an error message, or an empty string.
 std::string reserve_balancer_room(server_rec* s, apr_pool_t* pconf);
+// Registers the check_config hook that calls it.
+void register_balancer_room();
 
 // In a child, off the request path: the spare balancer `cluster` runs on, claimed for it if it
 // has none yet. Null, with `error` set, past the reserve ("cluster C needs a balancer but the

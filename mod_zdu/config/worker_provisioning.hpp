@@ -62,6 +62,8 @@ class WorkerProvisioner {
   private:
     proxy_worker* add_worker(const config::Cluster& cluster, const config::Instance& inst,
                              const config::Listener& listener, std::string& error);
+    proxy_worker* define_in_slot(const config::Instance& inst, const std::string& url,
+                                 std::string& error);
 
     proxy_balancer* balancer_;
     server_rec* server_;
