@@ -119,6 +119,43 @@ def memory_table(rows):
                    "shm MB (size)", "shm MB (resident)"], out)
 
 
+def _ms(value):
+    return "-" if value is None else f"{value:.2f}"
+
+
+def reload_table(r):
+    """One reload row: cmd=reload until live, what a child's first request pays after it,
+    requests in flight meanwhile, and each child's RSS over the reloads."""
+    flight = r.get("in_flight") or {}
+    rows = [
+        ["cmd=reload until live (p50 / max ms)",
+         f'{_ms(r["reload_ms_p50"])} / {_ms(r["reload_ms_max"])}'],
+        ["first request per child after it, beyond its median (p50 / max ms)",
+         f'{_ms(r["first_request_extra_ms_p50"])} / {_ms(r["first_request_extra_ms_max"])}'],
+        ["request median without reloads (ms)", _ms(r.get("baseline_ms"))],
+        ["requests in flight during reloads (p50 / p99 / max ms, errors)",
+         f'{_ms(flight.get("p50_ms"))} / {_ms(flight.get("p99_ms"))} / '
+         f'{_ms(flight.get("max_ms"))}, {flight.get("errors", "-")}'],
+        [f'RSS of the children, start -> after {r["rss_reloads"]} reloads (MB, sum)',
+         f'{r["rss_kb_start"] / 1024:.1f} -> {r["rss_kb_end"] / 1024:.1f}'],
+        ["largest growth of one child after the first sample (kB)",
+         r["rss_growth_kb_per_child_max"]],
+    ]
+    return (f'{r["instances"]} instances, {r["children"]} children, {r["reloads_timed"]} timed '
+            f"reloads (each changes one weight)\n" + _table(["", "measured"], rows))
+
+
+def _reload_checks(r):
+    if not r:
+        return []
+    ms = r["first_request_extra_ms_max"]
+    growth = r["rss_growth_kb_per_child_max"]
+    return [("1,000-instance reload: first request per child, extra ms (max)", ms, "<= 20",
+             ms and 20 / max(ms, 1e-9), 1.0),
+            (f'child RSS growth over {r["rss_reloads"]} reloads, kB', growth, "<= 1024",
+             None if growth is None else 1024 / max(growth, 1e-9), 1.0)]
+
+
 def micro_table(micro, decisions):
     out = [[b["name"], f'{b["ns_per_op"]:.1f}'] for b in micro or []]
     text = _table(["benchmark", "ns/op"], out) if out else "micro-benchmarks: not built"
@@ -214,6 +251,7 @@ def target_checks(results):
                        2000 / n if n else None, 1.0))
     ms = (_micro_ns(micro, "BM_LoadFile/1000") or 0) / 1e6 or None
     checks.append(("1,000-instance xml load, ms", ms, "<= 20", ms and 20 / ms, 1.0))
+    checks += _reload_checks(results.get("reload"))
     return [(label, value, goal, None if score is None else score >= bar)
             for label, value, goal, score, bar in checks]
 

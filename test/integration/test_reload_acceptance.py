@@ -74,9 +74,17 @@ class ReloadTestCase(ZduTestCase):
     def children_generations(self, manager):
         return {pid: generation(s) for pid, s in manager.status_of_every_child().items()}
 
-    def assertEveryChildRuns(self, manager, expected):
-        generations = self.children_generations(manager)
-        self.assertEqual(set(generations.values()), {expected}, generations)
+    def assertEveryChildRuns(self, manager, expected, timeout=2.0):
+        """Every child's status names generation `expected`. A child switches at a request
+        (the status request itself, unless another thread of it is switching), so a moment's
+        grace."""
+        seen = []
+
+        def all_run_it():
+            seen[:] = [self.children_generations(manager)]
+            return set(seen[0].values()) == {expected}
+
+        self.assertTrue(process.wait_until(all_run_it, timeout), seen)
 
 
 class HundredReloadsUnderLoad(ReloadTestCase):

@@ -1,0 +1,179 @@
+"""The cost of a hot reload at 1,000 instances: how long cmd=reload takes to make a new
+generation live, what the first request of each child pays after it (a child switches at its
+next request, or earlier), how requests in flight fare while reloads run, and each child's
+resident memory over many reloads (it must not grow with their number).
+
+Each reload changes one weight, so the content differs and every instance stays: the whole
+config is parsed, validated and rebuilt, no worker is added."""
+import contextlib
+import statistics
+import threading
+import time
+
+from . import harness_path  # noqa: F401
+from . import nginx
+from .httpds import CONTEXT_ROOT, QUIET_LOGS
+from .profile import HTTPD_SERVERS, HTTPD_THREADS
+from harness import Client, Httpd, loadbalancer_xml
+from harness.manager import MANAGER_CONF, Manager
+
+CLUSTER = "bench"
+BASELINE_REQUESTS = 50  # per child, for the latency a first request after a reload is held to
+SAMPLE_EVERY = 100  # reloads between two RSS samples
+BACKGROUND_CLIENTS = 4  # requests in flight while reloads run
+
+
+def reload_xml(ports, turn):
+    """The 1,000-instance xml of reload number `turn`: i1's weight moves, nothing else."""
+    instances = [{"name": f"i{k}", "listeners": f"http://127.0.0.1:{port}",
+                  "weight": (100 + turn % 2) if k == 1 else 100}
+                 for k, port in enumerate(ports, start=1)]
+    cluster = {"name": CLUSTER, "policy": "weighted-round-robin", "instances": instances,
+               "web_modules": [{"context_root": CONTEXT_ROOT}]}
+    return loadbalancer_xml([cluster], {"reload-poll-interval-in-seconds": 0})
+
+
+def rss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _timed_get(client, path=nginx.PAGE_PATH):
+    start = time.perf_counter()
+    response = client.get(path)
+    elapsed = (time.perf_counter() - start) * 1000.0
+    return elapsed, response.status
+
+
+def _percentile(values, q):
+    values = sorted(values)
+    if not values:
+        return None
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+class Background:
+    """A few clients sending sticky requests while reloads run, keeping every latency."""
+
+    def __init__(self, url, clients):
+        self.url = url
+        self.latencies, self.errors = [], 0
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._run, daemon=True) for _ in range(clients)]
+
+    def _run(self):
+        with Client(self.url) as client:
+            client.get(nginx.LOGIN_PATH)
+            while not self._stop.is_set():
+                try:
+                    ms, status = _timed_get(client)
+                except OSError:
+                    ms, status = None, 0
+                if status != 200:
+                    self.errors += 1
+                elif ms is not None:
+                    self.latencies.append(ms)
+
+    def __enter__(self):
+        for t in self._threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        for t in self._threads:
+            t.join(30)
+
+    def summary(self):
+        lat = self.latencies
+        return {"requests": len(lat), "errors": self.errors,
+                "p50_ms": _percentile(lat, 0.5), "p99_ms": _percentile(lat, 0.99),
+                "max_ms": max(lat) if lat else None}
+
+
+def _start(workdir, ports):
+    conf = QUIET_LOGS + "\n" + MANAGER_CONF
+    httpd = Httpd(workdir, reload_xml(ports, 0), extra_conf=conf, servers=HTTPD_SERVERS,
+                  threads=HTTPD_THREADS, access_log=False)
+    return httpd.start()
+
+
+def _reload(httpd, manager, ports, turn):
+    """One reload; (wall ms of cmd=reload, generation it made live)."""
+    httpd.write_xml(reload_xml(ports, turn))
+    start = time.perf_counter()
+    status, answer = manager.reload()
+    elapsed = (time.perf_counter() - start) * 1000.0
+    if status != 200 or not answer.get("generation"):
+        raise RuntimeError(f"reload {turn} refused: {status} {answer}")
+    return elapsed, answer["generation"]
+
+
+def _first_requests(per_child, baseline):
+    """ms each child's first request takes after a reload, beyond its own median."""
+    return [_timed_get(client)[0] - baseline[pid] for pid, client in per_child.items()]
+
+
+def run(workdir, ports, profile, log):
+    workdir.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        httpd = _start(workdir / "zdu", ports)
+        stack.callback(httpd.stop)
+        manager = Manager(httpd)
+        per_child = manager.clients_per_child()
+        for client in per_child.values():
+            stack.callback(client.close)
+            client.get(nginx.LOGIN_PATH)
+        baseline = {pid: statistics.median(_timed_get(c)[0] for _ in range(BASELINE_REQUESTS))
+                    for pid, c in per_child.items()}
+        timed = profile.reload_timed
+        log(f"reload: {len(ports)} instances, {timed} timed reloads, then RSS over "
+            f"{profile.reload_rss} reloads, {len(per_child)} children")
+        reload_ms, first_ms = [], []
+        with Background(httpd.base_url, BACKGROUND_CLIENTS) as background:
+            for turn in range(1, timed + 1):
+                ms, _ = _reload(httpd, manager, ports, turn)
+                reload_ms.append(ms)
+                first_ms += _first_requests(per_child, baseline)
+        rss = _rss_over_reloads(httpd, manager, ports, per_child, timed, profile.reload_rss, log)
+    return _summary(len(ports), len(per_child), reload_ms, first_ms, background.summary(),
+                    baseline, rss)
+
+
+def _rss_over_reloads(httpd, manager, ports, per_child, start_turn, count, log):
+    """[(reloads done, {pid: RSS kB})]: sampled every SAMPLE_EVERY reloads; every child takes a
+    request after each reload, so each has switched (and dropped the old generation)."""
+    samples = [(0, {pid: rss_kb(pid) for pid in per_child})]
+    for n in range(1, count + 1):
+        _reload(httpd, manager, ports, start_turn + n)
+        for client in per_child.values():
+            client.get(nginx.PAGE_PATH)
+        if n % SAMPLE_EVERY == 0 or n == count:
+            samples.append((n, {pid: rss_kb(pid) for pid in per_child}))
+            log(f"  {n} reloads: child RSS kB {sorted(samples[-1][1].values())}")
+    return samples
+
+
+def _summary(instances, children, reload_ms, first_ms, background, baseline, rss):
+    first_rss, last_rss = rss[0][1], rss[-1][1]
+    # The growth after the first sample: the first reloads fill allocator arenas and caches.
+    warm = rss[1][1] if len(rss) > 2 else first_rss
+    growth = [last_rss[p] - warm[p] for p in last_rss if last_rss[p] and warm.get(p)]
+    return {
+        "instances": instances, "children": children, "reloads_timed": len(reload_ms),
+        "reload_ms_p50": statistics.median(reload_ms), "reload_ms_max": max(reload_ms),
+        "first_request_extra_ms_p50": statistics.median(first_ms),
+        "first_request_extra_ms_max": max(first_ms),
+        "baseline_ms": statistics.median(baseline.values()),
+        "in_flight": background,
+        "rss_reloads": rss[-1][0], "rss_kb_start": sum(first_rss.values()),
+        "rss_kb_end": sum(last_rss.values()),
+        "rss_growth_kb_per_child_max": max(growth) if growth else None,
+        "rss_samples": [{"reloads": n, "rss_kb": sorted(v.values())} for n, v in rss],
+    }
