@@ -131,7 +131,8 @@ def main(argv=None):
     build = build_dir(opts)
     wanted = {s.strip() for s in opts.sections.split(",") if s.strip()}
     load_wanted = wanted & SERVER_SECTIONS or opts.callgrind
-    missing = environment.missing_tools() if load_wanted else []
+    servers = wanted & SERVER_SECTIONS | ({"callgrind"} if opts.callgrind else set())
+    missing = environment.missing_tools(servers) if load_wanted else []
     if missing:
         log(f"bench: missing {', '.join(missing)} (scripts/deps.sh --bench; build first)")
         return 2
