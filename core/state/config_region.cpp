@@ -69,6 +69,18 @@ std::uint64_t ConfigRegion::publish(std::string_view file, std::string_view reta
     return generation;
 }
 
+std::uint64_t ConfigRegion::published_hash() const {
+    for (;;) {
+        if (generation() == 0) return 0;
+        ConfigBufferHeader* b = buffer(header_->published.load(std::memory_order_acquire));
+        std::uint64_t seq = b->seq.load(std::memory_order_acquire);
+        if (seq % 2 != 0) continue;
+        std::uint64_t hash = b->hash;
+        std::atomic_thread_fence(std::memory_order_acquire);
+        if (b->seq.load(std::memory_order_relaxed) == seq) return hash;
+    }
+}
+
 std::optional<PublishedConfig> ConfigRegion::read() const {
     for (;;) {
         if (generation() == 0) return std::nullopt;

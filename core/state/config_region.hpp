@@ -81,6 +81,8 @@ class ConfigRegion {
     // Publishers must be serialised by the caller.
     std::uint64_t publish(std::string_view file, std::string_view retained, std::uint64_t hash,
                           std::int64_t now_ms);
+    // The hash of the published file's bytes (0: none), without copying them.
+    std::uint64_t published_hash() const;
     // A copy of the published config; nullopt when none is published yet.
     std::optional<PublishedConfig> read() const;
 
@@ -89,6 +91,9 @@ class ConfigRegion {
 
     // True when `hash` is not the last invalid content noted (and notes it): log it once.
     bool note_bad_content(std::uint64_t hash);
+    std::uint64_t last_bad_content() const {
+        return header_->last_bad_hash.load(std::memory_order_relaxed);
+    }
     void forget_bad_content() { header_->last_bad_hash.store(0, std::memory_order_relaxed); }
 
   private:

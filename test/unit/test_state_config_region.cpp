@@ -38,6 +38,7 @@ TEST_CASE("a config region publishes generations in order", "[state][reload]") {
     CHECK(c->file == "<xml two/>");
     CHECK(c->retained == "kept");
     CHECK(c->hash == content_hash("<xml two/>"));
+    CHECK(r.published_hash() == content_hash("<xml two/>"));
     CHECK(c->loaded_ms == 2000);
 
     SECTION("a third publish reuses the first buffer") {
