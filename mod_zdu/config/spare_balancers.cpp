@@ -53,11 +53,20 @@ int reserve_room(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* s) {
     return HTTP_INTERNAL_SERVER_ERROR;
 }
 
+// A spare without growth slots could take no instance: with ZduGrowth 0 there are none.
+int spare_count() {
+    const ProvisioningLimits& limits = provisioning_limits();
+    return limits.growth > 0 ? limits.spare_clusters : 0;
+}
+
 std::string spares_used_up(std::string_view cluster) {
+    const ProvisioningLimits& limits = provisioning_limits();
+    std::string why = limits.growth > 0
+                          ? "the spare balancers (ZduSpareClusters=" +
+                                std::to_string(limits.spare_clusters) + ") are used up"
+                          : "ZduGrowth=0 reserves no spare balancers";
     return std::string(ZDU_LOG_SPARES_USED_UP) + "cluster " + std::string(cluster) +
-           " needs a balancer but the spare balancers (ZduSpareClusters=" +
-           std::to_string(provisioning_limits().spare_clusters) +
-           ") are used up; a graceful restart is needed";
+           " needs a balancer but " + why + "; a graceful restart is needed";
 }
 
 }  // namespace
@@ -69,7 +78,7 @@ std::string spare_balancer_url(int index) {
 std::string reserve_balancer_room(server_rec* s, apr_pool_t* pconf) {
     proxy_server_conf* conf = proxy_conf_of(s);
     const ProvisioningLimits& limits = provisioning_limits();
-    for (int i = 0; i < limits.spare_clusters; ++i) {
+    for (int i = 0; i < spare_count(); ++i) {
         std::string err = define_spare(i, conf, pconf);
         if (!err.empty()) return err;
     }
@@ -92,7 +101,7 @@ proxy_balancer* claim_spare_balancer(server_rec* s, std::string_view cluster, st
         return nullptr;
     }
     state::SharedTable table = st.block->records();
-    state::SpareClaims claims(table, provisioning_limits().spare_clusters, config_generation());
+    state::SpareClaims claims(table, spare_count(), config_generation());
     const bool had_one = claims.find(cluster) >= 0;
     int index = claims.claim(cluster);
     if (index < 0) {
@@ -120,7 +129,7 @@ void register_balancer_room() {
 SpareUsage spare_usage() {
     ModuleState& st = module_state();
     SpareUsage u;
-    u.total = provisioning_limits().spare_clusters;
+    u.total = spare_count();
     if (!st.block) return u;
     state::SharedTable table = st.block->records();
     u.used = state::SpareClaims(table, u.total, config_generation()).used();

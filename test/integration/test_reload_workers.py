@@ -114,6 +114,23 @@ class StartUpReserve(WorkersTestCase):
         httpd, _ = self.start_with([cluster("c1", backends, "/app")], conf="ZduSpareClusters 0\n")
         self.assertEqual(self.our_balancer(self.client(httpd), spare=True), [])
 
+    def test_zero_growth_starts_and_refuses_every_new_worker(self):
+        stable = self.start_backends(("1.0",))
+        added = self.start_backend("a1")
+        httpd, manager = self.start_with([cluster("c1", stable, "/app")], conf="ZduGrowth 0\n")
+        client = self.client(httpd)
+        self.assertEqual(balancers(client)[self.our_balancer(client)][:2], (1, 1))
+        self.assertEqual(self.our_balancer(client, spare=True), [], "a spare without slots")
+        status, answer = self.reload(httpd, manager, [cluster("c1", stable + [added], "/app")])
+        self.assertNotEqual(status, 200, answer)
+        self.assertIn("ZduGrowth=0", str(answer), answer)
+        self.assertEqual(set(self.homes(client, "/app/login", 3)), {"i1"})
+        two = self.start_backends(("1.0",), prefix="t")
+        status, answer = self.reload(httpd, manager, [cluster("c1", stable, "/app"),
+                                                      cluster("c2", two, "/two")])
+        self.assertNotEqual(status, 200, answer)
+        self.assertIn("ZduGrowth=0 reserves no spare balancers", str(answer), answer)
+
     def test_values_out_of_range_are_refused(self):
         backends = self.start_backends(("1.0",))
         xml = lb_xml([cluster("c1", backends, "/app")])
