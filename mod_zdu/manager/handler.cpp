@@ -9,6 +9,7 @@
 #include "manager/secret.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/manager/commands.hpp"
+#include "mod_zdu/reload/snapshot.hpp"
 #include "mod_zdu/state/module_state.hpp"
 
 APLOG_USE_MODULE(zdu);
@@ -75,7 +76,7 @@ int handle(request_rec* r) {
         refuse_command(r, parsed);
         return OK;
     }
-    ManagerAnswer answer = run_command(parsed.command, current_runtime());
+    ManagerAnswer answer = run_command(parsed.command, pin_for_request(r));
     log_command(r, parsed.command, answer);
     respond(r, answer.status, answer.json);
     return OK;

@@ -3,6 +3,8 @@
 #include <cstring>
 
 #include "mod_zdu/log_ids.hpp"
+#include "mod_zdu/reload/child_switch.hpp"
+#include "mod_zdu/reload/snapshot.hpp"
 #include "mod_zdu/request/context.hpp"
 #include "mod_zdu/request/error_response.hpp"
 #include "mod_zdu/request/proxy_headers.hpp"
@@ -80,10 +82,19 @@ int hand_to_proxy(request_rec* r, const ClusterRuntime& cluster) {
 }  // namespace
 
 int translate_name(request_rec* r) {
-    const Runtime* rt = current_runtime();
-    if (!rt || r->proxyreq || !r->uri || r->uri[0] != '/') return DECLINED;
+    if (r->proxyreq || !r->uri || r->uri[0] != '/') return DECLINED;
+    // A reload moved the generation: switch (one thread of the child; the others go on with the
+    // current snapshot). Then this request pins the snapshot it runs on until it ends.
+    follow_published(r->server);
+    SnapshotSlot* pinned = pin_snapshot();
+    if (!pinned) return DECLINED;
+    const Runtime* rt = pinned->snapshot.runtime;
     const WebModuleRuntime* wm = rt->match(r->uri);
-    if (!wm) return DECLINED;
+    if (!wm) {
+        release_snapshot(pinned);
+        return DECLINED;
+    }
+    hold_for_request(r, pinned);
     if (routing::has_dot_segment(r->uri)) return refuse_dot_segment(r);
     RequestContext* ctx = make_context(r, *rt, *wm);
     if (disabled_module_refuses(*ctx, now_ms())) return web_module_unavailable(r, *wm);

@@ -17,7 +17,9 @@
 namespace zdu::glue {
 
 // The block for this config pass; nullopt on failure (logged).
-std::optional<state::SharedBlock> shared_block(server_rec* s, std::size_t slots);
+// `config_capacity`: ZduConfigMaxBytes, the room for the published config.
+std::optional<state::SharedBlock> shared_block(server_rec* s, std::size_t slots,
+                                               std::size_t config_capacity);
 
 // Tells the parent that an admin state changed (it persists the state file); any process.
 void note_admin_change();
