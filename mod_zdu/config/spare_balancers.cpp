@@ -61,10 +61,11 @@ int spare_count() {
 
 std::string spares_used_up(std::string_view cluster) {
     const ProvisioningLimits& limits = provisioning_limits();
-    std::string why = limits.growth > 0
-                          ? "the spare balancers (ZduSpareClusters=" +
-                                std::to_string(limits.spare_clusters) + ") are used up"
-                          : "ZduGrowth=0 reserves no spare balancers";
+    std::string why =
+        limits.growth > 0
+            ? "the spare balancers (ZduSpareClusters=" + std::to_string(limits.spare_clusters) +
+                  ") are used up"
+            : "ZduGrowth=0 reserves no spare balancers";
     return std::string(ZDU_LOG_SPARES_USED_UP) + "cluster " + std::string(cluster) +
            " needs a balancer but " + why + "; a graceful restart is needed";
 }

@@ -232,8 +232,9 @@ proxy_worker* WorkerProvisioner::define_in_slot(const config::Instance& inst,
     // balancer-manager; mod_proxy initialises a worker again when it is first used.
     if (ap_proxy_initialize_worker(w, server_, conf_->pool) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, server_,
-                     ZDU_LOG_WORKER_ADD_FAILED "worker %s: initialising failed; mod_proxy retries "
-                                               "when it is first used",
+                     ZDU_LOG_WORKER_ADD_FAILED
+                     "worker %s: initialising failed; mod_proxy retries "
+                     "when it is first used",
                      url.c_str());
     }
     w->s->updated = apr_time_now();
