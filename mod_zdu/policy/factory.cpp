@@ -2,8 +2,10 @@
 
 #include <http_main.h>
 
+#include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <utility>
 #include <vector>
@@ -55,13 +57,21 @@ std::string real_path(const std::string& path) {
     return ::realpath(path.c_str(), resolved) ? std::string(resolved) : std::string();
 }
 
+std::string real_path(const std::string& path, std::string& why) {
+    char resolved[PATH_MAX];
+    if (::realpath(path.c_str(), resolved)) return resolved;
+    why = std::strerror(errno);
+    return {};
+}
+
 // A reload runs what the file names in every child, so a policy-module must be inside a
 // directory the httpd config allows (ZduPolicyModuleDir; default ServerRoot/modules). Symbolic
-// links are resolved first, so one cannot point outside. A file that does not exist is left to
-// the loader, which says so.
+// links are resolved first, so one cannot point outside; a path that cannot be resolved is
+// refused with the reason.
 std::string outside_allowed_dirs(const std::string& path, apr_pool_t* pool) {
-    std::string real = real_path(path);
-    if (real.empty()) return {};
+    std::string why;
+    std::string real = real_path(path, why);
+    if (real.empty()) return ZDU_LOG_POLICY_DIR "cannot be resolved: " + why;
     std::vector<std::string> dirs = module_state().policy_module_dirs;
     if (dirs.empty()) dirs.push_back(ap_server_root_relative(pool, "modules"));
     std::string names;

@@ -129,7 +129,9 @@ class ReloadSwapTest(ZduTestCase):
         sample = paths.build_dir() / "test" / "policy-sample" / "zdu_sample_policy.so"
         if not sample.exists():
             self.skipTest(f"{sample} not built")
-        elsewhere = Path(self.make_tmpdir()) / "sample.so"
+        outside = Path(self.make_tmpdir())
+        outside.chmod(0o755)  # readable by the children's user: refused for where it is
+        elsewhere = outside / "sample.so"
         shutil.copy(sample, elsewhere)
         httpd, backends = self.start()
         first = self.statuses(httpd)[0]["generation"]
