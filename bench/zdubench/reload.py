@@ -6,20 +6,20 @@ resident memory over many reloads (it must not grow with their number).
 Each reload changes one weight, so the content differs and every instance stays: the whole
 config is parsed, validated and rebuilt, no worker is added."""
 import contextlib
+import re
 import statistics
 import threading
 import time
 
 from . import harness_path  # noqa: F401
 from . import nginx
-from .httpds import CONTEXT_ROOT, QUIET_LOGS
+from .httpds import CONTEXT_ROOT
 from .profile import HTTPD_SERVERS, HTTPD_THREADS
 from harness import Client, Httpd, loadbalancer_xml
 from harness.manager import MANAGER_CONF, Manager
 
 CLUSTER = "bench"
 BASELINE_REQUESTS = 50  # per child, for the latency a first request after a reload is held to
-SAMPLE_EVERY = 100  # reloads between two RSS samples
 BACKGROUND_CLIENTS = 4  # requests in flight while reloads run
 
 
@@ -97,8 +97,17 @@ class Background:
                 "max_ms": max(lat) if lat else None}
 
 
+# zdu:debug for ZDU0103, each child's own "switched to generation N [in X ms]"; the requests
+# of this section are few, so the routing lines it also writes cost little.
+LOG_LEVEL = "LogLevel warn zdu:debug"
+SWITCHED = re.compile(r"ZDU0103: child (\d+) switched to generation (\d+) in ([0-9.]+) ms")
+# ZDU0100 names the time the publishing process took to read, check and build the config.
+PUBLISHED = re.compile(r"ZDU0100: generation (\d+) from .*? \((?:manager|poll), pid \d+, "
+                       r"([0-9.]+) ms\)")
+
+
 def _start(workdir, ports):
-    conf = QUIET_LOGS + "\n" + MANAGER_CONF
+    conf = LOG_LEVEL + "\n" + MANAGER_CONF
     httpd = Httpd(workdir, reload_xml(ports, 0), extra_conf=conf, servers=HTTPD_SERVERS,
                   threads=HTTPD_THREADS, access_log=False)
     return httpd.start()
@@ -120,6 +129,17 @@ def _first_requests(per_child, baseline):
     return [_timed_get(client)[0] - baseline[pid] for pid, client in per_child.items()]
 
 
+def switch_times(error_log, generations):
+    """ms of every child's switch to one of `generations`, from its ZDU0103 lines (empty
+    when the module does not log the duration)."""
+    return [float(ms) for _, gen, ms in SWITCHED.findall(error_log) if int(gen) in generations]
+
+
+def publish_times(error_log, generations):
+    """ms the publishing process took for each of `generations`, from ZDU0100."""
+    return [float(ms) for gen, ms in PUBLISHED.findall(error_log) if int(gen) in generations]
+
+
 def run(workdir, ports, profile, log):
     workdir.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
@@ -133,34 +153,57 @@ def run(workdir, ports, profile, log):
         baseline = {pid: statistics.median(_timed_get(c)[0] for _ in range(BASELINE_REQUESTS))
                     for pid, c in per_child.items()}
         timed = profile.reload_timed
-        log(f"reload: {len(ports)} instances, {timed} timed reloads, then RSS over "
-            f"{profile.reload_rss} reloads, {len(per_child)} children")
-        reload_ms, first_ms = [], []
-        with Background(httpd.base_url, BACKGROUND_CLIENTS) as background:
-            for turn in range(1, timed + 1):
-                ms, _ = _reload(httpd, manager, ports, turn)
-                reload_ms.append(ms)
-                first_ms += _first_requests(per_child, baseline)
-        rss = _rss_over_reloads(httpd, manager, ports, per_child, timed, profile.reload_rss, log)
-    return _summary(len(ports), len(per_child), reload_ms, first_ms, background.summary(),
-                    baseline, rss)
+        log(f"reload: {len(ports)} instances, {timed} timed reloads, {timed} under load, then "
+            f"RSS over {profile.reload_rss} reloads, {len(per_child)} children")
+        # Alone first: each child's first request is the one that switches it.
+        reload_ms, first_ms, generations = [], [], set()
+        for turn in range(1, timed + 1):
+            ms, gen = _reload(httpd, manager, ports, turn)
+            reload_ms.append(ms)
+            generations.add(gen)
+            first_ms += _first_requests(per_child, baseline)
+        switched = switch_times(httpd.error_log(), generations)
+        published = publish_times(httpd.error_log(), generations)
+        quiet, busy = _in_flight(httpd, manager, ports, timed, timed)
+        rss = _rss_over_reloads(httpd, manager, ports, per_child, 2 * timed, profile.reload_rss,
+                                log)
+    return _summary(len(ports), len(per_child), reload_ms, first_ms, switched, published, quiet,
+                    busy, baseline, rss)
+
+
+def _in_flight(httpd, manager, ports, start_turn, count):
+    """Background requests' latency for a stretch without reloads, then while `count` reloads
+    run back to back: what a switch costs the requests around it."""
+    with Background(httpd.base_url, BACKGROUND_CLIENTS) as quiet:
+        time.sleep(2.0)
+    with Background(httpd.base_url, BACKGROUND_CLIENTS) as busy:
+        for turn in range(start_turn + 1, start_turn + count + 1):
+            _reload(httpd, manager, ports, turn)
+    return quiet.summary(), busy.summary()
 
 
 def _rss_over_reloads(httpd, manager, ports, per_child, start_turn, count, log):
-    """[(reloads done, {pid: RSS kB})]: sampled every SAMPLE_EVERY reloads; every child takes a
-    request after each reload, so each has switched (and dropped the old generation)."""
+    """[(reloads done, {pid: RSS kB})], sampled ten times; every child takes a request after
+    each reload, so each has switched (and dropped the old generation)."""
+    every = max(1, count // 10)
     samples = [(0, {pid: rss_kb(pid) for pid in per_child})]
     for n in range(1, count + 1):
         _reload(httpd, manager, ports, start_turn + n)
         for client in per_child.values():
             client.get(nginx.PAGE_PATH)
-        if n % SAMPLE_EVERY == 0 or n == count:
+        if n % every == 0 or n == count:
             samples.append((n, {pid: rss_kb(pid) for pid in per_child}))
             log(f"  {n} reloads: child RSS kB {sorted(samples[-1][1].values())}")
     return samples
 
 
-def _summary(instances, children, reload_ms, first_ms, background, baseline, rss):
+def _p50_max(values, name):
+    return {f"{name}_p50": statistics.median(values) if values else None,
+            f"{name}_max": max(values) if values else None}
+
+
+def _summary(instances, children, reload_ms, first_ms, switched, published, quiet, busy,
+             baseline, rss):
     first_rss, last_rss = rss[0][1], rss[-1][1]
     # The growth after the first sample: the first reloads fill allocator arenas and caches.
     warm = rss[1][1] if len(rss) > 2 else first_rss
@@ -168,10 +211,12 @@ def _summary(instances, children, reload_ms, first_ms, background, baseline, rss
     return {
         "instances": instances, "children": children, "reloads_timed": len(reload_ms),
         "reload_ms_p50": statistics.median(reload_ms), "reload_ms_max": max(reload_ms),
+        **_p50_max(switched, "switch_ms"), "switches": len(switched),
+        **_p50_max(published, "publish_ms"),
         "first_request_extra_ms_p50": statistics.median(first_ms),
         "first_request_extra_ms_max": max(first_ms),
         "baseline_ms": statistics.median(baseline.values()),
-        "in_flight": background,
+        "without_reloads": quiet, "in_flight": busy,
         "rss_reloads": rss[-1][0], "rss_kb_start": sum(first_rss.values()),
         "rss_kb_end": sum(last_rss.values()),
         "rss_growth_kb_per_child_max": max(growth) if growth else None,
