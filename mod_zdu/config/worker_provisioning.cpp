@@ -105,25 +105,31 @@ GrowthUsage growth_usage(proxy_balancer* b) {
 }
 
 void apply_worker_settings(proxy_worker* w, const config::Settings& settings) {
+    // Every reload applies these to every worker, in shared memory other children read: each
+    // field is written only when it changes, and the flag words (bit-fields shared with other
+    // flags) not at all once set.
+    auto set = [](apr_time_t& field, apr_time_t value) {
+        if (field != value) field = value;
+    };
     // response-timeout-in-seconds is the backend read timeout; 0 means none, i.e. a day.
     int seconds =
         settings.response_timeout_seconds > 0 ? settings.response_timeout_seconds : 24 * 3600;
-    w->s->timeout = apr_time_from_sec(seconds);
-    w->s->timeout_set = 1;
+    set(w->s->timeout, apr_time_from_sec(seconds));
+    if (!w->s->timeout_set) w->s->timeout_set = 1;
     // Without its own connect timeout mod_proxy connects with the read timeout: a black-holed
     // instance would cost the whole response timeout per attempt before failing over.
-    w->s->conn_timeout = apr_time_from_sec(settings.connect_timeout_seconds);
-    w->s->conn_timeout_set = 1;
+    set(w->s->conn_timeout, apr_time_from_sec(settings.connect_timeout_seconds));
+    if (!w->s->conn_timeout_set) w->s->conn_timeout_set = 1;
     // Idle pooled connections older than this are closed instead of reused, so a backend that
     // closes idle keep-alive connections (GlassFish after 30 s, Tomcat after 20 s) rarely
     // closes one just as a request goes out on it. 0: no limit. mod_proxy reads it when it
     // makes the worker's connection pool, so a reload changes it for new workers only.
-    w->s->ttl = apr_time_from_sec(settings.connection_ttl_seconds);
+    set(w->s->ttl, apr_time_from_sec(settings.connection_ttl_seconds));
 }
 
 void set_max_attempts(proxy_balancer* b, std::size_t instances) {
     __atomic_store_n(&b->s->max_attempts, static_cast<int>(instances), __ATOMIC_RELAXED);
-    b->s->max_attempts_set = 1;
+    if (!b->s->max_attempts_set) b->s->max_attempts_set = 1;
 }
 
 void sync_balancer_if_updated(proxy_balancer* b, server_rec* s, proxy_server_conf* conf) {

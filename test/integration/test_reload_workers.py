@@ -173,6 +173,14 @@ class AddedWorkers(WorkersTestCase):
         for pid, c in per_child.items():
             self.assertIn(added.listener, workers_of(c, own), pid)
             self.assertIn("a1", self.homes(c, "/app/login", 4), pid)
+            for _ in range(10):  # a new session, and a page on it when it went to a1
+                if self.homes(c, "/app/login", 1) == ["a1"]:
+                    self.assertEqual(c.get("/app/page").json()["instance"], "a1", pid)
+        stats = added.stats()
+        self.assertGreaterEqual(stats["requests"], 10 * len(per_child), stats)
+        # Each child sends one request at a time: its pooled connection is reused, so a1 sees
+        # at most one connection per child, not one per request.
+        self.assertLessEqual(stats["connections"], len(per_child), stats)
 
     def test_changed_timeouts_reach_existing_workers(self):
         stable = self.start_backends(("1.0",))
