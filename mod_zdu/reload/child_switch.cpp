@@ -1,5 +1,7 @@
 #include "mod_zdu/reload/child_switch.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <new>
 #include <stdexcept>
@@ -43,6 +45,7 @@ void switch_locked(server_rec* s, std::uint64_t generation) {
     const ModuleState& st = module_state();
     std::optional<state::PublishedConfig> published = st.block->config().read();
     if (!published || published->generation == serving_generation()) return;
+    apr_time_t start = apr_time_now();
     try {
         if (!install(build_snapshot(*published, s))) return;  // all slots pinned: later
     } catch (const std::exception& e) {
@@ -54,9 +57,10 @@ void switch_locked(server_rec* s, std::uint64_t generation) {
             static_cast<long>(getpid()), published->generation, serving_generation(), e.what());
         return;
     }
-    ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s,
-                 ZDU_LOG_SWITCHED "child %ld switched to generation %" APR_UINT64_T_FMT,
-                 static_cast<long>(getpid()), published->generation);
+    ap_log_error(
+        APLOG_MARK, APLOG_DEBUG, 0, s,
+        ZDU_LOG_SWITCHED "child %ld switched to generation %" APR_UINT64_T_FMT " in %.1f ms",
+        static_cast<long>(getpid()), published->generation, (apr_time_now() - start) / 1000.0);
 }
 
 }  // namespace
