@@ -32,15 +32,19 @@ std::uint64_t spare_claim_word(std::uint32_t generation, std::string_view cluste
     return (static_cast<std::uint64_t>(generation & 0xffff) << kGenerationShift) | low;
 }
 
-int SpareClaims::claim(std::string_view cluster) {
+int SpareClaims::claim(std::string_view cluster, bool* fresh) {
     const std::uint64_t mine = spare_claim_word(generation_, cluster);
+    if (fresh) *fresh = false;
     for (int i = 0; i < spares_; ++i) {
         SharedRecord* r = table_.claim(spare_balancer_key(i));
         if (!r) return -1;
         std::uint64_t seen = r->counter.load(std::memory_order_acquire);
         // A failed exchange reloads `seen`: retry while the slot stays free to us.
         while (seen == 0 || older(generation_of(seen), generation_)) {
-            if (r->counter.compare_exchange_weak(seen, mine, std::memory_order_acq_rel)) return i;
+            if (r->counter.compare_exchange_weak(seen, mine, std::memory_order_acq_rel)) {
+                if (fresh) *fresh = true;
+                return i;
+            }
         }
         if (seen == mine) return i;
     }

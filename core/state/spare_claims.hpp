@@ -29,8 +29,9 @@ class SpareClaims {
     // The index of the spare `cluster` runs on in this generation: its claim, else the lowest
     // free spare, claimed now. -1 when every spare is taken (or the table is full). Claims are
     // taken in index order and never given back within a generation, so two processes claiming
-    // for the same cluster at once end on the same index.
-    int claim(std::string_view cluster);
+    // for the same cluster at once end on the same index. `*fresh` (when given) says whether
+    // this call made the claim, so exactly one process logs it.
+    int claim(std::string_view cluster, bool* fresh = nullptr);
     // Its claim, or -1; claims nothing.
     int find(std::string_view cluster) const;
     // Spares claimed in this generation.

@@ -103,8 +103,8 @@ proxy_balancer* claim_spare_balancer(server_rec* s, std::string_view cluster, st
     }
     state::SharedTable table = st.block->records();
     state::SpareClaims claims(table, spare_count(), config_generation());
-    const bool had_one = claims.find(cluster) >= 0;
-    int index = claims.claim(cluster);
+    bool fresh = false;
+    int index = claims.claim(cluster, &fresh);
     if (index < 0) {
         error = spares_used_up(cluster);
         return nullptr;
@@ -114,7 +114,7 @@ proxy_balancer* claim_spare_balancer(server_rec* s, std::string_view cluster, st
         error = "spare balancer " + spare_balancer_url(index) + " was not defined at start-up";
         return nullptr;
     }
-    if (!had_one) {
+    if (fresh) {
         ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
                      ZDU_LOG_SPARE_CLAIMED "cluster %.*s runs on spare balancer %s (%d of %d used)",
                      static_cast<int>(cluster.size()), cluster.data(), b->s->name, claims.used(),

@@ -25,9 +25,12 @@ TEST_CASE("spare claims: one spare per cluster, lowest free first, none past the
     Table t;
     SpareClaims claims(t.table, 2, 1);
     CHECK(claims.find("a") == -1);
-    CHECK(claims.claim("a") == 0);
+    bool fresh = false;
+    CHECK(claims.claim("a", &fresh) == 0);
+    CHECK(fresh);
     CHECK(claims.claim("b") == 1);
-    CHECK(claims.claim("a") == 0);  // its own claim again, not a new spare
+    CHECK(claims.claim("a", &fresh) == 0);  // its own claim again, not a new spare
+    CHECK_FALSE(fresh);
     CHECK(claims.find("b") == 1);
     CHECK(claims.claim("c") == -1);
     CHECK(claims.find("c") == -1);
@@ -87,6 +90,7 @@ TEST_CASE("concurrent spare claims agree on one spare per cluster", "[state]") {
         Table t;
         std::atomic<int> ready{0};
         std::vector<int> got(kThreads, -2);
+        std::atomic<int> fresh_claims{0};
         std::vector<std::thread> threads;
         for (int th = 0; th < kThreads; ++th) {
             threads.emplace_back([&, th] {
@@ -94,7 +98,9 @@ TEST_CASE("concurrent spare claims agree on one spare per cluster", "[state]") {
                 ready.fetch_add(1);
                 while (ready.load() < kThreads) {
                 }
-                got[th] = claims.claim("c" + std::to_string(th % kClusters));
+                bool fresh = false;
+                got[th] = claims.claim("c" + std::to_string(th % kClusters), &fresh);
+                fresh_claims.fetch_add(fresh ? 1 : 0);
             });
         }
         for (auto& th : threads) th.join();
@@ -111,5 +117,6 @@ TEST_CASE("concurrent spare claims agree on one spare per cluster", "[state]") {
         int claimed = 0;
         for (int o : owner) claimed += o >= 0;
         REQUIRE(claimed == kSpares);
+        REQUIRE(fresh_claims.load() == kSpares);  // each claim made (and logged) once
     }
 }
