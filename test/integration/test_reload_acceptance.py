@@ -372,6 +372,61 @@ class GrowthReserve(ReloadTestCase):
                         names())
 
 
+class StateCarriesOver(ReloadTestCase):
+    def by_name(self, manager):
+        return {i["name"]: i for i in manager.status()["clusters"][0]["instances"]}
+
+    def test_route_counters_admin_state_and_round_robin_position_survive_a_reload(self):
+        backends = self.start_backends(("1.0",) * 3, prefix="s")
+        httpd, manager = self.start_reloadable(plain(backends), NO_POLL, policy="round-robin")
+        client = self.client(httpd)
+        homes = self.login_homes(client, 4)  # e.g. s1 s2 s3 s1: the schedule's order
+        cycle = homes[:3]
+        self.assertEqual(sorted(cycle), ["s1", "s2", "s3"])
+        following = cycle[(cycle.index(homes[-1]) + 1) % 3]
+        # Disabled by the manager: the one the schedule reaches last, so it moves nothing.
+        disabled = cycle[(cycle.index(homes[-1]) + 2) % 3]
+        self.assertEqual(manager.command("POST", cmd="disable-instance",
+                                         instance=disabled).status, 200)
+        before = self.by_name(manager)
+        gen = generation(manager.status())
+        # Only a property changes: the same schedule, so the position must carry on from it.
+        httpd.write_xml(loadbalancer_xml(
+            [{"name": "c1", "policy": "round-robin",
+              "instances": [{"name": b.instance, "listeners": b.listener} for b in backends],
+              "web_modules": [{"context_root": "/app"}]}],
+            {"reload-poll-interval-in-seconds": NO_POLL, "response-timeout-in-seconds": 30}))
+        self.reload_ok(manager, gen + 1)
+        after = self.by_name(manager)
+        for name in cycle:
+            self.assertEqual(after[name]["route"], before[name]["route"], name)
+            for counter in ("requests", "new_sessions"):
+                self.assertGreaterEqual(after[name]["counters"][counter],
+                                        before[name]["counters"][counter], "counters kept")
+            self.assertEqual(after[name]["admin_state"], before[name]["admin_state"], name)
+        self.assertGreater(after[homes[0]]["counters"]["new_sessions"], 1)
+        self.assertEqual(after[disabled]["admin_state"], "disabled")
+        self.assertEqual(self.login_homes(client, 1), [following], "round-robin carried on")
+        self.assertNotIn(disabled, self.login_homes(client, 6), "still disabled")
+
+    def test_sessions_of_a_removed_instance_keep_reaching_it_new_ones_do_not(self):
+        backends = self.start_backends(("1.0",) * 2, prefix="s")
+        httpd, manager = self.start_reloadable(plain(backends), NO_POLL, policy="round-robin")
+        sessions = [self.client(httpd).fresh() for _ in range(6)]
+        homes = [c.get(LOGIN).json()["instance"] for c in sessions]
+        self.assertIn("s2", homes)
+        gen = generation(manager.status())
+        httpd.write_xml(cluster_xml(plain(backends[:1]), NO_POLL, policy="round-robin"))
+        self.reload_ok(manager, gen + 1)
+        for client, home in zip(sessions, homes):
+            self.assertEqual([client.get(PAGE).json()["instance"] for _ in range(3)],
+                             [home] * 3, "within disable-timeout-in-minutes a session stays")
+        self.assertNotIn("s2", self.login_homes(self.client(httpd), 10))
+        removed = self.by_name(manager)["s2"]
+        self.assertTrue(removed["removed"], removed)
+        self.assertGreater(removed["counters"]["requests"], 0, "its counters stay visible")
+
+
 class Polling(ReloadTestCase):
     def test_a_touched_file_is_no_reload_a_changed_one_is_within_the_poll_interval(self):
         backends = self.start_backends(("1.0", "1.0"), prefix="s")
