@@ -205,9 +205,11 @@ def _p50_max(values, name):
 def _summary(instances, children, reload_ms, first_ms, switched, published, quiet, busy,
              baseline, rss):
     first_rss, last_rss = rss[0][1], rss[-1][1]
-    # The growth after the first sample: the first reloads fill allocator arenas and caches.
-    warm = rss[1][1] if len(rss) > 2 else first_rss
-    growth = [last_rss[p] - warm[p] for p in last_rss if last_rss[p] and warm.get(p)]
+    # The growth over the second half of the reloads: the first ones fill malloc's arenas (a
+    # child switches in whichever of its threads takes the next request, and each thread may
+    # get an arena of its own), after which a child that keeps nothing per reload stays flat.
+    half = min(rss, key=lambda sample: abs(sample[0] - rss[-1][0] / 2))[1]
+    growth = [last_rss[p] - half[p] for p in last_rss if last_rss[p] and half.get(p)]
     return {
         "instances": instances, "children": children, "reloads_timed": len(reload_ms),
         "reload_ms_p50": statistics.median(reload_ms), "reload_ms_max": max(reload_ms),
