@@ -135,7 +135,9 @@ bool file_unchanged(const std::string& text) {
     if (!st.block) return true;
     std::uint64_t hash = state::content_hash(text);
     state::ConfigRegion region = st.block->config();
-    return hash == region.published_hash() || hash == region.last_bad_content();
+    if (hash == region.last_bad_content()) return true;
+    // Back to the published content after a refusal: a reload call marks the result ok again.
+    return hash == region.published_hash() && region.result().ok;
 }
 
 ReloadOutcome reload_config(server_rec* s, const char* trigger) {

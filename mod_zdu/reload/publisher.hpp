@@ -24,8 +24,8 @@ struct ReloadOutcome {
 // is for the log. Any process, any thread but the request path of another request.
 ReloadOutcome reload_config(server_rec* s, const char* trigger);
 
-// True when the file's bytes hash to what is published or to the last invalid content already
-// refused: the poller's cheap check, without the mutex.
+// True when the file's bytes hash to the last invalid content already refused, or to what is
+// published while the last attempt succeeded: the poller's cheap check, without the mutex.
 bool file_unchanged(const std::string& text);
 
 // At each config pass, in the parent: publishes what ZduConfigFile loaded as a new generation
