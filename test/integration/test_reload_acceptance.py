@@ -123,6 +123,9 @@ class HundredReloadsUnderLoad(ReloadTestCase):
         self.assertEqual(pinned.connections, 1, "the pinned client kept its one connection")
         self.assertLessEqual(before_children, set(httpd.child_pids()), "no child replaced")
         self.assertEveryChildRuns(manager, gen)
+        workers = manager.status()["clusters"][0]["workers"]
+        self.assertEqual(workers, {"used": 2 + self.GROWTH, "total": 2 + self.GROWTH},
+                         "x came back to its slot; the new names took the rest of the reserve")
 
     def hundred_reloads(self, httpd, manager, stable, comer, news, gen, pinned, checker,
                         problems):
