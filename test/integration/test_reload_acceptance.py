@@ -18,9 +18,10 @@ from harness.xml import loadbalancer_xml
 POLL = 1  # reload-poll-interval-in-seconds of the polling tests
 NO_POLL = 0  # tests driven by cmd=reload alone, so only they move the generation
 GRACEFUL = "graceful restart"  # what a refusal past the reserve must say
-# Threads per child. The event MPM closes keep-alive connections of a child whose connections
-# outnumber its threads (plus AsyncRequestWorkerFactor times its idle ones): with 8 threads,
-# 50 busy clients over 3 children lose their connections to that rule, reload or not.
+# Threads per child. The event MPM closes the idle keep-alive connections of a child whose
+# connections outnumber its threads (plus AsyncRequestWorkerFactor times its idle ones), or
+# whose workers are all busy for a moment: with 8 threads, 50 busy clients over 3 children
+# lose their connections to those rules, reload or not.
 THREADS = 32
 
 

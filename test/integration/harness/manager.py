@@ -56,7 +56,9 @@ class Manager:
     def clients_per_child(self, timeout=10.0, batch=6):
         """{pid: Client} with one kept-alive connection held by each httpd child, found by
         opening connections in concurrent batches (each asks cmd=ping, whose answer names
-        the child) until every child of httpd has one. Connections not kept are closed."""
+        the child) until every child of httpd has one. Connections not kept are closed.
+        Give httpd threads to spare (e.g. 32 per child): the event MPM closes the idle
+        keep-alive connections of a child whose workers are all busy for a moment."""
         found = {}
         opened = []
 
