@@ -100,7 +100,8 @@ class Background:
 # zdu:debug for ZDU0103, each child's own "switched to generation N [in X ms]"; the requests
 # of this section are few, so the routing lines it also writes cost little.
 LOG_LEVEL = "LogLevel warn zdu:debug"
-SWITCHED = re.compile(r"ZDU0103: child (\d+) switched to generation (\d+) in ([0-9.]+) ms")
+SWITCHED = re.compile(r"ZDU0103: child (\d+) switched to generation (\d+) in ([0-9.]+) ms"
+                      r"(?: \(([0-9.]+) ms CPU\))?")
 # ZDU0100 names the time the publishing process took to read, check and build the config.
 PUBLISHED = re.compile(r"ZDU0100: generation (\d+) from .*? \((?:manager|poll), pid \d+, "
                        r"([0-9.]+) ms\)")
@@ -130,9 +131,10 @@ def _first_requests(per_child, baseline):
 
 
 def switch_times(error_log, generations):
-    """ms of every child's switch to one of `generations`, from its ZDU0103 lines (empty
-    when the module does not log the duration)."""
-    return [float(ms) for _, gen, ms in SWITCHED.findall(error_log) if int(gen) in generations]
+    """(wall ms, CPU ms) of every child's switch to one of `generations`, from its ZDU0103
+    lines (CPU None when the line does not give it)."""
+    return [(float(ms), float(cpu) if cpu else None)
+            for _, gen, ms, cpu in SWITCHED.findall(error_log) if int(gen) in generations]
 
 
 def publish_times(error_log, generations):
@@ -213,7 +215,8 @@ def _summary(instances, children, reload_ms, first_ms, switched, published, quie
     return {
         "instances": instances, "children": children, "reloads_timed": len(reload_ms),
         "reload_ms_p50": statistics.median(reload_ms), "reload_ms_max": max(reload_ms),
-        **_p50_max(switched, "switch_ms"), "switches": len(switched),
+        **_p50_max([wall for wall, _ in switched], "switch_ms"), "switches": len(switched),
+        **_p50_max([cpu for _, cpu in switched if cpu is not None], "switch_cpu_ms"),
         **_p50_max(published, "publish_ms"),
         "first_request_extra_ms_p50": statistics.median(first_ms),
         "first_request_extra_ms_max": max(first_ms),

@@ -139,6 +139,8 @@ def reload_table(r):
          f'{_ms(r.get("publish_ms_p50"))} / {_ms(r.get("publish_ms_max"))}'],
         [f'switch of one child, ZDU0103 (p50 / max ms, {r.get("switches", 0)} switches)',
          f'{_ms(r.get("switch_ms_p50"))} / {_ms(r.get("switch_ms_max"))}'],
+        ["  of it CPU time of the switching thread (p50 / max ms)",
+         f'{_ms(r.get("switch_cpu_ms_p50"))} / {_ms(r.get("switch_cpu_ms_max"))}'],
         ["first request per child after it, beyond its median (p50 / max ms)",
          f'{_ms(r["first_request_extra_ms_p50"])} / {_ms(r["first_request_extra_ms_max"])}'],
         ["request median without reloads (ms)", _ms(r.get("baseline_ms"))],
