@@ -1,6 +1,7 @@
 #include "mod_zdu/config/spare_balancers.hpp"
 
 #include <cstring>
+#include <exception>
 
 #include "mod_zdu/config/worker_provisioning.hpp"
 #include "mod_zdu/log_ids.hpp"
@@ -47,7 +48,12 @@ std::uint32_t config_generation() {
 // check_config: after every directive was read, before mod_proxy_balancer's post_config.
 int reserve_room(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* s) {
     if (!module_state().loaded) return OK;
-    std::string err = reserve_balancer_room(s, pconf);
+    std::string err;
+    try {  // a hook of httpd's: nothing may escape
+        err = reserve_balancer_room(s, pconf);
+    } catch (const std::exception& e) {
+        err = e.what();
+    }
     if (err.empty()) return OK;
     ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, ZDU_LOG_WORKER_ADD_FAILED "%s", err.c_str());
     return HTTP_INTERNAL_SERVER_ERROR;

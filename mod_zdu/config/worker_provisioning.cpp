@@ -1,5 +1,6 @@
 #include "mod_zdu/config/worker_provisioning.hpp"
 
+#include <exception>
 #include <mutex>
 #include <type_traits>
 #include <unordered_set>
@@ -134,8 +135,14 @@ void set_max_attempts(proxy_balancer* b, std::size_t instances) {
 
 void sync_balancer_if_updated(proxy_balancer* b, server_rec* s, proxy_server_conf* conf) {
     if (!b || load_time(b->s->wupdated) <= load_time(b->wupdated)) return;
-    BalancerLock lock(b);
-    sync_locked(b, s, conf);
+    // Called from httpd's C code: nothing may escape (std::mutex::lock may throw).
+    try {
+        BalancerLock lock(b);
+        sync_locked(b, s, conf);
+    } catch (const std::exception& e) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, ZDU_LOG_BALANCER_SYNC_FAILED "%s: %s", b->s->name,
+                     e.what());
+    }
 }
 
 WorkerProvisioner::WorkerProvisioner(proxy_balancer* balancer, server_rec* s,
