@@ -191,6 +191,27 @@ class AddedWorkers(WorkersTestCase):
                        **{"response-timeout-in-seconds": 7})
         self.assertIn("<httpd:timeout>7</httpd:timeout>", balancer_xml(client))
 
+    def test_growth_past_the_reserve_is_refused_old_config_serves_graceful_loads_it(self):
+        stable = self.start_backends(("1.0",))
+        news = self.start_backends(("1.0", "1.0"), prefix="n")
+        httpd, manager = self.start_with([cluster("c1", stable, "/app")], conf="ZduGrowth 1\n")
+        status, answer = self.reload(httpd, manager, [cluster("c1", stable + news, "/app")])
+        self.assertNotEqual(status, 200, answer)
+        self.assertIn(GRACEFUL, str(answer), answer)
+        self.assertIn("ZduGrowth=1", str(answer), answer)
+        client = self.client(httpd)
+        self.assertEqual(set(self.homes(client, "/app/login", 4)), {"i1"}, "old config serves")
+        self.assertEqual(news[0].stats()["requests"] + news[1].stats()["requests"], 0)
+        own = self.our_balancer(client)
+        self.assertEqual(balancers(client)[own][:2], (2, 1), "refused before taking a slot")
+
+        httpd.graceful()
+        client = self.client(httpd)
+        self.assertTrue(process.wait_until(
+            lambda: set(self.homes(client.fresh(), "/app/login", 6)) == {"i1", "n1", "n2"},
+            10.0))
+        self.assertEqual(balancers(client)[own][:2], (3 + 1, 3), "room reserved again")
+
 
 class SpareBalancers(WorkersTestCase):
     def test_added_cluster_runs_on_a_spare_in_every_child_over_pooled_connections(self):
@@ -250,17 +271,6 @@ class SpareBalancers(WorkersTestCase):
         # After the restart every cluster has a balancer of its own; the spare is free again.
         shown = balancers(client)
         self.assertEqual(shown["balancer://zdu-spare-0"][1], 0, shown)
-
-    def test_growth_past_the_reserve_is_refused_with_the_instance_named(self):
-        stable = self.start_backends(("1.0",))
-        news = self.start_backends(("1.0", "1.0"), prefix="n")
-        httpd, manager = self.start_with([cluster("c1", stable, "/app")], conf="ZduGrowth 1\n")
-        status, answer = self.reload(httpd, manager, [cluster("c1", stable + news, "/app")])
-        self.assertNotEqual(status, 200, answer)
-        self.assertIn(GRACEFUL, str(answer), answer)
-        self.assertIn("ZduGrowth=1", str(answer), answer)
-        client = self.client(httpd)
-        self.assertEqual(set(self.homes(client, "/app/login", 4)), {"i1"}, "old config serves")
 
 
 if __name__ == "__main__":
