@@ -246,6 +246,22 @@ class SpareBalancers(WorkersTestCase):
             self.assertLessEqual(stats["connections"], len(per_child), stats)
         self.assertEqual(httpd.error_log().count("ZDU0112"), 1, "claimed once, by one child")
 
+    def test_cluster_that_comes_back_keeps_its_spare_and_grows_in_it(self):
+        one = self.start_backends(("1.0",))
+        two = self.start_backends(("1.0", "1.0"), prefix="t")
+        httpd, manager = self.start_with([cluster("c1", one, "/app")], conf="ZduSpareClusters 2\n")
+        client = self.client(httpd)
+        base = [cluster("c1", one, "/app")]
+        self.reload_ok(httpd, manager, base + [cluster("c2", two[:1], "/two")])
+        self.assertEqual(self.homes(client, "/two/login", 2), ["t1", "t1"])
+        self.reload_ok(httpd, manager, base)
+        self.assertEqual(client.get("/two/login").status, 404, "c2 removed")
+        self.reload_ok(httpd, manager, base + [cluster("c2", two, "/two")])
+        self.assertEqual(set(self.homes(client, "/two/login", 4)), {"t1", "t2"})
+        shown = balancers(client)
+        self.assertEqual(shown["balancer://zdu-spare-0"][1], 2, "back on spare 0, one more slot")
+        self.assertEqual(shown["balancer://zdu-spare-1"][1], 0, shown)
+
     def test_past_the_spares_refused_old_config_serves_and_graceful_loads_it(self):
         one = self.start_backends(("1.0",))
         two = self.start_backends(("1.0",), prefix="t")
