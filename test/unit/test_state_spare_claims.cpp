@@ -49,7 +49,7 @@ TEST_CASE("spare claims are seen by another view of the same memory", "[state]")
     CHECK(here.find("y") == 1);
 }
 
-TEST_CASE("spare claims of an older generation are free; a newer one's are not", "[state]") {
+TEST_CASE("spare claims of an older generation are free, those of a newer one are not", "[state]") {
     Table t;
     SpareClaims before(t.table, 2, 5);
     REQUIRE(before.claim("old-a") == 0);
