@@ -50,8 +50,8 @@ void follow_generation(HealthMonitor& monitor) {
     if (serving_generation() == monitor.generation()) return;
     SnapshotSlot* slot = pin_snapshot();
     if (!slot) return;
-    HealthPlan plan = plan_checks(*slot->snapshot.runtime);
-    std::uint64_t generation = slot->snapshot.generation;
+    HealthPlan plan = plan_checks(*slot->value.runtime);
+    std::uint64_t generation = slot->value.generation;
     release_snapshot(slot);
     monitor.replan(std::move(plan), generation);
 }

@@ -105,7 +105,7 @@ Snapshot build_snapshot(const state::PublishedConfig& published, server_rec* s) 
     snap.owned = build_runtime(model, table, s, pool.pool, BuildMode::Reload);
     mark_removed(*snap.owned, config::parse_retained(published.retained));
     snap.runtime = snap.owned.get();
-    snap.pool = pool.release();
+    snap.pool.reset(pool.release());
     snap.generation = published.generation;
     snap.hash = published.hash;
     snap.loaded_ms = published.loaded_ms;

@@ -33,7 +33,7 @@ std::int64_t steady_ms() {
 int poll_interval_seconds() {
     SnapshotSlot* slot = pin_snapshot();
     if (!slot) return 0;
-    int seconds = slot->snapshot.runtime->settings.reload_poll_interval_seconds;
+    int seconds = slot->value.runtime->settings.reload_poll_interval_seconds;
     release_snapshot(slot);
     return seconds;
 }

@@ -100,7 +100,7 @@ const Runtime* pinned_runtime(request_rec* r, const WebModuleRuntime*& wm) {
     }
     SnapshotSlot* pinned = pin_snapshot();
     if (!pinned) return nullptr;
-    const Runtime* rt = pinned->snapshot.runtime;
+    const Runtime* rt = pinned->value.runtime;
     wm = rt->match(r->uri);
     if (!wm) {
         release_snapshot(pinned);
