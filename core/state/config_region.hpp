@@ -55,6 +55,9 @@ struct ConfigRegionHeader {
     std::uint32_t reserved;
     std::uint64_t capacity;  // bytes of data per buffer
     std::atomic<std::uint64_t> last_bad_hash;
+    // The generation the latest config pass (start, graceful restart) published: children of
+    // an older pass, on their way out, do not follow what it publishes.
+    std::atomic<std::uint64_t> pass_generation;
     std::atomic<std::uint64_t> result_seq;  // seqlock of what follows
     std::uint64_t result_generation;
     std::int64_t result_ms;
@@ -83,6 +86,12 @@ class ConfigRegion {
                           std::int64_t now_ms);
     // The hash of the published file's bytes (0: none), without copying them.
     std::uint64_t published_hash() const;
+    void set_pass_generation(std::uint64_t g) {
+        header_->pass_generation.store(g, std::memory_order_release);
+    }
+    std::uint64_t pass_generation() const {
+        return header_->pass_generation.load(std::memory_order_acquire);
+    }
     // A copy of the published config; nullopt when none is published yet.
     std::optional<PublishedConfig> read() const;
 

@@ -115,8 +115,12 @@ Snapshot build_snapshot(const state::PublishedConfig& published, server_rec* s) 
 void follow_published(server_rec* s) {
     const ModuleState& st = module_state();
     if (!st.block) return;
-    std::uint64_t generation = st.block->config().generation();
+    state::ConfigRegion region = st.block->config();
+    std::uint64_t generation = region.generation();
     if (generation == serving_generation() || generation == failed_generation.load()) return;
+    // A graceful restart published from the file for a new generation of children; this one
+    // is of the old and on its way out, with the old balancers.
+    if (region.pass_generation() != pass_generation()) return;
     std::unique_lock<std::mutex> lock(switch_mutex(), std::try_to_lock);
     if (!lock.owns_lock()) return;  // another thread switches; this request runs on the current
     switch_locked(s, generation);

@@ -183,6 +183,7 @@ bool publish_startup(server_rec* s) {
                      st.config_file.c_str(), st.config_text.size(), region.capacity());
         return false;
     }
+    region.set_pass_generation(generation);
     region.set_result({true, generation, now, {}});
     region.forget_bad_content();
     install_initial(st.runtime.get(), generation, hash, now);

@@ -12,6 +12,7 @@ struct State {
     // install() refuses (the switch is tried again at a later request) rather than wait.
     state::SnapshotSlots<Snapshot> slots;
     std::atomic<std::uint64_t> generation{0};
+    std::uint64_t pass_generation = 0;  // set before any child exists
 };
 
 // Static storage that is never destroyed (see module_state.cpp): a request of an exiting
@@ -53,6 +54,7 @@ void install_initial(const Runtime* runtime, std::uint64_t generation, std::uint
     State& s = state();
     s.slots.reset();
     s.generation.store(generation);
+    s.pass_generation = generation;
     if (!runtime) return;
     Snapshot first;
     first.runtime = runtime;
@@ -72,6 +74,14 @@ bool install(Snapshot&& next) {
 
 std::uint64_t serving_generation() {
     return state().generation.load(std::memory_order_relaxed);
+}
+
+}  // namespace zdu::glue
+
+namespace zdu::glue {
+
+std::uint64_t pass_generation() {
+    return state().pass_generation;
 }
 
 }  // namespace zdu::glue

@@ -62,7 +62,8 @@ void install_initial(const Runtime* runtime, std::uint64_t generation, std::uint
 // False when every slot is still held by requests of older generations: tried again later.
 bool install(Snapshot&& next);
 
-// The generation this child serves.
+// The generation this child serves, and the one its config pass started with.
 std::uint64_t serving_generation();
+std::uint64_t pass_generation();
 
 }  // namespace zdu::glue
