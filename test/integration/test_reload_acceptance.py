@@ -18,11 +18,12 @@ from harness.xml import loadbalancer_xml
 POLL = 1  # reload-poll-interval-in-seconds of the polling tests
 NO_POLL = 0  # tests driven by cmd=reload alone, so only they move the generation
 GRACEFUL = "graceful restart"  # what a refusal past the reserve must say
-# Threads per child. The event MPM closes the idle keep-alive connections of a child whose
-# connections outnumber its threads (plus AsyncRequestWorkerFactor times its idle ones), or
-# whose workers are all busy for a moment: with 8 threads, 50 busy clients over 3 children
-# lose their connections to those rules, reload or not.
-THREADS = 32
+# Threads per child: more than all client connections of a test, so no child can ever have
+# every worker busy. The event MPM closes the idle keep-alive connections of a child whose
+# workers are all busy ("so that they may connect to another process"), or whose connections
+# outnumber its threads plus AsyncRequestWorkerFactor times its idle ones: with fewer
+# threads, the clients that happen to land on one child lose connections, reload or not.
+THREADS = 64
 
 
 def cluster_xml(instances, poll, policy="weighted-round-robin", name="c1"):
