@@ -166,6 +166,8 @@ class HundredReloadsUnderLoad(ReloadTestCase):
         return [(k, "added but took no new session", sorted(wanted))]
 
     def removed_take_none(self, checker, gone, k):
+        """Every request that starts after the reload answered runs on the new generation,
+        in whichever child, even while another thread of that child is still building it."""
         names = {b.instance for b in gone}
         wrong = [h for h in self.login_homes(checker, 20) if h in names]
         return [(k, "removed but took new sessions", wrong)] if wrong else []
