@@ -115,10 +115,10 @@ class HundredReloadsUnderLoad(ReloadTestCase):
             self.assertEqual(pinned.get(PAGE).status, 200)
             load.wait_requests(200)
 
-        self.assertEqual(problems, [])
         self.assertEqual(load.failures, [], "no request may fail")
         self.assertEqual(load.moved(), [], "sessions on unchanged instances never move")
         self.assertEqual(load.reconnected(), [], "kept-alive connections stay open")
+        self.assertEqual(problems, [], "each reload's own checks")
         for phase in ("before", "during", "after"):
             self.assertGreater(load.by_phase.get(phase, 0), 0, phase)
         self.assertGreater(load.new_sessions.get("x", 0), 0, "x took new sessions while in")
@@ -167,7 +167,7 @@ class HundredReloadsUnderLoad(ReloadTestCase):
 
     def removed_take_none(self, checker, gone, k):
         """Every request that starts after the reload answered runs on the new generation,
-        in whichever child, even while another thread of that child is still building it."""
+        even while another thread of its child is still building it."""
         names = {b.instance for b in gone}
         wrong = [h for h in self.login_homes(checker, 20) if h in names]
         return [(k, "removed but took new sessions", wrong)] if wrong else []
