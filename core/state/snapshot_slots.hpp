@@ -60,6 +60,16 @@ class SnapshotSlots {
         return false;
     }
 
+    // Whether install() would find a slot now: checked before building a snapshot at all.
+    bool has_free_slot() const {
+        const Slot* old = current_.load();
+        for (const Slot& slot : slots_) {
+            if (&slot != old && slot.state.load() == Slot::Free && slot.pins.load() == 0)
+                return true;
+        }
+        return false;
+    }
+
     // Empties every slot: only where no reader runs (a new config pass in httpd's parent).
     void reset() {
         current_.store(nullptr);

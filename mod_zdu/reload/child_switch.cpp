@@ -53,6 +53,8 @@ void switch_locked(server_rec* s, std::uint64_t generation) {
     const ModuleState& st = module_state();
     std::optional<state::PublishedConfig> published = st.block->config().read();
     if (!published || published->generation == serving_generation()) return;
+    // Every slot held by requests of older generations: try at a later request, not build now.
+    if (!can_install()) return;
     apr_time_t start = apr_time_now();
     double cpu_start = thread_cpu_ms();
     try {

@@ -72,6 +72,10 @@ bool install(Snapshot&& next) {
     return true;
 }
 
+bool can_install() {
+    return state().slots.has_free_slot();
+}
+
 std::uint64_t serving_generation() {
     return state().generation.load(std::memory_order_relaxed);
 }

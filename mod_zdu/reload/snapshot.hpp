@@ -61,6 +61,8 @@ void install_initial(const Runtime* runtime, std::uint64_t generation, std::uint
 // Makes `next` current and retires the previous one. Callers serialise (the switch mutex).
 // False when every slot is still held by requests of older generations: tried again later.
 bool install(Snapshot&& next);
+// Whether install() would find a free slot now (so a switch is worth building).
+bool can_install();
 
 // The generation this child serves, and the one its config pass started with.
 std::uint64_t serving_generation();

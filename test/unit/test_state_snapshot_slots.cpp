@@ -62,9 +62,11 @@ TEST_CASE("a replaced snapshot lives until its last pin goes", "[state][reload]"
             REQUIRE(slots.install(make(g)));
         }
         Value extra = make(6);
+        CHECK_FALSE(slots.has_free_slot());
         CHECK_FALSE(slots.install(std::move(extra)));
         CHECK(extra.body);  // untouched: the caller still owns it
         for (auto* h : held) slots.release(h);
+        CHECK(slots.has_free_slot());
         CHECK(slots.install(std::move(extra)));
     }
     slots.reset();
