@@ -1,7 +1,9 @@
 """The per-child swap of a hot reload: cmd=reload publishes the file, every child switches at
 its next request without being replaced, keep-alive connections stay open, an invalid file
 leaves the old config serving, and a removed instance is kept disabled."""
+import concurrent.futures
 import shutil
+import time
 import unittest
 from pathlib import Path
 from urllib.parse import urlencode
@@ -116,6 +118,44 @@ class ReloadSwapTest(ZduTestCase):
         status = self.statuses(httpd)[0]
         i3 = [i for i in status["clusters"][0]["instances"] if i["name"] == "i3"]
         self.assertEqual((i3[0]["removed"], i3[0]["enabled"]), (False, True))
+
+    def route_of(self, httpd, name):
+        instances = self.statuses(httpd)[0]["clusters"][0]["instances"]
+        return next(i["route"] for i in instances if i["name"] == name)
+
+    def test_request_in_flight_finishes_on_its_snapshot_and_sessions_stay(self):
+        httpd, backends = self.start()
+        cookie = {"Cookie": f"JROUTE={self.route_of(httpd, 'i1')}"}
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            slow = pool.submit(lambda: Client(httpd.base_url).get("/app/slow?ms=1500",
+                                                                   headers=cookie))
+            time.sleep(0.3)
+            httpd.write_xml(self.xml(backends[1:]))  # i1 removed while it serves the request
+            self.reload(httpd)
+            response = slow.result(10)
+        self.assertEqual(response.status, 200)
+        self.assertEqual(self.served_by(response), "i1")
+        # Removed means disabled: its sessions keep reaching it, new sessions go elsewhere.
+        self.assertEqual(self.served_by(self.client(httpd).get("/app/", headers=cookie)), "i1")
+        for _ in range(10):
+            self.assertEqual(self.served_by(self.client(httpd).fresh().get("/app/login")), "i2")
+
+    def test_health_checker_added_by_a_reload_runs(self):
+        httpd, backends = self.start()
+        backends[1].stop()
+        checker = {"url": "/health", "interval": 1, "timeout": 1}
+        description = cluster_of(backends, cluster_attrs={"health_checker": checker})
+        # Healthy instances are pinged only with active-healthcheck-enabled (GlassFish's rule).
+        properties = dict(NO_POLL, **{"active-healthcheck-enabled": "true"})
+        httpd.write_xml(loadbalancer_xml([description], properties))
+        self.reload(httpd)
+
+        def i2_unhealthy():
+            instances = self.statuses(httpd)[0]["clusters"][0]["instances"]
+            return not next(i["healthy"] for i in instances if i["name"] == "i2")
+
+        self.assertTrue(process.wait_until(i2_unhealthy, 6.0), "the new checker found i2 down")
+        self.assertIn("health checker follows generation", httpd.error_log())
 
     def test_reload_without_the_secret_changes_nothing(self):
         httpd, backends = self.start()
