@@ -17,10 +17,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from zdubench import (chart, compare, environment, micro, nginx, per_request,  # noqa: E402
-                      ports, report, scale)
+                      ports, reload, report, scale)
 from zdubench.profile import FULL, NGINX_WORKERS, QUICK  # noqa: E402
 
-SECTIONS = ("compare", "scale", "micro")
+SECTIONS = ("compare", "scale", "reload", "micro")
+SERVER_SECTIONS = {"compare", "scale", "reload"}
 
 
 def parse_args(argv):
@@ -63,6 +64,8 @@ def load_sections(results, workdir, profile, wanted, with_callgrind):
                                                             instance_ports, profile, log)
             results["sessions"] = [r for r in results["scale"] if r["section"] == "sessions"]
             results["scale"] = [r for r in results["scale"] if r["section"] == "scale"]
+        if "reload" in wanted:
+            results["reload"] = reload.run(workdir / "reload", instance_ports, profile, log)
         if with_callgrind:
             counts = (2,) if profile is QUICK else (2, count)
             results["per_request"], results["per_request_differences"] = per_request.run(
@@ -86,6 +89,7 @@ def print_tables(results):
         ("Sticky requests by distinct client sessions (largest cluster)", "sessions",
          lambda r: report.curve_table(r, "sessions", "sessions")),
         ("Memory after load", "memory", report.memory_table),
+        ("Hot reload at 1,000 instances", "reload", report.reload_table),
         ("Instructions per request (callgrind, httpd -X)", "per_request",
          report.per_request_table),
         ("Where mod_zdu's instructions go (callgrind, per request)", "per_request",
@@ -126,8 +130,9 @@ def main(argv=None):
     profile = QUICK if opts.quick else FULL
     build = build_dir(opts)
     wanted = {s.strip() for s in opts.sections.split(",") if s.strip()}
-    load_wanted = wanted & {"compare", "scale"} or opts.callgrind
-    missing = environment.missing_tools() if load_wanted else []
+    load_wanted = wanted & SERVER_SECTIONS or opts.callgrind
+    servers = wanted & SERVER_SECTIONS | ({"callgrind"} if opts.callgrind else set())
+    missing = environment.missing_tools(servers) if load_wanted else []
     if missing:
         log(f"bench: missing {', '.join(missing)} (scripts/deps.sh --bench; build first)")
         return 2

@@ -31,6 +31,10 @@ extern "C" {
 #pragma weak ap_proxy_get_balancer
 #pragma weak ap_proxy_get_worker
 #pragma weak ap_proxy_canonenc_ex
+// Workers added while the server runs (config/worker_provisioning.cpp).
+#pragma weak ap_proxy_sync_balancer
+#pragma weak ap_proxy_share_worker
+#pragma weak ap_proxy_initialize_worker
 
 extern "C" module AP_MODULE_DECLARE_DATA zdu_module;
 extern "C" module AP_MODULE_DECLARE_DATA proxy_module;

@@ -54,3 +54,17 @@
 // 0090-0099: response rewriting, error pages, properties not implemented yet
 #define ZDU_LOG_COOKIE_DOMAIN_REWRITTEN "ZDU0090: "
 #define ZDU_LOG_NOT_IMPLEMENTED "ZDU0091: "
+// 0100-0109: hot reload
+#define ZDU_LOG_RELOADED "ZDU0100: "
+#define ZDU_LOG_RELOAD_REFUSED "ZDU0101: "
+#define ZDU_LOG_SWITCH_FAILED "ZDU0102: "
+#define ZDU_LOG_SWITCHED "ZDU0103: "
+#define ZDU_LOG_RELOAD_FAILED "ZDU0104: "
+#define ZDU_LOG_POLICY_DIR "ZDU0105: "
+// 0110-0119: workers and balancers added while the server runs
+#define ZDU_LOG_WORKER_ADDED "ZDU0110: "
+#define ZDU_LOG_GROWTH_USED_UP "ZDU0111: "
+#define ZDU_LOG_SPARE_CLAIMED "ZDU0112: "
+#define ZDU_LOG_SPARES_USED_UP "ZDU0113: "
+#define ZDU_LOG_BALANCER_SYNC_FAILED "ZDU0114: "
+#define ZDU_LOG_WORKER_ADD_FAILED "ZDU0115: "

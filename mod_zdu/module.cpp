@@ -5,11 +5,16 @@
 #include <vector>
 
 #include "mod_zdu/config/directives.hpp"
+#include "mod_zdu/config/spare_balancers.hpp"
 #include "mod_zdu/health/checker.hpp"
 #include "mod_zdu/httpd.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/manager/handler.hpp"
 #include "mod_zdu/proxy_api.hpp"
+#include "mod_zdu/reload/poller.hpp"
+#include "mod_zdu/reload/publish_lock.hpp"
+#include "mod_zdu/reload/publisher.hpp"
+#include "mod_zdu/reload/snapshot.hpp"
 #include "mod_zdu/request/error_pages.hpp"
 #include "mod_zdu/request/instance_probe.hpp"
 #include "mod_zdu/request/proxy_headers.hpp"
@@ -37,11 +42,13 @@ void warn_unimplemented(const config::Settings& settings, server_rec* s) {
 }
 
 apr_status_t forget_config(void*) {
+    install_initial(nullptr, 0, 0, 0);
     reset_module_state();
     return APR_SUCCESS;
 }
 
 int pre_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*) {
+    install_initial(nullptr, 0, 0, 0);
     reset_module_state();
     apr_pool_cleanup_register(pconf, nullptr, forget_config, apr_pool_cleanup_null);
     return OK;
@@ -64,7 +71,8 @@ std::vector<std::uint64_t> record_keys(const config::LoadBalancer& lb) {
 int build(server_rec* s, apr_pool_t* pconf) {
     ModuleState& state = module_state();
     try {
-        state.block = shared_block(s, state.state_slots, record_keys(*state.loaded));
+        state.block =
+            shared_block(s, state.state_slots, record_keys(*state.loaded), state.config_capacity);
         if (!state.block) return HTTP_INTERNAL_SERVER_ERROR;
         state::SharedTable table = state.block->records();
         state.runtime = build_runtime(state.loaded, table, s, pconf);
@@ -73,6 +81,7 @@ int build(server_rec* s, apr_pool_t* pconf) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     note_disabled_since(*state.runtime, now_ms());
+    if (!publish_startup(s)) return HTTP_INTERNAL_SERVER_ERROR;
     persist_state_on_clear(s, pconf);
     load_error_pages(s);
     warn_unimplemented(state.runtime->settings, s);
@@ -103,6 +112,8 @@ void register_hooks(apr_pool_t*) {
     ap_hook_translate_name(translate_name, nullptr, before_proxy, APR_HOOK_FIRST);
     register_response_filter();
     register_manager();
+    register_publish_lock();
+    register_reload_poller();
     register_state_persistence();
     // Without mod_proxy there is nothing to hook into; ZduConfigFile then says what is missing.
     if (!proxy_api_available()) return;
@@ -114,6 +125,7 @@ void register_hooks(apr_pool_t*) {
     // Connection header names.
     APR_OPTIONAL_HOOK(proxy, fixups, set_backend_headers, nullptr, nullptr, APR_HOOK_MIDDLE);
     register_health_checker();
+    register_balancer_room();
 }
 
 }  // namespace

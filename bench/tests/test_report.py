@@ -67,6 +67,30 @@ class Schedule(unittest.TestCase):
         self.assertIs(_schedule(rows, 1)[0], rows[0])
 
 
+class Reload(unittest.TestCase):
+    def reload_row(self, first_max, growth):
+        return {"instances": 1000, "children": 2, "reloads_timed": 10, "reload_ms_p50": 30.0,
+                "reload_ms_max": 40.0, "first_request_extra_ms_p50": 2.0,
+                "first_request_extra_ms_max": first_max, "baseline_ms": 0.5,
+                "in_flight": {"p50_ms": 0.5, "p99_ms": 2.0, "max_ms": 9.0, "errors": 0},
+                "rss_reloads": 1000, "rss_kb_start": 2048, "rss_kb_end": 4096,
+                "rss_growth_kb_per_child_max": growth}
+
+    def checks(self, row):
+        return {label: met for label, _, _, met in report.target_checks({"reload": row})
+                if "reload" in label}
+
+    def test_switch_within_20_ms_and_flat_memory_meet_the_targets(self):
+        self.assertEqual(set(self.checks(self.reload_row(12.0, -8)).values()), {True})
+
+    def test_a_slow_switch_or_growing_memory_does_not(self):
+        self.assertEqual(sorted(self.checks(self.reload_row(25.0, 4096)).values()),
+                         [False, False])
+
+    def test_table_shows_the_memory_over_the_reloads(self):
+        self.assertIn("2.0 -> 4.0", report.reload_table(self.reload_row(1.0, 0)))
+
+
 class JsonSummary(unittest.TestCase):
     def test_each_peer_gets_mod_zdus_ratio(self):
         results = {"compare": [row(targets.BALANCER, "sticky", [100.0, 200.0]),

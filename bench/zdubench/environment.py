@@ -42,9 +42,12 @@ def load_average():
         return None
 
 
-def missing_tools():
-    """Executables the load sections cannot run without."""
-    wanted = ["/usr/sbin/nginx", "/usr/sbin/haproxy", "wrk", str(paths.apache2())]
+def missing_tools(sections=None):
+    """Executables the load sections cannot run without; the reload section alone needs
+    neither wrk nor HAProxy."""
+    wanted = ["/usr/sbin/nginx", str(paths.apache2())]
+    if sections is None or set(sections) - {"reload"}:
+        wanted += ["/usr/sbin/haproxy", "wrk"]
     missing = [t for t in wanted if not shutil.which(t)]
     if not paths.module_path().exists():
         missing.append(str(paths.module_path()))

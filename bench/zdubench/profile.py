@@ -28,6 +28,8 @@ class Profile:
     session_counts: tuple   # distinct client sessions, measured at the largest instance count
     micro_min_time: float   # Google Benchmark --benchmark_min_time
     callgrind_requests: tuple  # two request counts: their difference cancels start-up cost
+    reload_timed: int = 20     # 1,000-instance reloads timed one by one
+    reload_rss: int = 1000     # reloads over which each child's RSS is followed
 
     def load(self, duration=None):
         return Load(WRK_THREADS, CONNECTIONS, duration or self.duration)
@@ -40,4 +42,4 @@ FULL = Profile(name="full", duration=3, rounds=12, warmup=1,
 QUICK = Profile(name="quick", duration=2, rounds=3, warmup=1,
                 scale_instances=(2, 1000), scale_duration=2, scale_rounds=2,
                 session_counts=(1000, 100000), micro_min_time=0.05,
-                callgrind_requests=(100, 400))
+                callgrind_requests=(100, 400), reload_timed=10, reload_rss=200)

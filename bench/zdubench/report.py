@@ -119,6 +119,59 @@ def memory_table(rows):
                    "shm MB (size)", "shm MB (resident)"], out)
 
 
+def _ms(value):
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _latencies(flight):
+    flight = flight or {}
+    return (f'{_ms(flight.get("p50_ms"))} / {_ms(flight.get("p99_ms"))} / '
+            f'{_ms(flight.get("max_ms"))}, {flight.get("errors", "-")}')
+
+
+def reload_table(r):
+    """One reload row: cmd=reload until live, each child's switch (its own ZDU0103 figure and
+    the first request after it), requests in flight meanwhile, the children's RSS."""
+    rows = [
+        ["cmd=reload until live (p50 / max ms)",
+         f'{_ms(r["reload_ms_p50"])} / {_ms(r["reload_ms_max"])}'],
+        ["read, check and build in the publishing child, ZDU0100 (p50 / max ms)",
+         f'{_ms(r.get("publish_ms_p50"))} / {_ms(r.get("publish_ms_max"))}'],
+        [f'switch of one child, ZDU0103 (p50 / max ms, {r.get("switches", 0)} switches)',
+         f'{_ms(r.get("switch_ms_p50"))} / {_ms(r.get("switch_ms_max"))}'],
+        ["  of it CPU time of the switching thread (p50 / max ms)",
+         f'{_ms(r.get("switch_cpu_ms_p50"))} / {_ms(r.get("switch_cpu_ms_max"))}'],
+        ["first request per child after it, beyond its median (p50 / max ms)",
+         f'{_ms(r["first_request_extra_ms_p50"])} / {_ms(r["first_request_extra_ms_max"])}'],
+        ["request median without reloads (ms)", _ms(r.get("baseline_ms"))],
+        ["4 clients, no reload (p50 / p99 / max ms, errors)", _latencies(r.get("without_reloads"))],
+        ["4 clients, reloads back to back (p50 / p99 / max ms, errors)",
+         _latencies(r.get("in_flight"))],
+        [f'RSS of the children, start -> after {r["rss_reloads"]} reloads (MB, sum)',
+         f'{r["rss_kb_start"] / 1024:.1f} -> {r["rss_kb_end"] / 1024:.1f}'],
+        ["largest growth of one child over the second half of the reloads (kB)",
+         r["rss_growth_kb_per_child_max"]],
+    ]
+    samples = [[sample["reloads"], " ".join(f"{kb / 1024:.1f}" for kb in sample["rss_kb"])]
+               for sample in r.get("rss_samples", [])]
+    return (f'{r["instances"]} instances, {r["children"]} children, {r["reloads_timed"]} timed '
+            f"reloads (each changes one weight)\n" + _table(["", "measured"], rows) + "\n\n" +
+            _table(["reloads", "RSS MB of each child"], samples))
+
+
+def _reload_checks(r):
+    if not r:
+        return []
+    ms = r.get("switch_ms_max")
+    if ms is None:
+        ms = r["first_request_extra_ms_max"]
+    growth = r["rss_growth_kb_per_child_max"]
+    return [("1,000-instance reload: switch of one child, ms (max)", ms, "<= 20",
+             ms and 20 / max(ms, 1e-9), 1.0),
+            (f'child RSS growth, 2nd half of {r["rss_reloads"]} reloads, kB', growth, "<= 1024",
+             None if growth is None else 1024 / max(growth, 1e-9), 1.0)]
+
+
 def micro_table(micro, decisions):
     out = [[b["name"], f'{b["ns_per_op"]:.1f}'] for b in micro or []]
     text = _table(["benchmark", "ns/op"], out) if out else "micro-benchmarks: not built"
@@ -214,6 +267,7 @@ def target_checks(results):
                        2000 / n if n else None, 1.0))
     ms = (_micro_ns(micro, "BM_LoadFile/1000") or 0) / 1e6 or None
     checks.append(("1,000-instance xml load, ms", ms, "<= 20", ms and 20 / ms, 1.0))
+    checks += _reload_checks(results.get("reload"))
     return [(label, value, goal, None if score is None else score >= bar)
             for label, value, goal, score, bar in checks]
 

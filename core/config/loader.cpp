@@ -17,7 +17,13 @@ struct FileClose {
     void operator()(std::FILE* f) const { std::fclose(f); }
 };
 
-// The whole file, or the reason it cannot be read.
+void sort_by_line(std::vector<Diagnostic>& diagnostics) {
+    std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+}
+
+}  // namespace
+
 bool read_whole_file(const std::string& path, std::string& text, std::string& why) {
     const std::unique_ptr<std::FILE, FileClose> file(std::fopen(path.c_str(), "rb"));
     if (!file) {
@@ -33,13 +39,6 @@ bool read_whole_file(const std::string& path, std::string& text, std::string& wh
     }
     return true;
 }
-
-void sort_by_line(std::vector<Diagnostic>& diagnostics) {
-    std::stable_sort(diagnostics.begin(), diagnostics.end(),
-                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
-}
-
-}  // namespace
 
 LoadResult load_string(std::string_view xml, const std::string& name) {
     XmlReadResult read = read_xml(xml, name);

@@ -19,6 +19,9 @@ struct LoadResult {
 };
 
 LoadResult load_file(const std::string& path);
+// The bytes of `path`; false with `why` (strerror) when it cannot be read. A reload reads the
+// file once, hashes and publishes those bytes, and loads them with load_string.
+bool read_whole_file(const std::string& path, std::string& text, std::string& why);
 // `name` stands for the file in diagnostics.
 LoadResult load_string(std::string_view xml, const std::string& name);
 

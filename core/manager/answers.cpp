@@ -1,5 +1,8 @@
 #include "manager/answers.hpp"
 
+#include <cstdio>
+#include <ctime>
+
 #include "manager/json_writer.hpp"
 #include "state/instance_health.hpp"
 
@@ -71,13 +74,19 @@ void write_instance(JsonWriter& w, const InstanceStatus& s) {
         .field("enabled", s.enabled)
         .field("admin_state", admin_state_name(s.admin_state));
     write_health(w, s);
-    w.field("worker_usable", s.worker_usable).field("busy", s.busy);
+    w.field("worker_usable", s.worker_usable).field("busy", s.busy).field("removed", s.removed);
     write_counters(w, s);
     w.end_object();
 }
 
 void write_cluster(JsonWriter& w, const ClusterStatus& c) {
-    w.begin_object().field("name", c.name).field("policy", c.policy).key("instances");
+    w.begin_object().field("name", c.name).field("policy", c.policy);
+    w.key("workers")
+        .begin_object()
+        .field("used", c.workers_used)
+        .field("total", c.workers_total)
+        .end_object();
+    w.key("instances");
     w.begin_array();
     for (const auto& s : c.instances) write_instance(w, s);
     w.end_array().end_object();
@@ -130,10 +139,69 @@ std::string admin_answer(const Command& command, const std::vector<AdminChange>&
     return finish(w, elapsed);
 }
 
-std::string status_answer(const std::vector<ClusterStatus>& clusters,
+namespace {
+
+void write_errors(JsonWriter& w, const std::vector<std::string>& errors) {
+    w.key("errors").begin_array();
+    for (const auto& e : errors) w.str(e);
+    w.end_array();
+}
+
+void write_config(JsonWriter& w, const ConfigStatus& c) {
+    w.field("pid", c.pid)
+        .field("generation", c.generation)
+        .field("published_generation", c.published)
+        .field("loaded_at", utc_time(c.loaded_at_ms))
+        .field("loaded_at_ms", c.loaded_at_ms)
+        .field("config_hash", hex64(c.hash));
+    optional_field(w, "config_file", c.file);
+    w.key("last_reload")
+        .begin_object()
+        .field("ok", c.last_ok)
+        .field("generation", c.last_generation);
+    w.field("at", utc_time(c.last_at_ms));
+    write_errors(w, c.last_errors);
+    w.end_object();
+    w.key("spare_clusters")
+        .begin_object()
+        .field("used", c.spare_clusters_used)
+        .field("total", c.spare_clusters_total)
+        .end_object();
+}
+
+}  // namespace
+
+std::string utc_time(std::int64_t ms) {
+    std::time_t secs = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char text[40];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(ms % 1000));
+    return text;
+}
+
+std::string hex64(std::uint64_t value) {
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+    return text;
+}
+
+std::string reload_answer(const ReloadReport& report, std::chrono::microseconds elapsed) {
+    JsonWriter w;
+    begin(w, report.ok, "reload");
+    w.field("generation", report.generation).field("changed", report.changed);
+    write_errors(w, report.errors);
+    w.field("pid", report.pid);
+    return finish(w, elapsed);
+}
+
+std::string status_answer(const ConfigStatus& config, const std::vector<ClusterStatus>& clusters,
                           std::chrono::microseconds elapsed) {
     JsonWriter w;
     begin(w, true, "status");
+    write_config(w, config);
     w.key("clusters").begin_array();
     for (const auto& c : clusters) write_cluster(w, c);
     w.end_array();

@@ -36,7 +36,23 @@ std::string ping_answer(const PingReport& report);
 std::string admin_answer(const Command& command, const std::vector<AdminChange>& changes,
                          std::chrono::microseconds elapsed);
 
-std::string status_answer(const std::vector<ClusterStatus>& clusters,
+std::string status_answer(const ConfigStatus& config, const std::vector<ClusterStatus>& clusters,
                           std::chrono::microseconds elapsed);
+
+struct ReloadReport {
+    bool ok = false;
+    bool changed = false;          // a new generation was published
+    std::uint64_t generation = 0;  // published, or still served
+    std::vector<std::string> errors;
+    long pid = 0;
+};
+
+// {"ok":..,"command":"reload","generation":N,"changed":..,"errors":[..],"pid":..,"ms":..}
+std::string reload_answer(const ReloadReport& report, std::chrono::microseconds elapsed);
+
+// "2026-12-01T09:30:00.123Z"
+std::string utc_time(std::int64_t ms);
+// 16 lower-case hex digits.
+std::string hex64(std::uint64_t value);
 
 }  // namespace zdu::manager

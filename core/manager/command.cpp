@@ -26,7 +26,7 @@ constexpr std::array<std::string_view, 3> kPingArgs{"instance", "cluster", "url"
 constexpr std::array<std::string_view, 3> kDomainArgs{"domain", "cluster"};
 constexpr std::array<std::string_view, 3> kInstanceArgs{"instance", "cluster"};
 
-constexpr std::array<Spec, 8> kSpecs{{
+constexpr std::array<Spec, 9> kSpecs{{
     {"ping", K::PingProxy, S::Active, kPingArgs, ""},
     {"status", K::Status, S::Active, {"cluster"}, ""},
     {"disable-domain", K::SetDomain, S::Disabled, kDomainArgs, "domain"},
@@ -35,6 +35,7 @@ constexpr std::array<Spec, 8> kSpecs{{
     {"disable-instance", K::SetInstance, S::Disabled, kInstanceArgs, "instance"},
     {"enable-instance", K::SetInstance, S::Active, kInstanceArgs, "instance"},
     {"stop-instance", K::SetInstance, S::Stopped, kInstanceArgs, "instance"},
+    {"reload", K::Reload, S::Active, {}, ""},
 }};
 
 const Spec* find_spec(std::string_view name) {
@@ -62,7 +63,8 @@ ParsedCommand failure(int status, std::string error) {
 // Read-only commands take GET (and HEAD) or POST; changes take POST only, so a link, a
 // prefetch or a crawler can never change state.
 std::string method_error(const Spec& spec, std::string_view method, std::string& allow) {
-    bool changes = spec.kind == CommandKind::SetDomain || spec.kind == CommandKind::SetInstance;
+    bool changes = spec.kind == CommandKind::SetDomain || spec.kind == CommandKind::SetInstance ||
+                   spec.kind == CommandKind::Reload;
     allow = changes ? "POST" : "GET, HEAD, POST";
     if (method == "POST") return {};
     if (!changes && (method == "GET" || method == "HEAD")) return {};

@@ -17,6 +17,7 @@ enum class CommandKind {
     Status,        // cmd=status[&cluster=]
     SetDomain,     // cmd=<disable|enable|stop>-domain&domain=[&cluster=]
     SetInstance,   // cmd=<disable|enable|stop>-instance&instance=[&cluster=]
+    Reload,        // cmd=reload: read ZduConfigFile and publish it to every child
 };
 
 struct Command {
@@ -30,7 +31,8 @@ struct Command {
     health::PingTarget url_target;  // PingUrl: the parsed url
 
     bool changes_state() const {
-        return kind == CommandKind::SetDomain || kind == CommandKind::SetInstance;
+        return kind == CommandKind::SetDomain || kind == CommandKind::SetInstance ||
+               kind == CommandKind::Reload;
     }
 };
 

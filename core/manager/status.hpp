@@ -31,12 +31,32 @@ struct InstanceStatus {
     // From mod_proxy's worker: requests in flight and whether it is out of its error state.
     std::uint64_t busy = 0;
     bool worker_usable = false;
+    bool removed = false;  // removed from the file by a reload, kept disabled
 };
 
 struct ClusterStatus {
     std::string name;
     std::string policy;
     std::vector<InstanceStatus> instances;
+    // Worker slots of its balancer: taken, of how many (the rest is the growth reserve).
+    int workers_used = 0;
+    int workers_total = 0;
+};
+
+// Which config the answering child runs, and how the last reload attempt went.
+struct ConfigStatus {
+    long pid = 0;                   // the child that answered
+    std::uint64_t generation = 0;   // the one this child serves
+    std::uint64_t published = 0;    // the newest in shared memory
+    std::int64_t loaded_at_ms = 0;  // when the served one was published
+    std::uint64_t hash = 0;         // of its file's bytes
+    std::string file;
+    bool last_ok = true;
+    std::uint64_t last_generation = 0;  // published by, or still served after, the last attempt
+    std::int64_t last_at_ms = 0;
+    std::vector<std::string> last_errors;
+    int spare_clusters_used = 0;
+    int spare_clusters_total = 0;
 };
 
 // Everything the config and the shared record say about one instance.

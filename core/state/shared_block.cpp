@@ -30,6 +30,14 @@ std::string check_records(const Region& r, std::size_t total) {
     return {};
 }
 
+std::string check_config(const Region& r, std::size_t total) {
+    if (r.offset % kAlign != 0 || r.offset > total || r.bytes > total - r.offset ||
+        r.bytes != ConfigRegion::bytes_for(r.entries)) {
+        return "a config region that does not fit the block";
+    }
+    return {};
+}
+
 std::string check_super(const Superblock& sb, std::size_t bytes) {
     if (sb.magic != kBlockMagic) return "not a mod_zdu block";
     if (sb.layout_version != kLayoutVersion) {
@@ -47,13 +55,21 @@ std::string check_super(const Superblock& sb, std::size_t bytes) {
 
 }  // namespace
 
-std::size_t SharedBlock::bytes_for(std::size_t record_capacity) {
-    return kRecordsOffset + aligned(SharedTable::bytes_for(record_capacity));
+// The table's capacity is a power of two at least record_capacity: its bytes, rounded up.
+static std::size_t records_bytes(std::size_t record_capacity) {
+    return aligned(SharedTable::bytes_for(record_capacity));
+}
+
+std::size_t SharedBlock::bytes_for(std::size_t record_capacity, std::size_t config_capacity) {
+    return kRecordsOffset + records_bytes(record_capacity) +
+           aligned(ConfigRegion::bytes_for(config_capacity));
 }
 
 SharedBlock SharedBlock::create(void* memory, std::size_t bytes, std::size_t record_capacity,
-                                std::uint64_t hash_seed, std::int64_t created_ms) {
-    if (bytes < bytes_for(record_capacity)) throw std::invalid_argument("shared block too small");
+                                std::uint64_t hash_seed, std::int64_t created_ms,
+                                std::size_t config_capacity) {
+    if (bytes < bytes_for(record_capacity, config_capacity))
+        throw std::invalid_argument("shared block too small");
     std::memset(memory, 0, kRecordsOffset);
     auto* sb = new (memory) Superblock{};
     SharedTable table =
@@ -61,7 +77,11 @@ SharedBlock SharedBlock::create(void* memory, std::size_t bytes, std::size_t rec
     sb->regions[0] = Region{static_cast<std::uint32_t>(RegionKind::Records),
                             static_cast<std::uint32_t>(sizeof(SharedRecord)), kRecordsOffset,
                             SharedTable::bytes_for(table.capacity()), table.capacity()};
-    sb->region_count = 1;
+    std::size_t config_offset = kRecordsOffset + records_bytes(record_capacity);
+    ConfigRegion::create(static_cast<char*>(memory) + config_offset, config_capacity);
+    sb->regions[1] = Region{static_cast<std::uint32_t>(RegionKind::Config), 1, config_offset,
+                            ConfigRegion::bytes_for(config_capacity), config_capacity};
+    sb->region_count = 2;
     sb->hash_seed = hash_seed;
     sb->created_ms = created_ms;
     sb->total_bytes = bytes;
@@ -83,9 +103,12 @@ std::optional<SharedBlock> SharedBlock::attach(void* memory, std::size_t bytes, 
     for (std::uint32_t i = 0; why.empty() && i < sb->region_count; ++i) {
         if (sb->regions[i].kind == static_cast<std::uint32_t>(RegionKind::Records))
             why = check_records(sb->regions[i], bytes);
+        if (sb->regions[i].kind == static_cast<std::uint32_t>(RegionKind::Config))
+            why = check_config(sb->regions[i], bytes);
     }
     SharedBlock block(sb);
     if (why.empty() && !block.region(RegionKind::Records)) why = "no records region";
+    if (why.empty() && !block.region(RegionKind::Config)) why = "no config region";
     if (!why.empty()) return std::nullopt;
     return block;
 }
@@ -100,6 +123,11 @@ const Region* SharedBlock::region(RegionKind kind) const {
 SharedTable SharedBlock::records() const {
     return SharedTable::attach(reinterpret_cast<char*>(super_) +
                                region(RegionKind::Records)->offset);
+}
+
+ConfigRegion SharedBlock::config() const {
+    return ConfigRegion::attach(reinterpret_cast<char*>(super_) +
+                                region(RegionKind::Config)->offset);
 }
 
 std::size_t SharedBlock::record_capacity() const {

@@ -1,8 +1,8 @@
-// mod_zdu's block of shared memory: a versioned superblock, then regions. Today one region holds
-// the SharedTable of records; the session table will be a second one. A process uses a block
-// only if its superblock matches this build's layout exactly; anything else (an older or newer
-// mod_zdu.so, another ZduStateSlots) is never reinterpreted: the module makes a new block and
-// carries what must survive (state_carry.hpp).
+// mod_zdu's block of shared memory: a versioned superblock, then regions: the SharedTable of
+// records and the published config (config_region.hpp); the session table will be a third. A
+// process uses a block only if its superblock matches this build's layout exactly; anything else
+// (an older or newer mod_zdu.so, another ZduStateSlots) is never reinterpreted: the module makes a
+// new block and carries what must survive (state_carry.hpp).
 #pragma once
 
 #include <atomic>
@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "state/config_region.hpp"
 #include "state/shared_records.hpp"
 
 namespace zdu::state {
@@ -19,12 +20,13 @@ namespace zdu::state {
 #ifdef ZDU_SHM_LAYOUT_VARIANT
 inline constexpr std::uint32_t kLayoutVersion = 1002;  // test builds with another layout
 #else
-inline constexpr std::uint32_t kLayoutVersion = 2;  // 1 was d91f45b's unversioned table
+inline constexpr std::uint32_t kLayoutVersion = 3;  // 1 was d91f45b's unversioned table
 #endif
 
 enum class RegionKind : std::uint32_t {
     Free = 0,
     Records = 1,  // a SharedTable
+    Config = 2,   // a ConfigRegion
 };
 
 inline constexpr std::size_t kMaxRegions = 8;
@@ -56,18 +58,24 @@ struct Superblock {
 
 class SharedBlock {
   public:
-    // Bytes of a block whose record table has room for `record_capacity` records.
-    static std::size_t bytes_for(std::size_t record_capacity);
+    // Bytes of a block whose record table has room for `record_capacity` records and whose
+    // config buffers hold `config_capacity` bytes each.
+    static std::size_t bytes_for(std::size_t record_capacity,
+                                 std::size_t config_capacity = kDefaultConfigCapacity);
 
-    // Formats `memory` (`bytes` >= bytes_for(record_capacity), 64-byte aligned).
+    // Formats `memory` (`bytes` >= bytes_for(record_capacity, config_capacity), 64-byte
+    // aligned).
     static SharedBlock create(void* memory, std::size_t bytes, std::size_t record_capacity,
-                              std::uint64_t hash_seed, std::int64_t created_ms);
+                              std::uint64_t hash_seed, std::int64_t created_ms,
+                              std::size_t config_capacity = kDefaultConfigCapacity);
     // The block in `memory` (`bytes` long) if it has exactly this build's layout; otherwise
     // nullopt and `why` says what differs.
     static std::optional<SharedBlock> attach(void* memory, std::size_t bytes, std::string& why);
 
     SharedTable records() const;
     std::size_t record_capacity() const;
+    ConfigRegion config() const;
+    std::size_t config_capacity() const { return config().capacity(); }
     std::uint64_t hash_seed() const { return super_->hash_seed; }
     std::int64_t created_ms() const { return super_->created_ms; }
 

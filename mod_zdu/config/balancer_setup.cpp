@@ -2,26 +2,11 @@
 
 #include "mod_zdu/config/runtime.hpp"
 #include "mod_zdu/config/worker_index.hpp"
+#include "mod_zdu/config/worker_provisioning.hpp"
 #include "mod_zdu/log_ids.hpp"
 
 namespace zdu::glue {
 namespace {
-
-void apply_worker_settings(proxy_worker* w, const config::Settings& settings) {
-    // response-timeout-in-seconds is the backend read timeout; 0 means none, i.e. a day.
-    int seconds =
-        settings.response_timeout_seconds > 0 ? settings.response_timeout_seconds : 24 * 3600;
-    w->s->timeout = apr_time_from_sec(seconds);
-    w->s->timeout_set = 1;
-    // Without its own connect timeout mod_proxy connects with the read timeout: a black-holed
-    // instance would cost the whole response timeout per attempt before failing over.
-    w->s->conn_timeout = apr_time_from_sec(settings.connect_timeout_seconds);
-    w->s->conn_timeout_set = 1;
-    // Idle pooled connections older than this are closed instead of reused, so a backend that
-    // closes idle keep-alive connections (GlassFish after 30 s, Tomcat after 20 s) rarely
-    // closes one just as a request goes out on it. 0: no limit.
-    w->s->ttl = apr_time_from_sec(settings.connection_ttl_seconds);
-}
 
 std::string instance_text(const config::Cluster& cluster, const config::Instance& inst) {
     return "cluster '" + cluster.name + "' instance '" + inst.name + "' (line " +
@@ -76,12 +61,10 @@ std::string define_balancers(const config::LoadBalancer& lb, server_rec* s, apr_
                 return "cluster '" + cluster.name + "': " + err;
             }
         }
-        balancer->growth = kBalancerGrowth;
+        // Growth is set again once every directive is read (ZduGrowth may come later).
+        balancer->growth = provisioning_limits().growth;
         balancer->growth_set = 1;
-        // mod_zdu decides when to stop retrying (no-of-retries); mod_proxy's bound is only a
-        // backstop: one attempt per instance.
-        balancer->s->max_attempts = static_cast<int>(cluster.instances.size());
-        balancer->s->max_attempts_set = 1;
+        set_max_attempts(balancer, cluster.instances.size());
         std::string err = define_workers(cluster, balancer, conf, settings, p);
         if (!err.empty()) return err;
     }

@@ -11,11 +11,9 @@
 
 namespace zdu::glue {
 
-// Room left in each balancer for instances a later reload adds without a restart.
-constexpr int kBalancerGrowth = 16;
-
-// Defines the balancers and workers in the mod_proxy config of `s`. Returns an error message,
-// or an empty string.
+// Defines the balancers and workers in the mod_proxy config of `s`, each balancer with room for
+// ZduGrowth more workers (spare_balancers.hpp reserves it once every directive is read).
+// Returns an error message, or an empty string.
 std::string define_balancers(const config::LoadBalancer& lb, server_rec* s, apr_pool_t* p);
 
 }  // namespace zdu::glue

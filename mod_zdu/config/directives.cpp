@@ -5,15 +5,16 @@
 
 #include "config/loader.hpp"
 #include "mod_zdu/config/balancer_setup.hpp"
+#include "mod_zdu/config/worker_provisioning.hpp"
+#include "mod_zdu/config/cluster_checks.hpp"
 #include "mod_zdu/httpd_version.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/manager/handler.hpp"
-#include "mod_zdu/policy/factory.hpp"
 #include "mod_zdu/proxy_api.hpp"
 #include "mod_zdu/request/proxy_headers.hpp"
 #include "mod_zdu/state/module_state.hpp"
 #include "mod_zdu/state/state_persistence.hpp"
-#include "routing/cluster_routes.hpp"
+#include "mod_zdu/reload/reload_directives.hpp"
 
 APLOG_USE_MODULE(zdu);
 
@@ -55,22 +56,6 @@ std::string error_text(const std::vector<config::Diagnostic>& diagnostics) {
     return text;
 }
 
-// Route ids and policy modules are checked here, at config time, so `apachectl -t` reports
-// clashes and modules that do not load.
-std::string check_clusters(const config::LoadBalancer& lb, apr_pool_t* p) {
-    try {
-        for (const auto& c : lb.clusters) {
-            routing::ClusterRoutes routes(c);
-            std::string error;
-            make_policy(c, p, error);
-            if (!error.empty()) return error;
-        }
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return {};
-}
-
 const char* load_config_file(cmd_parms* cmd, void*, const char* arg) {
     if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
     // Before the module check: an older mod_proxy lacks symbols mod_zdu binds weakly, which
@@ -80,7 +65,16 @@ const char* load_config_file(cmd_parms* cmd, void*, const char* arg) {
     const char* path = ap_server_root_relative(cmd->pool, arg);
     if (!path) return apr_pstrcat(cmd->pool, "ZduConfigFile: bad path ", arg, nullptr);
     if (!module_state().config_file.empty()) return "ZduConfigFile may appear only once";
-    config::LoadResult result = config::load_file(path);
+    // Read once: these bytes are what the children run (published in shared memory) and what
+    // the reload poller compares the file against.
+    std::string text, why;
+    config::LoadResult result;
+    if (config::read_whole_file(path, text, why)) {
+        result = config::load_string(text, path);
+    } else {
+        result.diagnostics.push_back({config::Diagnostic::Severity::Error, path, 0,
+                                      "cannot read the file: " + why});
+    }
     log_warnings(cmd, result.diagnostics);
     if (!result.ok()) {
         return apr_pstrcat(cmd->pool, "ZduConfigFile: invalid ", path, ":",
@@ -92,6 +86,7 @@ const char* load_config_file(cmd_parms* cmd, void*, const char* arg) {
         return apr_pstrcat(cmd->pool, "ZduConfigFile: ", path, ": ", err.c_str(), nullptr);
     module_state().loaded = result.config;
     module_state().config_file = path;
+    module_state().config_text = std::move(text);
     return nullptr;
 }
 
@@ -105,6 +100,40 @@ const char* set_state_slots(cmd_parms* cmd, void*, const char* arg) {
     }
     module_state().state_slots = static_cast<std::size_t>(slots);
     return nullptr;
+}
+
+// A whole number in [lo, hi], or null.
+const char* whole_number(cmd_parms* cmd, const char* arg, long lo, long hi, int& out) {
+    char* end = nullptr;
+    long n = std::strtol(arg, &end, 10);
+    if (end == arg || *end || n < lo || n > hi) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a number from %ld to %ld",
+                            cmd->directive->directive, arg, lo, hi);
+    }
+    out = static_cast<int>(n);
+    return nullptr;
+}
+
+// The limits outlive a config pass (they are read in children); a pass without the directive
+// gets the default again.
+apr_status_t forget_limits(void*) {
+    provisioning_limits() = ProvisioningLimits{};
+    return APR_SUCCESS;
+}
+
+const char* set_limit(cmd_parms* cmd, const char* arg, long hi, int ProvisioningLimits::*field) {
+    if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+    if (const char* err = whole_number(cmd, arg, 0, hi, provisioning_limits().*field)) return err;
+    apr_pool_cleanup_register(cmd->pool, nullptr, forget_limits, apr_pool_cleanup_null);
+    return nullptr;
+}
+
+const char* set_growth(cmd_parms* cmd, void*, const char* arg) {
+    return set_limit(cmd, arg, 1000, &ProvisioningLimits::growth);
+}
+
+const char* set_spare_clusters(cmd_parms* cmd, void*, const char* arg) {
+    return set_limit(cmd, arg, 64, &ProvisioningLimits::spare_clusters);
 }
 
 // httpd stores directive handlers as an untyped function pointer; going through void(*)() is
@@ -146,6 +175,12 @@ const command_rec directives[] = {
                     RSRC_CONF,
                     "client request headers never forwarded: Name adds, -Name removes, none "
                     "empties the default list (mod_zdu's own headers are always removed)"),
+    ZDU_RELOAD_DIRECTIVES
+    AP_INIT_TAKE1("ZduGrowth", as_cmd_func(set_growth), nullptr, RSRC_CONF,
+                  "worker slots each cluster keeps free for instances a reload adds (0-1000); "
+                  "default 16"),
+    AP_INIT_TAKE1("ZduSpareClusters", as_cmd_func(set_spare_clusters), nullptr, RSRC_CONF,
+                  "spare balancers for clusters a reload adds (0-64); default 4"),
     {nullptr, {nullptr}, nullptr, 0, RAW_ARGS, nullptr},
 };
 

@@ -1,10 +1,13 @@
 #include "mod_zdu/config/runtime.hpp"
 
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
+#include "mod_zdu/config/spare_balancers.hpp"
 #include "mod_zdu/config/worker_index.hpp"
+#include "mod_zdu/config/worker_provisioning.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/policy/factory.hpp"
 #include "state/record_keys.hpp"
@@ -64,26 +67,62 @@ void add_listener_prefixes(ClusterRuntime& c, const config::Listener& l, int ins
     if (default_port) c.listener_prefixes.emplace(url.substr(0, url.rfind(':')), instance);
 }
 
-void bind_instances(ClusterRuntime& c, state::SharedTable& table, bool https_routing) {
+// A reload's worker: the balancer's own, or one added in a growth slot (refused past it).
+proxy_worker* provided_worker(WorkerProvisioner& provisioner, const ClusterRuntime& c,
+                              const config::Instance& inst) {
+    std::string error;
+    proxy_worker* w = provisioner.provide(*c.config, inst, error);
+    if (!w) throw std::runtime_error(error);
+    return w;
+}
+
+void bind_instances(ClusterRuntime& c, state::SharedTable& table, const config::Settings& settings,
+                    server_rec* s, BuildMode mode) {
     WorkerIndex workers(c.balancer);
+    std::optional<WorkerProvisioner> provisioner;
+    if (mode == BuildMode::Reload) {
+        provisioner.emplace(c.balancer, s, settings);
+        int missing = provisioner->missing_workers(*c.config);
+        if (missing > provisioner->free_slots()) {
+            throw std::runtime_error(
+                "cluster '" + c.config->name + "' needs " + std::to_string(missing) +
+                " new workers but its balancer's growth reserve (ZduGrowth=" +
+                std::to_string(provisioning_limits().growth) + ") has " +
+                std::to_string(provisioner->free_slots()) + " left; a graceful restart is needed");
+        }
+    }
     for (const auto& inst : c.config->instances) {
         InstanceRuntime ir;
         ir.config = &inst;
         ir.record = claim(table, state::instance_key(c.config->name, inst.name));
-        const config::Listener* l = forwarding_listener(inst, https_routing);
-        ir.worker = bound_worker(c, workers, inst, l);
-        ir.worker_url = l->url();
+        const config::Listener* l = forwarding_listener(inst, settings.https_routing);
+        ir.worker = provisioner ? provided_worker(*provisioner, c, inst)
+                                : bound_worker(c, workers, inst, l);
+        ir.worker_url = l ? l->url() : std::string();
         for (const auto& any : inst.listeners) {
             add_listener_prefixes(c, any, static_cast<int>(c.instances.size()));
         }
         c.instances.push_back(std::move(ir));
     }
+    if (provisioner) set_max_attempts(c.balancer, c.instances.size());
+}
+
+// The cluster's balancer; a cluster a reload adds takes a spare one (refused past the reserve).
+proxy_balancer* balancer_of(ClusterRuntime& c, proxy_server_conf* conf, server_rec* s,
+                            apr_pool_t* p, BuildMode mode) {
+    proxy_balancer* b = ap_proxy_get_balancer(p, conf, c.balancer_url.c_str(), 0);
+    if (b || mode != BuildMode::Reload) return b;
+    std::string error;
+    b = claim_spare_balancer(s, c.config->name, error);
+    if (!b) throw std::runtime_error(error);
+    c.balancer_url = b->s->name;
+    return b;
 }
 
 }  // namespace
 
 std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTable& table,
-                                       server_rec* s, apr_pool_t* p) {
+                                       server_rec* s, apr_pool_t* p, BuildMode mode) {
     auto rt = std::make_unique<Runtime>();
     rt->config = std::move(config);
     rt->settings = config::settings_of(*rt->config);
@@ -93,14 +132,14 @@ std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTa
     for (const auto& cluster : rt->config->clusters) {
         ClusterRuntime& c = rt->clusters.emplace_back(cluster);
         c.balancer_url = balancer_url_for(cluster);
-        c.balancer = ap_proxy_get_balancer(p, conf, c.balancer_url.c_str(), 0);
+        c.balancer = balancer_of(c, conf, s, p, mode);
         if (!c.balancer) throw std::runtime_error("balancer " + c.balancer_url + " not defined");
         c.record = claim(table, state::cluster_key(cluster.name));
         c.session_cookie = std::string(cluster.session_cookie_name());
         std::string policy_error;
         c.policy = make_policy(cluster, p, policy_error);
         if (!policy_error.empty()) throw std::runtime_error(policy_error);
-        bind_instances(c, table, rt->settings.https_routing);
+        bind_instances(c, table, rt->settings, s, mode);
     }
     for (std::size_t ci = 0; ci < rt->clusters.size(); ++ci) {
         const auto& cluster = *rt->clusters[ci].config;

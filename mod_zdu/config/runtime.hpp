@@ -25,6 +25,8 @@ struct InstanceRuntime {
     std::string worker_url;  // the listener mod_proxy forwards to
     proxy_worker* worker = nullptr;
     state::SharedRecord* record = nullptr;
+    // Removed from the file by a reload and kept, disabled (config/retained.hpp).
+    bool removed = false;
 };
 
 struct ClusterRuntime {
@@ -82,10 +84,15 @@ std::string balancer_url_for(const config::Cluster& cluster);
 // https:// one when https routing is on (ajp:// listeners are not used).
 const config::Listener* forwarding_listener(const config::Instance& inst, bool https_routing);
 
+// Start-up binds the balancers and workers define_balancers made; a reload, in a child, may also
+// add workers in the balancers' growth slots and take spare balancers for new clusters.
+enum class BuildMode { StartUp, Reload };
+
 // Builds the runtime of `config`: records claimed in `table`, balancers and workers looked up in
 // the mod_proxy config of `s`. Throws std::runtime_error naming what is missing.
 std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTable& table,
-                                       server_rec* s, apr_pool_t* p);
+                                       server_rec* s, apr_pool_t* p,
+                                       BuildMode mode = BuildMode::StartUp);
 
 // Records, for instances and web-modules disabled in the config, when mod_zdu first saw them
 // disabled (their quiesce clock), and clears it for enabled ones.

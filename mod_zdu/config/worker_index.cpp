@@ -21,8 +21,14 @@ std::string endpoint_key(std::string_view scheme, std::string host, unsigned por
 }  // namespace
 
 WorkerIndex::WorkerIndex(proxy_balancer* balancer) {
+    add_from(balancer);
+}
+
+void WorkerIndex::add_from(proxy_balancer* balancer) {
     auto** workers = reinterpret_cast<proxy_worker**>(balancer->workers->elts);
-    for (int i = 0; i < balancer->workers->nelts; ++i) add(workers[i]);
+    for (; indexed_ < balancer->workers->nelts; ++indexed_) {
+        if (workers[indexed_]->s) add(workers[indexed_]);
+    }
 }
 
 void WorkerIndex::add(proxy_worker* worker) {

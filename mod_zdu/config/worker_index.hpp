@@ -14,8 +14,13 @@ namespace zdu::glue {
 
 class WorkerIndex {
   public:
+    WorkerIndex() = default;
     // Indexes the workers `balancer` has so far.
     explicit WorkerIndex(proxy_balancer* balancer);
+
+    // Indexes the workers `balancer` got since this index last looked (workers are only ever
+    // appended to a balancer's list). For one balancer only.
+    void add_from(proxy_balancer* balancer);
 
     // Null when mod_proxy has no worker for `listener` in the balancer.
     proxy_worker* find(const config::Listener& listener) const;
@@ -23,6 +28,7 @@ class WorkerIndex {
 
   private:
     std::unordered_map<std::string, proxy_worker*> by_endpoint_;
+    int indexed_ = 0;  // how many of the balancer's workers add_from has seen
 };
 
 }  // namespace zdu::glue

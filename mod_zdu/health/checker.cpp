@@ -22,6 +22,8 @@
 #include "mod_zdu/health/plan.hpp"
 #include "mod_zdu/httpd.hpp"
 #include "mod_zdu/log_ids.hpp"
+#include "mod_zdu/reload/child_switch.hpp"
+#include "mod_zdu/reload/snapshot.hpp"
 #include "mod_zdu/state/module_state.hpp"
 
 extern "C" {
@@ -41,6 +43,19 @@ std::int64_t steady_ms() {
         .count();
 }
 
+// The checker's process follows reloads like any child, and its plan follows the config it
+// serves (instances added or removed, health-checker settings changed).
+void follow_generation(HealthMonitor& monitor) {
+    follow_published(ap_server_conf);
+    if (serving_generation() == monitor.generation()) return;
+    SnapshotSlot* slot = pin_snapshot();
+    if (!slot) return;
+    HealthPlan plan = plan_checks(*slot->value.runtime);
+    std::uint64_t generation = slot->value.generation;
+    release_snapshot(slot);
+    monitor.replan(std::move(plan), generation);
+}
+
 apr_status_t on_watchdog(int state, void* data, apr_pool_t*) {
     auto* monitor = static_cast<HealthMonitor*>(data);
     try {
@@ -49,6 +64,7 @@ apr_status_t on_watchdog(int state, void* data, apr_pool_t*) {
                 monitor->start();
                 break;
             case AP_WATCHDOG_STATE_RUNNING:
+                follow_generation(*monitor);
                 monitor->tick(steady_ms());
                 break;
             case AP_WATCHDOG_STATE_STOPPING:
@@ -112,9 +128,12 @@ int post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* s) {
     const Runtime* rt = current_runtime();
     if (!rt) return OK;
     HealthPlan plan = plan_checks(*rt);
-    if (plan.clusters.empty()) return OK;
+    // Started even with nothing to check, since a reload may add a health-checker; without
+    // mod_watchdog that is refused only when there is something to check now.
+    if (plan.clusters.empty() && !APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance)) return OK;
     warn_unpingable(plan, s);
-    return start_watchdog(pconf, s, std::make_unique<HealthMonitor>(std::move(plan), s));
+    return start_watchdog(
+        pconf, s, std::make_unique<HealthMonitor>(std::move(plan), s, serving_generation()));
 }
 
 }  // namespace

@@ -14,6 +14,8 @@ namespace zdu::glue {
 void HealthMonitor::start() {
     std::lock_guard<std::mutex> lock(mutex_);
     pool_ = std::make_unique<health::PingPool>();
+    // Started with nothing to check (a reload may add a health-checker): nothing to say yet.
+    if (plan_.clusters.empty()) return;
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, server_,
                  ZDU_LOG_CHECKER_STARTED
                  "health checker running in process %ld: "
@@ -33,6 +35,22 @@ void HealthMonitor::tick(std::int64_t steady_ms) {
 void HealthMonitor::stop() {
     std::lock_guard<std::mutex> lock(mutex_);
     pool_.reset();
+}
+
+void HealthMonitor::replan(HealthPlan plan, std::uint64_t generation) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    bool running = pool_ != nullptr;
+    bool quiet = plan_.clusters.empty() && plan.clusters.empty();
+    pool_.reset();
+    plan_ = std::move(plan);
+    generation_ = generation;
+    if (running) pool_ = std::make_unique<health::PingPool>();
+    if (quiet) return;
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, server_,
+                 ZDU_LOG_CHECKER_STARTED "health checker follows generation %" APR_UINT64_T_FMT
+                                         ": %" APR_SIZE_T_FMT " clusters, %" APR_SIZE_T_FMT
+                                         " instances",
+                 generation, plan_.clusters.size(), plan_.instances.size());
 }
 
 void HealthMonitor::apply_finished() {

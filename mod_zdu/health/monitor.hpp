@@ -20,13 +20,18 @@ namespace zdu::glue {
 
 class HealthMonitor {
   public:
-    HealthMonitor(HealthPlan plan, server_rec* s) : plan_(std::move(plan)), server_(s) {}
+    HealthMonitor(HealthPlan plan, server_rec* s, std::uint64_t generation)
+        : plan_(std::move(plan)), server_(s), generation_(generation) {}
 
     void start();
     // `steady_ms`: a monotonic clock, for the schedule.
     void tick(std::int64_t steady_ms);
     // Cancels the running pings and waits for their threads; ticks do nothing afterwards.
     void stop();
+    // A reload moved the config: the pings of the old plan are cancelled (their ids index it)
+    // and the rounds start over on `plan`.
+    void replan(HealthPlan plan, std::uint64_t generation);
+    std::uint64_t generation() const { return generation_; }
 
   private:
     void apply_finished();
@@ -37,6 +42,7 @@ class HealthMonitor {
     HealthPlan plan_;
     server_rec* server_;
     std::unique_ptr<health::PingPool> pool_;  // set while running
+    std::uint64_t generation_;                // of the config the plan comes from
 };
 
 }  // namespace zdu::glue

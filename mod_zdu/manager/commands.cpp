@@ -11,6 +11,9 @@
 #include "manager/ping_target.hpp"
 #include "manager/selection.hpp"
 #include "manager/status.hpp"
+#include "mod_zdu/config/spare_balancers.hpp"
+#include "mod_zdu/config/worker_provisioning.hpp"
+#include "mod_zdu/reload/publisher.hpp"
 #include "mod_zdu/state/module_state.hpp"
 #include "mod_zdu/state/shared_state.hpp"
 #include "mod_zdu/time_ms.hpp"
@@ -128,6 +131,7 @@ manager::InstanceStatus instance_status(const ClusterRuntime& cluster, int i) {
     manager::InstanceStatus s =
         manager::read_status(*inst.config, cluster.routes.route(i), *inst.record);
     s.url = inst.worker_url;
+    s.removed = inst.removed;
     if (inst.worker) {
         s.busy = __atomic_load_n(&inst.worker->s->busy, __ATOMIC_RELAXED);
         s.worker_usable = PROXY_WORKER_IS_USABLE(inst.worker);
@@ -141,10 +145,65 @@ manager::ClusterStatus cluster_status(const ClusterRuntime& cluster) {
     for (std::size_t i = 0; i < cluster.instances.size(); ++i) {
         s.instances.push_back(instance_status(cluster, static_cast<int>(i)));
     }
+    if (cluster.balancer) {
+        GrowthUsage growth = growth_usage(cluster.balancer);
+        s.workers_used = growth.used;
+        s.workers_total = growth.total;
+    }
     return s;
 }
 
-ManagerAnswer status(const Command& c, const Runtime* rt, Clock::time_point start) {
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        lines.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return lines;
+}
+
+manager::ConfigStatus config_status(const Snapshot* snap) {
+    manager::ConfigStatus s;
+    s.pid = static_cast<long>(getpid());
+    const ModuleState& st = module_state();
+    s.file = st.config_file;
+    if (snap) {
+        s.generation = snap->generation;
+        s.loaded_at_ms = snap->loaded_ms;
+        s.hash = snap->hash;
+    }
+    if (st.block) {
+        state::ConfigRegion region = st.block->config();
+        s.published = region.generation();
+        state::ReloadResult last = region.result();
+        s.last_ok = last.ok;
+        s.last_generation = last.generation;
+        s.last_at_ms = last.at_ms;
+        s.last_errors = lines_of(last.errors);
+    }
+    SpareUsage spares = spare_usage();
+    s.spare_clusters_used = spares.used;
+    s.spare_clusters_total = spares.total;
+    return s;
+}
+
+ManagerAnswer reload(const Command& c, Clock::time_point start) {
+    ReloadOutcome out = reload_config(ap_server_conf, "manager");
+    manager::ReloadReport report{out.ok, out.changed, out.generation, out.errors,
+                                 static_cast<long>(getpid())};
+    std::string outcome = out.ok ? (out.changed ? "generation " : "unchanged, generation ") +
+                                       std::to_string(out.generation)
+                                 : "refused: " + (out.errors.empty() ? "" : out.errors.front());
+    (void)c;
+    return {out.ok ? HTTP_OK : HTTP_BAD_REQUEST, manager::reload_answer(report, since(start)),
+            outcome};
+}
+
+ManagerAnswer status(const Command& c, const Snapshot* snap, Clock::time_point start) {
+    const Runtime* rt = snap ? snap->runtime : nullptr;
     std::vector<manager::ClusterStatus> clusters;
     for (std::size_t i = 0; rt && i < rt->clusters.size(); ++i) {
         const ClusterRuntime& cluster = rt->clusters[i];
@@ -155,13 +214,14 @@ ManagerAnswer status(const Command& c, const Runtime* rt, Clock::time_point star
     if (!c.cluster.empty() && clusters.empty()) {
         return failure(c, HTTP_NOT_FOUND, "no cluster '" + c.cluster + "'", start);
     }
-    return {HTTP_OK, manager::status_answer(clusters, since(start)), {}};
+    return {HTTP_OK, manager::status_answer(config_status(snap), clusters, since(start)), {}};
 }
 
 }  // namespace
 
-ManagerAnswer run_command(const Command& c, const Runtime* rt) {
+ManagerAnswer run_command(const Command& c, const Snapshot* snap) {
     const auto start = Clock::now();
+    const Runtime* rt = snap ? snap->runtime : nullptr;
     switch (c.kind) {
         case CommandKind::PingProxy:
             return {HTTP_OK, manager::proxy_ping_answer(static_cast<long>(getpid()), since(start)),
@@ -171,7 +231,9 @@ ManagerAnswer run_command(const Command& c, const Runtime* rt) {
         case CommandKind::PingUrl:
             return ping_url(c, rt, start);
         case CommandKind::Status:
-            return status(c, rt, start);
+            return status(c, snap, start);
+        case CommandKind::Reload:
+            return reload(c, start);
         case CommandKind::SetDomain:
         case CommandKind::SetInstance:
             return set_admin_state(c, rt, start);

@@ -6,6 +6,7 @@
 #include "manager/command.hpp"
 #include "mod_zdu/config/runtime.hpp"
 #include "mod_zdu/httpd.hpp"
+#include "mod_zdu/reload/snapshot.hpp"
 
 namespace zdu::glue {
 
@@ -15,8 +16,8 @@ struct ManagerAnswer {
     std::string outcome;  // one line for the log
 };
 
-// `rt` is null when no ZduConfigFile is loaded: the proxy still answers pings, and every
-// instance or domain is unknown.
-ManagerAnswer run_command(const manager::Command& command, const Runtime* rt);
+// `snap` (the snapshot the request pinned) is null when no ZduConfigFile is loaded: the proxy
+// still answers pings, and every instance or domain is unknown.
+ManagerAnswer run_command(const manager::Command& command, const Snapshot* snap);
 
 }  // namespace zdu::glue

@@ -9,6 +9,8 @@
 #include "manager/secret.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/manager/commands.hpp"
+#include "mod_zdu/reload/child_switch.hpp"
+#include "mod_zdu/reload/snapshot.hpp"
 #include "mod_zdu/state/module_state.hpp"
 
 APLOG_USE_MODULE(zdu);
@@ -75,7 +77,10 @@ int handle(request_rec* r) {
         refuse_command(r, parsed);
         return OK;
     }
-    ManagerAnswer answer = run_command(parsed.command, current_runtime());
+    // As translate_name does, in case another module's translate hook took this URL first:
+    // the answer is always about the newest config this child can serve.
+    follow_published(r->server);
+    ManagerAnswer answer = run_command(parsed.command, pin_for_request(r));
     log_command(r, parsed.command, answer);
     respond(r, answer.status, answer.json);
     return OK;

@@ -2,8 +2,13 @@
 
 #include <http_main.h>
 
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <utility>
+#include <vector>
 
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/policy/module.hpp"
@@ -47,6 +52,38 @@ std::string module_path(const config::Cluster& cluster, apr_pool_t* pool) {
     return resolved ? resolved : cluster.policy_module;
 }
 
+std::string real_path(const std::string& path) {
+    char resolved[PATH_MAX];
+    return ::realpath(path.c_str(), resolved) ? std::string(resolved) : std::string();
+}
+
+std::string real_path(const std::string& path, std::string& why) {
+    char resolved[PATH_MAX];
+    if (::realpath(path.c_str(), resolved)) return resolved;
+    why = std::strerror(errno);
+    return {};
+}
+
+// A reload runs what the file names in every child, so a policy-module must be inside a
+// directory the httpd config allows (ZduPolicyModuleDir; default ServerRoot/modules). Symbolic
+// links are resolved first, so one cannot point outside; a path that cannot be resolved is
+// refused with the reason.
+std::string outside_allowed_dirs(const std::string& path, apr_pool_t* pool) {
+    std::string why;
+    std::string real = real_path(path, why);
+    if (real.empty()) return ZDU_LOG_POLICY_DIR "cannot be resolved: " + why;
+    std::vector<std::string> dirs = module_state().policy_module_dirs;
+    if (dirs.empty()) dirs.push_back(ap_server_root_relative(pool, "modules"));
+    std::string names;
+    for (const std::string& dir : dirs) {
+        std::string d = real_path(dir);
+        if (!d.empty() && real.compare(0, d.size() + 1, d + "/") == 0) return {};
+        names += (names.empty() ? "" : ", ") + dir;
+    }
+    return ZDU_LOG_POLICY_DIR "not inside a directory ZduPolicyModuleDir allows (" + names +
+           "); refused";
+}
+
 std::unique_ptr<routing::NewSessionPolicy> user_defined(const config::Cluster& cluster,
                                                         apr_pool_t* pool, std::string& error) {
     if (cluster.policy_module.empty()) {
@@ -54,7 +91,11 @@ std::unique_ptr<routing::NewSessionPolicy> user_defined(const config::Cluster& c
         return nullptr;
     }
     std::string path = module_path(cluster, pool);
-    std::string why;
+    std::string why = outside_allowed_dirs(path, pool);
+    if (!why.empty()) {
+        error = failure(cluster, path, why);
+        return nullptr;
+    }
     std::unique_ptr<PolicyModule> module;
     try {
         routing::ClusterRoutes routes(cluster);

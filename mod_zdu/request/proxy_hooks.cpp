@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "mod_zdu/config/worker_provisioning.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/request/context.hpp"
 #include "mod_zdu/request/error_response.hpp"
@@ -140,12 +141,15 @@ void log_timeout_not_retried(request_rec* r, const RequestContext& ctx) {
 }  // namespace
 
 int pre_request(proxy_worker** worker, proxy_balancer** balancer, request_rec* r,
-                proxy_server_conf*, char** url) {
+                proxy_server_conf* conf, char** url) {
     RequestContext* ctx = request_context(r);
     if (!ctx || std::strncmp(*url, ctx->cluster->balancer_url.c_str(),
                              ctx->cluster->balancer_url.size()) != 0) {
         return DECLINED;
     }
+    // mod_proxy_balancer picks up workers other children added in its own pre_request, which
+    // this one pre-empts for our balancers.
+    sync_balancer_if_updated(ctx->cluster->balancer, r->server, conf);
     if (++ctx->attempts > 1 && retry_refused(r, *ctx)) return HTTP_SERVICE_UNAVAILABLE;
     const apr_time_t now = apr_time_now();
     ctx->decision = choose(*ctx, r, now);

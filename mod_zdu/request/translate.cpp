@@ -3,6 +3,8 @@
 #include <cstring>
 
 #include "mod_zdu/log_ids.hpp"
+#include "mod_zdu/reload/child_switch.hpp"
+#include "mod_zdu/reload/snapshot.hpp"
 #include "mod_zdu/request/context.hpp"
 #include "mod_zdu/request/error_response.hpp"
 #include "mod_zdu/request/proxy_headers.hpp"
@@ -93,13 +95,47 @@ int hand_to_proxy(request_rec* r, const ClusterRuntime& cluster) {
     return OK;
 }
 
+// An internal redirect of a request we routed (our resend, or an ErrorDocument) shares its
+// pool, so the snapshot the first request pinned is still held: it stays on that one, and a
+// reload in between never gives one client request two configs.
+const Runtime* redirected_from(const request_rec* r) {
+    for (const request_rec* prev = r->prev; prev; prev = prev->prev) {
+        const auto* earlier = static_cast<const RequestContext*>(
+            ap_get_module_config(prev->request_config, &zdu_module));
+        if (earlier) return earlier->runtime;
+    }
+    return nullptr;
+}
+
+// The runtime this request runs on: pinned until its pool goes. Null when none is loaded.
+// A request that no web-module matches lets go at once.
+const Runtime* pinned_runtime(request_rec* r, const WebModuleRuntime*& wm) {
+    if (const Runtime* rt = redirected_from(r)) {
+        wm = rt->match(r->uri);
+        return rt;
+    }
+    SnapshotSlot* pinned = pin_snapshot();
+    if (!pinned) return nullptr;
+    const Runtime* rt = pinned->value.runtime;
+    wm = rt->match(r->uri);
+    if (!wm) {
+        release_snapshot(pinned);
+        return rt;
+    }
+    hold_for_request(r, pinned);
+    return rt;
+}
+
 }  // namespace
 
 int translate_name(request_rec* r) {
-    const Runtime* rt = current_runtime();
-    if (!rt || r->proxyreq || !r->uri || r->uri[0] != '/') return DECLINED;
-    const WebModuleRuntime* wm = rt->match(r->uri);
-    if (!wm || local_handler(r)) return DECLINED;
+    if (r->proxyreq || !r->uri || r->uri[0] != '/') return DECLINED;
+    // A reload moved the generation: switch (one thread of the child; the others go on with the
+    // current snapshot). Then this request pins the snapshot it runs on until it ends.
+    follow_published(r->server);
+    const WebModuleRuntime* wm = nullptr;
+    const Runtime* rt = pinned_runtime(r, wm);
+    if (!rt || !wm || local_handler(r)) return DECLINED;
     if (routing::has_dot_segment(r->uri)) return refuse_dot_segment(r);
     RequestContext* ctx = make_context(r, *rt, *wm);
     if (disabled_module_refuses(*ctx, now_ms())) return web_module_unavailable(r, *wm);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/error_pages.hpp"
 #include "config/model.hpp"
@@ -21,6 +22,10 @@ namespace zdu::glue {
 struct ModuleState {
     config::ConfigPtr loaded;
     std::string config_file;
+    std::string config_text;  // the bytes `loaded` came from, published for the children
+    std::size_t config_capacity = state::kDefaultConfigCapacity;  // ZduConfigMaxBytes
+    // ZduPolicyModuleDir: where a policy-module may be; empty: ServerRoot/modules.
+    std::vector<std::string> policy_module_dirs;
     std::size_t state_slots = 4096;
     std::string state_file;  // ZduStateFile; empty: <ZduConfigFile>.state
     bool state_file_off = false;

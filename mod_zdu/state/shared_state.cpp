@@ -34,9 +34,10 @@ std::uint64_t random_seed() {
     return seed;
 }
 
-apr_shm_t* create_shm(server_rec* s, apr_pool_t* process_pool, std::size_t slots) {
+apr_shm_t* create_shm(server_rec* s, apr_pool_t* process_pool, std::size_t slots,
+                      std::size_t config_capacity) {
     apr_shm_t* shm = nullptr;
-    std::size_t bytes = state::SharedBlock::bytes_for(slots);
+    std::size_t bytes = state::SharedBlock::bytes_for(slots, config_capacity);
     apr_status_t rv = apr_shm_create(&shm, bytes, nullptr, process_pool);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
@@ -50,11 +51,16 @@ apr_shm_t* create_shm(server_rec* s, apr_pool_t* process_pool, std::size_t slots
 
 // Why the previous block cannot be used as it is; empty when it can.
 std::string refusal(const std::optional<state::SharedBlock>& old, const std::string& why,
-                    std::size_t slots, const std::vector<std::uint64_t>& keys) {
+                    std::size_t slots, const std::vector<std::uint64_t>& keys,
+                    std::size_t config_capacity) {
     if (!old) return why;
     if (old->record_capacity() < slots) {
         return std::to_string(old->record_capacity()) + " record slots, ZduStateSlots " +
                std::to_string(slots);
+    }
+    if (old->config_capacity() != config_capacity) {
+        return std::to_string(old->config_capacity()) + " config bytes, ZduConfigMaxBytes " +
+               std::to_string(config_capacity);
     }
     // Records are never removed: those of names the config dropped still hold their slots.
     const state::SharedTable table = old->records();
@@ -85,7 +91,8 @@ void fill(server_rec* s, const std::optional<state::SharedBlock>& old, state::Sh
 }  // namespace
 
 std::optional<state::SharedBlock> shared_block(server_rec* s, std::size_t slots,
-                                               const std::vector<std::uint64_t>& keys) {
+                                               const std::vector<std::uint64_t>& keys,
+                                               std::size_t config_capacity) {
     apr_pool_t* process_pool = s->process->pool;
     apr_shm_t* old_shm = previous_shm(process_pool);
     std::optional<state::SharedBlock> old;
@@ -93,14 +100,15 @@ std::optional<state::SharedBlock> shared_block(server_rec* s, std::size_t slots,
     if (old_shm) {
         old = state::SharedBlock::attach(apr_shm_baseaddr_get(old_shm), apr_shm_size_get(old_shm),
                                          why);
-        why = refusal(old, why, slots, keys);
+        why = refusal(old, why, slots, keys, config_capacity);
         if (why.empty()) return old;
     }
     slots = std::max(slots, 2 * (keys.size() + (old ? old->records().used() : 0)));
-    apr_shm_t* shm = create_shm(s, process_pool, slots);
+    apr_shm_t* shm = create_shm(s, process_pool, slots, config_capacity);
     if (!shm) return std::nullopt;
-    state::SharedBlock block = state::SharedBlock::create(
-        apr_shm_baseaddr_get(shm), apr_shm_size_get(shm), slots, random_seed(), now_ms());
+    state::SharedBlock block =
+        state::SharedBlock::create(apr_shm_baseaddr_get(shm), apr_shm_size_get(shm), slots,
+                                   random_seed(), now_ms(), config_capacity);
     ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                  ZDU_LOG_SHM_NEW_BLOCK "new shared-memory block: layout %u, %" APR_SIZE_T_FMT
                                        " record slots, %" APR_SIZE_T_FMT

@@ -21,9 +21,11 @@ namespace zdu::glue {
 // The block for this config pass, with room for `slots` records and for the records of
 // `keys` (what this config claims) that a reused block lacks; a new block holds twice what it
 // must, so a config that outgrows ZduStateSlots gets a larger block instead of failing the
-// restart. nullopt on failure (logged).
+// restart. `config_capacity`: ZduConfigMaxBytes, the room for the published config.
+// nullopt on failure (logged).
 std::optional<state::SharedBlock> shared_block(server_rec* s, std::size_t slots,
-                                               const std::vector<std::uint64_t>& keys);
+                                               const std::vector<std::uint64_t>& keys,
+                                               std::size_t config_capacity);
 
 // Tells the parent that an admin state changed (it persists the state file); any process.
 void note_admin_change();

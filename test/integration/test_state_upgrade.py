@@ -19,7 +19,8 @@ SECRET = "s3cret"
 MANAGER_CONF = (f"<Location /zdu-manager>\n    SetHandler zdu-manager\n</Location>\n"
                 f"ZduManagerSecret {SECRET}\n")
 VARIANT_ENV = "ZDU_MODULE_LAYOUT_VARIANT"
-VARIANT_LAYOUT = 1002  # kLayoutVersion of the variant build (core/state/shared_block.hpp)
+LAYOUT = 3  # kLayoutVersion of the normal build (core/state/shared_block.hpp)
+VARIANT_LAYOUT = 1002  # kLayoutVersion of the variant build
 MINUTE_SECONDS = 3
 
 
@@ -112,7 +113,7 @@ class UpgradeOntoAnotherLayout(StateCarry):
             lambda: f"ZDU0080: new shared-memory block: layout {VARIANT_LAYOUT}" in
             httpd.error_log(), 5.0), "the new build made its own block")
         log = httpd.error_log()
-        self.assertIn(f"(previous block: layout 2 (this build: {VARIANT_LAYOUT}))", log,
+        self.assertIn(f"(previous block: layout {LAYOUT} (this build: {VARIANT_LAYOUT}))", log,
                       "the old block was refused, not read")
         self.assertIn("ZDU0082: carried the state of 3 instances and 1 web-modules", log)
 
@@ -130,7 +131,7 @@ class UpgradeOntoAnotherLayout(StateCarry):
                          {"i1": "disabled", "i2": "active", "i3": "active"})
         self.assertEqual(self.new_session_homes(httpd), {"i2", "i3"})
         self.assertTrue(process.wait_until(
-            lambda: f"(previous block: layout 2 (this build: {VARIANT_LAYOUT}))" in
+            lambda: f"(previous block: layout {LAYOUT} (this build: {VARIANT_LAYOUT}))" in
             httpd.error_log(), 5.0))
 
 

@@ -84,16 +84,39 @@ TEST_CASE("status reads config, admin state, health and counters", "[manager]") 
     CHECK(s.unhealthy_since_ms == 1700000000000);
     s.url = "http://127.0.0.1:8080";
     s.busy = 4;
-    manager::ClusterStatus cluster{"c1", "round-robin", {s}};
-    CHECK(manager::status_answer({cluster}, 20us) ==
-          R"({"ok":true,"command":"status","clusters":[{"name":"c1","policy":"round-robin",)"
+    manager::ClusterStatus cluster{"c1", "round-robin", {s}, 1, 17};
+    manager::ConfigStatus config;
+    config.pid = 42;
+    config.generation = 3;
+    config.published = 4;
+    config.loaded_at_ms = 1700000000123;
+    config.hash = 0xabc;
+    config.file = "/etc/lb.xml";
+    config.last_ok = false;
+    config.last_generation = 3;
+    config.last_at_ms = 1700000001000;
+    config.last_errors = {"/etc/lb.xml:7: bad"};
+    CHECK(manager::status_answer(config, {cluster}, 20us) ==
+          R"({"ok":true,"command":"status","pid":42,"generation":3,"published_generation":4,)"
+          R"("loaded_at":"2023-11-14T22:13:20.123Z","loaded_at_ms":1700000000123,)"
+          R"("config_hash":"0000000000000abc","config_file":"/etc/lb.xml",)"
+          R"("last_reload":{"ok":false,"generation":3,"at":"2023-11-14T22:13:21.000Z",)"
+          R"("errors":["/etc/lb.xml:7: bad"]},"spare_clusters":{"used":0,"total":0},)"
+          R"("clusters":[{"name":"c1","policy":"round-robin","workers":{"used":1,"total":17},)"
           R"("instances":[{"name":"i\"1","route":"r1","domain":"d1","version":null,)"
           R"("url":"http://127.0.0.1:8080","weight":50,"enabled":true,)"
           R"("admin_state":"disabled","healthy":false,"unhealthy_since_ms":1700000000000,)"
           R"("last_error":"connect failed","failures_in_a_row":2,"worker_usable":false,)"
-          R"("busy":4,)"
+          R"("busy":4,"removed":false,)"
           R"("counters":{"requests":7,"new_sessions":3,"failures":1,"failovers":1,)"
           R"("retries":2}}]}],"ms":0.020})");
-    CHECK(manager::status_answer({}, 0us) ==
-          R"({"ok":true,"command":"status","clusters":[],"ms":0.000})");
+}
+
+TEST_CASE("a reload answers with its generation or its errors", "[manager][reload]") {
+    CHECK(manager::reload_answer({true, true, 5, {}, 42}, 1000us) ==
+          R"({"ok":true,"command":"reload","generation":5,"changed":true,"errors":[],)"
+          R"("pid":42,"ms":1.000})");
+    CHECK(manager::reload_answer({false, false, 4, {"f.xml:3: bad"}, 7}, 0us) ==
+          R"({"ok":false,"command":"reload","generation":4,"changed":false,)"
+          R"("errors":["f.xml:3: bad"],"pid":7,"ms":0.000})");
 }

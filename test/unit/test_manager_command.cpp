@@ -131,3 +131,14 @@ TEST_CASE("commands are described for the log with their values as given", "[man
     REQUIRE(p.ok());
     CHECK(describe(p.command) == "stop-instance instance=i\n1 cluster=c1");
 }
+
+TEST_CASE("cmd=reload takes POST only and no parameter", "[manager][reload]") {
+    auto post = parse_command("POST", "cmd=reload");
+    REQUIRE(post.ok());
+    CHECK(post.command.kind == CommandKind::Reload);
+    CHECK(post.command.changes_state());
+    auto get = parse_command("GET", "cmd=reload");
+    CHECK(get.status == 405);
+    CHECK(get.allow == "POST");
+    CHECK(parse_command("POST", "cmd=reload&cluster=c1").status == 400);
+}

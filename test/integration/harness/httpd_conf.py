@@ -50,7 +50,9 @@ def render(root, port, *, mpm="event", servers=3, threads=8, zdu=True, module=No
         loads.append(f'LoadModule zdu_module "{module or paths.module_path()}"')
     levels = f"{log_level} zdu:debug" if zdu else log_level
     access = f'CustomLog "{root}/access.log" harness' if access_log else ""
-    zdu_conf = f'ZduConfigFile "{root}/loadbalancer.xml"' if zdu else ""
+    # Policy modules of the tests live in the build dir or the server root.
+    zdu_conf = (f'ZduPolicyModuleDir "{paths.build_dir()}" "{root}"\n'
+                f'ZduConfigFile "{root}/loadbalancer.xml"') if zdu else ""
     return f"""\
 ServerRoot "{root}"
 ServerName 127.0.0.1:{port}
