@@ -19,7 +19,8 @@ def documented_log_ids():
 
 
 def defined_directives():
-    text = "\n".join(p.read_text() for p in (ROOT / "mod_zdu").rglob("*.cpp"))
+    sources = [p for p in (ROOT / "mod_zdu").rglob("*") if p.suffix in (".cpp", ".hpp")]
+    text = "\n".join(p.read_text() for p in sources)
     return set(re.findall(r'AP_INIT_\w+\(\s*"(Zdu\w+)"', text))
 
 
