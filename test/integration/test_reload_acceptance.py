@@ -117,7 +117,7 @@ class HundredReloadsUnderLoad(ReloadTestCase):
 
         self.assertEqual(load.failures, [], "no request may fail")
         self.assertEqual(load.moved(), [], "sessions on unchanged instances never move")
-        self.assertEqual(load.reconnected(), [], "kept-alive connections stay open")
+        self.assertEqual(load.reconnected(), [], self.why_reconnected(httpd, before_children))
         self.assertEqual(problems, [], "each reload's own checks")
         for phase in ("before", "during", "after"):
             self.assertGreater(load.by_phase.get(phase, 0), 0, phase)
@@ -128,6 +128,14 @@ class HundredReloadsUnderLoad(ReloadTestCase):
         workers = manager.status()["clusters"][0]["workers"]
         self.assertEqual(workers, {"used": 2 + self.GROWTH, "total": 2 + self.GROWTH},
                          "x came back to its slot; the new names took the rest of the reserve")
+
+    @staticmethod
+    def why_reconnected(httpd, before_children):
+        """What httpd says about its children (a crash, one stopped), for a failure message."""
+        notes = [line for line in httpd.error_log().splitlines()
+                 if "AH0" in line or "signal" in line or "[zdu:error]" in line]
+        return (f"kept-alive connections stay open; children {sorted(before_children)} -> "
+                f"{sorted(httpd.child_pids())}; httpd said: {notes[-10:]}")
 
     def hundred_reloads(self, httpd, manager, stable, comer, news, gen, pinned, checker,
                         problems):
