@@ -123,8 +123,10 @@ void follow_published(server_rec* s) {
     // A graceful restart published from the file for a new generation of children; this one
     // is of the old and on its way out, with the old balancers.
     if (region.pass_generation() != pass_generation()) return;
-    std::unique_lock<std::mutex> lock(switch_mutex(), std::try_to_lock);
-    if (!lock.owns_lock()) return;  // another thread switches; this request runs on the current
+    // A request that starts after the generation moved must run on it, never on the config it
+    // replaces: while one thread builds the snapshot, the child's other new requests wait for it
+    // (a few ms, once per reload); switch_locked finds the work done and returns.
+    std::lock_guard<std::mutex> lock(switch_mutex());
     switch_locked(s, generation);
 }
 

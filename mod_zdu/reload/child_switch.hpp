@@ -1,7 +1,7 @@
 // Each child follows the published config: when the generation in shared memory moves, one
 // thread of the child rebuilds the runtime from the published bytes (not the file, so every
-// child runs the same config) and swaps the snapshot; the others keep serving from the current
-// one and never wait.
+// child runs the same config) and swaps the snapshot; the child's other requests that start
+// meanwhile wait for it, so none that starts after a reload runs on the config it replaced.
 #pragma once
 
 #include <mutex>
@@ -14,8 +14,8 @@
 
 namespace zdu::glue {
 
-// Request path: one acquire load; if the generation moved and no other thread of this child
-// is switching, switches now (try-lock, never waits).
+// Request path: one acquire load; if the generation moved, switches now, or waits for the
+// thread of this child that is switching (once per reload, a few ms at 1,000 instances).
 void follow_published(server_rec* s);
 
 // Builds the snapshot of `published`: its config (the file's bytes plus the instances earlier
