@@ -25,6 +25,7 @@
 #include "mod_zdu/reload/child_switch.hpp"
 #include "mod_zdu/reload/snapshot.hpp"
 #include "mod_zdu/state/module_state.hpp"
+#include "mod_zdu/time_ms.hpp"
 
 extern "C" {
 #include <mod_watchdog.h>
@@ -36,12 +37,6 @@ namespace zdu::glue {
 namespace {
 
 constexpr const char* kWatchdogName = "_zdu_health_";
-
-std::int64_t steady_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 // The checker's process follows reloads like any child, and its plan follows the config it
 // serves (instances added or removed, health-checker settings changed).

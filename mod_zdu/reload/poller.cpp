@@ -11,6 +11,7 @@
 #include "mod_zdu/reload/publisher.hpp"
 #include "mod_zdu/reload/snapshot.hpp"
 #include "mod_zdu/state/module_state.hpp"
+#include "mod_zdu/time_ms.hpp"
 
 extern "C" {
 #include <mod_watchdog.h>
@@ -22,12 +23,6 @@ namespace zdu::glue {
 namespace {
 
 constexpr const char* kWatchdogName = "_zdu_reload_";
-
-std::int64_t steady_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 // The poll interval of the config this child serves: a reload may change it.
 int poll_interval_seconds() {
