@@ -56,3 +56,35 @@ class ReviewReloadTest(ZduTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ReviewHugeFileTest(ZduTestCase):
+    def manager(self, httpd, method, **params):
+        with Client(httpd.base_url) as client:
+            return client.request(method, "/zdu-manager?" + urlencode(params),
+                                  headers={"X-Zdu-Secret": SECRET})
+
+    def test_a_file_past_zdu_config_max_bytes_is_refused_with_what_loads_it(self):
+        backends = self.start_backends(["1.0", "1.0"])
+        xml = loadbalancer_xml([cluster_of(backends)], {"reload-poll-interval-in-seconds": 0})
+        small = MANAGER_CONF + "ZduConfigMaxBytes 8k\n"
+        httpd = self.start_httpd(xml, extra_conf=small)
+        first = self.manager(httpd, "GET", cmd="status").json()["generation"]
+        weighted = [{"weight": 7}, {}]
+        huge = loadbalancer_xml([cluster_of(backends, instance_attrs=weighted)],
+                                {"reload-poll-interval-in-seconds": 0})
+        huge += "<!-- " + "x" * 10000 + " -->\n"
+        httpd.write_xml(huge)
+        response = self.manager(httpd, "POST", cmd="reload")
+        self.assertEqual(response.status, 400, response.text)
+        errors = " ".join(response.json()["errors"])
+        self.assertIn("ZduConfigMaxBytes", errors)
+        self.assertEqual(self.manager(httpd, "GET", cmd="status").json()["generation"], first)
+        self.assertIn("raise ZduConfigMaxBytes", errors)
+        # What the refusal says to do loads it, and the server stays up.
+        httpd.write_conf(extra_conf=MANAGER_CONF + "ZduConfigMaxBytes 64k\n")
+        httpd.graceful()
+        self.assertTrue(httpd.running())
+        status = self.manager(httpd, "GET", cmd="status").json()
+        weights = {i["name"]: i["weight"] for i in status["clusters"][0]["instances"]}
+        self.assertEqual(weights, {"i1": 7, "i2": 100}, status)
