@@ -54,9 +54,6 @@ class ReviewReloadTest(ZduTestCase):
             self.assertEqual(slow.result(15).status, 200)
 
 
-if __name__ == "__main__":
-    unittest.main()
-
 
 class ReviewHugeFileTest(ZduTestCase):
     def manager(self, httpd, method, **params):
@@ -88,3 +85,7 @@ class ReviewHugeFileTest(ZduTestCase):
         status = self.manager(httpd, "GET", cmd="status").json()
         weights = {i["name"]: i["weight"] for i in status["clusters"][0]["instances"]}
         self.assertEqual(weights, {"i1": 7, "i2": 100}, status)
+
+
+if __name__ == "__main__":
+    unittest.main()
