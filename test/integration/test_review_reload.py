@@ -54,7 +54,6 @@ class ReviewReloadTest(ZduTestCase):
             self.assertEqual(slow.result(15).status, 200)
 
 
-
 class ReviewHugeFileTest(ZduTestCase):
     def manager(self, httpd, method, **params):
         with Client(httpd.base_url) as client:
