@@ -51,6 +51,7 @@ std::uint64_t ConfigRegion::publish(std::string_view file, std::string_view reta
     std::uint32_t target = 1 - header_->published.load(std::memory_order_relaxed);
     ConfigBufferHeader* b = buffer(target);
     std::uint64_t seq = b->seq.load(std::memory_order_relaxed);
+    seq += seq % 2;  // odd: a publisher died half way through this buffer; start from even
     // Odd: a reader that started on this buffer sees it changing and tries again.
     b->seq.store(seq + 1, std::memory_order_relaxed);
     std::atomic_thread_fence(std::memory_order_release);

@@ -108,7 +108,8 @@ ReloadOutcome publish(server_rec* s, Candidate& c, const char* trigger) {
         return refuse(s, c,
                       {st.config_file + ": " + std::to_string(next.file.size()) +
                        " bytes do not fit ZduConfigMaxBytes (" + std::to_string(region.capacity()) +
-                       "); a graceful restart loads it"});
+                       "): raise ZduConfigMaxBytes, then a graceful restart loads it (without, a "
+                       "graceful restart with this file stops httpd)"});
     }
     Snapshot snap;
     try {

@@ -39,7 +39,7 @@ def run_as_lines():
 
 def render(root, port, *, mpm="event", servers=3, threads=8, zdu=True, module=None,
            proxy_modules=True, extra_modules=(), extra_conf="", access_log=True,
-           log_level="warn"):
+           log_level="warn", config_file=None):
     if mpm not in MPMS:
         raise ValueError(f"mpm must be one of {MPMS}, not {mpm!r}")
     mods = paths.modules_dir()
@@ -52,7 +52,7 @@ def render(root, port, *, mpm="event", servers=3, threads=8, zdu=True, module=No
     access = f'CustomLog "{root}/access.log" harness' if access_log else ""
     # Policy modules of the tests live in the build dir or the server root.
     zdu_conf = (f'ZduPolicyModuleDir "{paths.build_dir()}" "{root}"\n'
-                f'ZduConfigFile "{root}/loadbalancer.xml"') if zdu else ""
+                f'ZduConfigFile "{config_file or f"{root}/loadbalancer.xml"}"') if zdu else ""
     return f"""\
 ServerRoot "{root}"
 ServerName 127.0.0.1:{port}
