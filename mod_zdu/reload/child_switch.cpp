@@ -126,6 +126,9 @@ void follow_published(server_rec* s) {
     // A request that starts after the generation moved must run on it, never on the config it
     // replaces: while one thread builds the snapshot, the child's other new requests wait for it
     // (a few ms, once per reload); switch_locked finds the work done and returns.
+    // Every slot held by requests of older generations (long-lived ones across many reloads):
+    // nothing could be installed, so neither wait for the mutex nor copy the config.
+    if (!can_install()) return;
     std::lock_guard<std::mutex> lock(switch_mutex());
     switch_locked(s, generation);
 }
