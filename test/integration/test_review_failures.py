@@ -109,17 +109,24 @@ class ManyInstancesReset(ZduTestCase):
         self.assertEqual(sum(1 for b in backends if b.accepted), 10)
 
 
+def resetting_then_good(test):
+    """A cluster of an instance that resets every request and a good test backend: the
+    resetting server (closed on cleanup) and the cluster's description."""
+    resetting = ResetsOnBody()
+    test.addCleanup(resetting.close)
+    good = test.start_backend("good")
+    cluster = {"name": "c1", "web_modules": [{"context_root": "/app"}],
+               "instances": [{"name": "bad", "listeners": resetting.listener},
+                             {"name": "good", "listeners": good.listener}]}
+    return resetting, cluster
+
+
 class RetryKeepsTheRequest(ZduTestCase):
     """A retry after a reset is an internal redirect of r->unparsed_uri: the next instance
     gets the same method, path, path parameters and query string as the first."""
 
     def test_retry_after_reset_keeps_method_path_and_query(self):
-        resetting = ResetsOnBody()
-        self.addCleanup(resetting.close)
-        good = self.start_backend("good")
-        cluster = {"name": "c1", "web_modules": [{"context_root": "/app"}],
-                   "instances": [{"name": "bad", "listeners": resetting.listener},
-                                 {"name": "good", "listeners": good.listener}]}
+        resetting, cluster = resetting_then_good(self)
         httpd = self.start_httpd(loadbalancer_xml([cluster]))
         target = "/app/a%20b;jsessionid=xyz/page?x=1&y=%2F&z=a+b"
         seen = set()
@@ -141,12 +148,7 @@ class RetryAfterRewrite(ZduTestCase):
     client sent, so the rule runs again and the retry lands on the same path."""
 
     def test_rewritten_request_is_retried_on_the_rewritten_path(self):
-        resetting = ResetsOnBody()
-        self.addCleanup(resetting.close)
-        good = self.start_backend("good")
-        cluster = {"name": "c1", "web_modules": [{"context_root": "/app"}],
-                   "instances": [{"name": "bad", "listeners": resetting.listener},
-                                 {"name": "good", "listeners": good.listener}]}
+        resetting, cluster = resetting_then_good(self)
         rules = "RewriteEngine On\nRewriteRule ^/old/(.*)$ /app/$1 [PT]\n"
         httpd = self.start_httpd(loadbalancer_xml([cluster]), extra_modules=("rewrite",),
                                  extra_conf=rules)
