@@ -64,15 +64,7 @@ class ReloadTestCase(ZduTestCase):
         return answer["generation"]
 
     def login_homes(self, client, count):
-        """The instances `count` new sessions went to, each a new browser on client's
-        connection."""
-        homes = []
-        for _ in range(count):
-            client.jar.clear()
-            response = client.get(LOGIN)
-            self.assertEqual(response.status, 200, response.text)
-            homes.append(response.json()["instance"])
-        return homes
+        return self.new_session_homes(client, LOGIN, count)
 
     def children_generations(self, manager):
         return {pid: generation(s) for pid, s in manager.status_of_every_child().items()}

@@ -75,14 +75,7 @@ class WorkersTestCase(ZduTestCase):
         return own
 
     def homes(self, client, path, count):
-        """The instances `count` new sessions on `path` went to (cookies cleared each time)."""
-        found = []
-        for _ in range(count):
-            client.jar.clear()
-            response = client.get(path)
-            self.assertEqual(response.status, 200, response.text)
-            found.append(response.json()["instance"])
-        return found
+        return self.new_session_homes(client, path, count)
 
 
 class StartUpReserve(WorkersTestCase):

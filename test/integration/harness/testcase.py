@@ -92,6 +92,17 @@ class ZduTestCase(HarnessTestCase):
         self.assertEqual(response.status, 200, msg or response.text)
         self.assertEqual(response.json()["instance"], instance, msg)
 
+    def new_session_homes(self, client, path, count):
+        """The instances `count` new sessions on `path` went to: each a new browser (cookies
+        cleared) on client's connection."""
+        homes = []
+        for _ in range(count):
+            client.jar.clear()
+            response = client.get(path)
+            self.assertEqual(response.status, 200, response.text)
+            homes.append(response.json()["instance"])
+        return homes
+
     def served_by(self, response):
         """The backend instance that answered, from the backend's own header."""
         return response.header("X-Backend-Instance")
