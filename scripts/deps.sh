@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages mod_zdu needs to build, test and demo; a no-op when all are present.
 set -euo pipefail
-packages=(cmake g++ make pkg-config apache2 apache2-dev libxml2-dev libxml2-utils libcli11-dev catch2 python3 curl)
+packages=(cmake g++ make pkg-config apache2 apache2-dev libxml2-dev libxml2-utils libcli11-dev catch2 libssl-dev python3 curl tomcat10)
 if [ "${1:-}" = "--bench" ]; then
     packages+=(nginx-light haproxy wrk gnuplot-nox libbenchmark-dev valgrind)
 fi
@@ -15,5 +15,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# The Debian package starts a system apache2 on port 80; mod_zdu's tests and demo run their own.
-if command -v systemctl >/dev/null 2>&1; then systemctl stop apache2 >/dev/null 2>&1 || true; fi
+# The Debian packages start a system apache2 on port 80 and tomcat10 on 8080; mod_zdu's tests
+# and demo run their own.
+if command -v systemctl >/dev/null 2>&1; then systemctl stop apache2 tomcat10 >/dev/null 2>&1 || true; fi
