@@ -58,19 +58,21 @@ bool prefix_matches(const Bytes& a, const Bytes& b, int prefix) {
 
 }  // namespace
 
+// Messages name the value only; the directive handler puts its own name in front, as for the
+// strip list.
 std::optional<std::string> TrustedClients::add(std::string_view range) {
     const auto slash = range.find('/');
     const std::string_view address = range.substr(0, slash);
     Range r;
     bool v4 = false;
     if (!parse_address(address, r.bytes, v4)) {
-        return "ZduSideDoorClients: '" + std::string(range) + "' is not an IPv4 or IPv6 address";
+        return "'" + std::string(range) + "' is not an IPv4 or IPv6 address";
     }
     const int max_prefix = v4 ? 32 : 128;
     int prefix = max_prefix;
     if (slash != std::string_view::npos &&
         (!parse_prefix(range.substr(slash + 1), prefix) || prefix > max_prefix)) {
-        return "ZduSideDoorClients: '" + std::string(range) + "' needs a prefix length of 0.." +
+        return "'" + std::string(range) + "' needs a prefix length of 0.." +
                std::to_string(max_prefix) + " after the '/'";
     }
     // An IPv4 prefix counts from the start of the mapped form, after its fixed 96 bits.

@@ -12,12 +12,12 @@ bool check_placeholders(const std::string& word, std::string& error) {
     for (std::size_t i = 0; i < word.size(); ++i) {
         if (word[i] != '%') continue;
         if (i + 1 == word.size()) {
-            error = "ZduDrainedCommand: '%' at the end of '" + word + "' (write %% for a %)";
+            error = "'%' at the end of '" + word + "' (write %% for a %)";
             return false;
         }
         const char c = word[i + 1];
         if (c != 'c' && c != 'i' && c != 'v' && c != '%') {
-            error = "ZduDrainedCommand: unknown %" + std::string(1, c) + " in '" + word +
+            error = "unknown %" + std::string(1, c) + " in '" + word +
                     "' (known: %c cluster, %i instance, %v version, %% a %)";
             return false;
         }
@@ -55,8 +55,7 @@ std::optional<DrainedCommand> DrainedCommand::parse(std::string_view text, std::
                 }
             }
             if (!closed) {
-                error =
-                    "ZduDrainedCommand: unclosed quote in '" + std::string(text.substr(open)) + "'";
+                error = "unclosed quote in '" + std::string(text.substr(open)) + "'";
                 return std::nullopt;
             }
         }
@@ -64,20 +63,20 @@ std::optional<DrainedCommand> DrainedCommand::parse(std::string_view text, std::
         cmd.words_.push_back(std::move(word));
     }
     if (cmd.words_.empty()) {
-        error = "ZduDrainedCommand: empty command";
+        error = "empty command";
         return std::nullopt;
     }
     const std::string& program = cmd.words_.front();
     // Run without a shell or PATH search, so the program is named exactly; and fixed at config
     // time, so no cluster or instance name can choose which program runs.
     if (program.empty() || program.front() != '/') {
-        error = "ZduDrainedCommand: the program '" + program + "' must be an absolute path";
+        error = "the program '" + program + "' must be an absolute path";
         return std::nullopt;
     }
     for (std::size_t k = 0; k + 1 < program.size(); ++k) {
         if (program[k] == '%' && program[k + 1] != '%') {
-            error = "ZduDrainedCommand: the program '" + program + "' may not contain %" +
-                    std::string(1, program[k + 1]);
+            error =
+                "the program '" + program + "' may not contain %" + std::string(1, program[k + 1]);
             return std::nullopt;
         }
         if (program[k] == '%') ++k;
