@@ -9,8 +9,8 @@
 namespace zdu::sessions {
 namespace {
 
-// Anything longer is not a pin this module wrote (64-character version, 19-digit time, 43-character
-// signature): rejected before any parsing or hashing work is spent on it.
+// Anything longer is not a pin this module wrote (at most a 64-character version, an 18-digit time
+// and a 43-character signature): rejected before any parsing or hashing work is spent on it.
 constexpr std::size_t kMaxPinValue = 256;
 constexpr std::size_t kMaxVersion = 64;
 constexpr std::size_t kMaxIssuedDigits = 18;  // far beyond any real time, never overflows
