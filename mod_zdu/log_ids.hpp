@@ -68,3 +68,10 @@
 #define ZDU_LOG_SPARES_USED_UP "ZDU0113: "
 #define ZDU_LOG_BALANCER_SYNC_FAILED "ZDU0114: "
 #define ZDU_LOG_WORKER_ADD_FAILED "ZDU0115: "
+// 0140-0149: sessions on the request path (tracking, side door, stale sessions, version pin)
+#define ZDU_LOG_SESSION_TABLE_FULL "ZDU0140: "
+#define ZDU_LOG_SESSION_ENDED "ZDU0141: "
+#define ZDU_LOG_SIDE_DOOR_IGNORED "ZDU0142: "
+#define ZDU_LOG_SIDE_DOOR "ZDU0143: "
+#define ZDU_LOG_STALE_SESSION "ZDU0144: "
+#define ZDU_LOG_PIN_REFUSED "ZDU0145: "

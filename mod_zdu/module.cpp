@@ -75,6 +75,7 @@ int build(server_rec* s, apr_pool_t* pconf) {
             shared_block(s, state.state_slots, record_keys(*state.loaded), state.config_capacity);
         if (!state.block) return HTTP_INTERNAL_SERVER_ERROR;
         state::SharedTable table = state.block->records();
+        state.session_table.emplace(state.block->sessions());
         state.runtime = build_runtime(state.loaded, table, s, pconf);
     } catch (const std::exception& e) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, ZDU_LOG_RUNTIME_FAILED "%s", e.what());

@@ -54,11 +54,14 @@ bool InstanceProbe::usable(int i) const {
 }
 
 bool InstanceProbe::serves(int i) const {
-    const config::Instance& cfg = *cluster_.instances[i].config;
-    const bool quiesced =
-        now_ms_ >= quiesce_deadline_ms(rt_, cfg.enabled, cfg.disable_timeout_minutes,
-                                       *cluster_.instances[i].record);
+    const bool quiesced = now_ms_ >= drain_deadline_ms(rt_, cluster_.instances[i]);
     return routing::may_serve(usable(i), quiesced);
+}
+
+// A removed instance is kept, disabled, until its deadline (config/retained.hpp): its sessions
+// are gone only then.
+bool InstanceProbe::retired(int i) const {
+    return now_ms_ >= drain_deadline_ms(rt_, cluster_.instances[i]);
 }
 
 bool InstanceProbe::takes(int i) const {

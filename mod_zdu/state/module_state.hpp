@@ -14,6 +14,10 @@
 #include "config/error_pages.hpp"
 #include "config/model.hpp"
 #include "headers/strip_list.hpp"
+#include "headers/trusted_clients.hpp"
+#include "lifecycle/drained_command.hpp"
+#include "sessions/session_table.hpp"
+#include "sessions/version_pin.hpp"
 #include "mod_zdu/config/runtime.hpp"
 #include "state/shared_block.hpp"
 
@@ -37,6 +41,12 @@ struct ModuleState {
     // ZduStripClientHeaders applied to the default list.
     headers::StripList strip_headers;
     std::unique_ptr<Runtime> runtime;
+    std::size_t session_slots = 1u << 20;
+    sessions::PinKeys pin_keys;
+    headers::TrustedClients side_door_clients;
+    std::optional<lifecycle::DrainedCommand> drained_command;
+    // The session table of `block`, looked up once per config pass.
+    std::optional<sessions::SessionTable> session_table;
 };
 
 ModuleState& module_state();
