@@ -29,6 +29,7 @@ struct TableStats {
     std::uint64_t bytes = 0;
     std::uint64_t overflow = 0;  // inserts refused because the window held only returning ones
     std::uint64_t evicted = 0;   // seen-once or ended entries pushed out by an insert
+    std::uint64_t used = 0;      // entries in use at the last sweep
 };
 
 class SessionTable final : public SessionStore {
@@ -41,6 +42,8 @@ class SessionTable final : public SessionStore {
     // A table create() formatted earlier (e.g. in the parent).
     static SessionTable attach(void* memory);
 
+    // A Live binding whose `expires` has passed is still returned until the next sweep
+    // removes it: the caller compares with its clock (store_seconds) and treats it as idled out.
     Binding find(SessionKey key) const override;
     InsertResult insert(SessionKey key, std::uint16_t instance, Seconds expires,
                         std::uint8_t flags) override;
@@ -63,6 +66,9 @@ class SessionTable final : public SessionStore {
   private:
     struct Header;
     explicit SessionTable(Header* header) : header_(header) {}
+    InsertResult place(std::uint64_t key, std::uint64_t data, int worst);
+    template <typename Change>
+    unsigned update_all(std::uint64_t key, Change change);
     Header* header_;
 };
 

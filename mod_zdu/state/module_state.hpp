@@ -31,6 +31,7 @@ struct ModuleState {
     // ZduPolicyModuleDir: where a policy-module may be; empty: ServerRoot/modules.
     std::vector<std::string> policy_module_dirs;
     std::size_t state_slots = 4096;
+    std::size_t session_slots = 1u << 20;
     std::string state_file;  // ZduStateFile; empty: <ZduConfigFile>.state
     bool state_file_off = false;
     std::optional<state::SharedBlock> block;  // this pass's shared memory
