@@ -100,6 +100,11 @@ void look_up_session(request_rec* r, RequestContext& ctx) {
     if (ctx.session.hash == 0) return;
     ctx.binding = table()->find(ctx.session);
     if (ctx.binding.found != sessions::Found::Live) return;
+    // Idle past its deadline and not swept yet: it ended, as the sweep will say.
+    if (ctx.binding.expires < store_now()) {
+        ctx.binding.found = sessions::Found::Ended;
+        return;
+    }
     const int cluster = ctx.web_module->cluster;
     ctx.table_home = ctx.runtime->instance_at(cluster, ctx.binding.instance);
     if (ctx.table_home >= 0) return;
