@@ -53,6 +53,17 @@ std::uint16_t slot_of(const state::SharedTable& table, const state::SharedRecord
     return static_cast<std::uint16_t>(slot);
 }
 
+// An instance a reload adds to a cluster with active checks waits for its first passing check
+// before it takes new sessions; at start-up, and for records already known, nothing waits.
+// Only a fresh record moves, so the children building the same generation agree.
+void gate_new_instance(const ClusterRuntime& c, state::SharedRecord& record, BuildMode mode) {
+    if (!c.active_checks()) return;
+    auto unset = static_cast<std::uint32_t>(state::CheckGate::Unset);
+    auto gate = mode == BuildMode::Reload ? state::CheckGate::Waiting : state::CheckGate::Open;
+    record.check_gate.compare_exchange_strong(unset, static_cast<std::uint32_t>(gate),
+                                              std::memory_order_relaxed);
+}
+
 // slot -> instance for every instance of the runtime (Runtime::instance_at).
 void index_slots(Runtime& rt, std::size_t capacity) {
     rt.instance_at_slot.assign(capacity, -1);
@@ -131,6 +142,7 @@ void bind_instances(ClusterRuntime& c, state::SharedTable& table, const config::
         ir.config = &inst;
         ir.record = claim(table, state::instance_key(c.config->name, inst.name));
         ir.slot = slot_of(table, ir.record);
+        gate_new_instance(c, *ir.record, mode);
         const config::Listener* l = forwarding_listener(inst, settings.https_routing);
         ir.worker = provisioner ? provided_worker(*provisioner, c, inst)
                                 : bound_worker(c, workers, inst, l);

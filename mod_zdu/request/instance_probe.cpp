@@ -66,6 +66,10 @@ bool InstanceProbe::retired(int i) const {
 
 bool InstanceProbe::takes(int i) const {
     const InstanceRuntime& inst = cluster_.instances[i];
+    if (inst.record->check_gate.load(std::memory_order_relaxed) ==
+        static_cast<std::uint32_t>(state::CheckGate::Waiting)) {
+        return false;
+    }
     return routing::may_take(usable(i), inst.config->enabled, inst.config->weight,
                              state::admin_state(*inst.record));
 }
