@@ -5,7 +5,7 @@ import unittest
 
 from harness import HarnessTestCase, loadbalancer_xml
 from harness.xml import ZDU_DOCTYPE
-from harness.users import (BACKEND_APP, LOGOUT_KINDS, App, Request, Result, Session, Users,
+from harness.users import (LOGOUT_KINDS, App, Request, Result, Session, Users,
                            run_sessions)
 
 

@@ -235,8 +235,12 @@ DEFAULT_WEB_XML = """\
     <init-param><param-name>development</param-name><param-value>false</param-value></init-param>
     <load-on-startup>3</load-on-startup>
   </servlet>
-  <servlet-mapping><servlet-name>default</servlet-name><url-pattern>/</url-pattern></servlet-mapping>
-  <servlet-mapping><servlet-name>jsp</servlet-name><url-pattern>*.jsp</url-pattern></servlet-mapping>
+  <servlet-mapping>
+    <servlet-name>default</servlet-name><url-pattern>/</url-pattern>
+  </servlet-mapping>
+  <servlet-mapping>
+    <servlet-name>jsp</servlet-name><url-pattern>*.jsp</url-pattern>
+  </servlet-mapping>
   <session-config><session-timeout>{timeout}</session-timeout></session-config>
 </web-app>
 """
@@ -244,7 +248,8 @@ DEFAULT_WEB_XML = """\
 # Skipping every jar in the TLD and pluggability scans is most of a fast start; the app has
 # no tag library.
 CATALINA_PROPERTIES = """\
-common.loader="${catalina.base}/lib","${catalina.base}/lib/*.jar","${catalina.home}/lib","${catalina.home}/lib/*.jar"
+common.loader="${catalina.base}/lib","${catalina.base}/lib/*.jar",\
+  "${catalina.home}/lib","${catalina.home}/lib/*.jar"
 tomcat.util.scan.StandardJarScanFilter.jarsToSkip=*
 tomcat.util.scan.StandardJarScanFilter.jarsToScan=
 """
