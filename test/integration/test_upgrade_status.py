@@ -14,8 +14,9 @@ from upgrade_common import SLACK, SWEEP, UpgradeTestCase
 
 STATUS_CONF = "<Location /zdu-status>\n    SetHandler zdu-status\n    Require all granted\n" \
               "</Location>\n"
+# Relative to ServerRoot: the test's temp dir.
 NOTES_CONF = ('LogFormat "%U %{zdu-instance}n %{zdu-version}n" zdunotes\n'
-              'CustomLog "{root}/notes.log" zdunotes\n')
+              'CustomLog notes.log zdunotes\n')
 CLUSTER_KEYS = {"active_version", "canary", "generation", "stale_sessions", "session_overflow"}
 INSTANCE_KEYS = {"version", "state", "live_sessions", "untracked_sessions",
                  "sessions_created_while_draining", "sessions_ended", "sessions_expired",
@@ -118,8 +119,10 @@ class LiveCounts(UpgradeTestCase):
 class StatusDocument(UpgradeTestCase):
     def start_status(self, location=STATUS_CONF):
         self.backends = self.start_backends(("1.0", "2.0"))
+        # authz_host: for the Require ip of the access test.
         self.start_upgrade([(b, {}) for b in self.backends],
-                           conf=location + "ZduSessionSlots 4096\n")
+                           conf=location + "ZduSessionSlots 4096\n",
+                           extra_modules=("authz_host",))
 
     def test_zdu_status_json_is_the_cmd_status_document_with_the_upgrade_keys(self):
         self.start_status()
@@ -161,11 +164,8 @@ class StatusDocument(UpgradeTestCase):
     def test_request_notes_name_the_instance_and_version_for_logformat(self):
         self.backends = self.start_backends(("1.0", "2.0"))
         self.start_upgrade([(b, {"enabled": "false"} if b.version == "2.0" else {})
-                            for b in self.backends])
+                            for b in self.backends], conf=NOTES_CONF)
         root = self.httpd.root
-        self.httpd.write_conf(extra_conf=self.httpd._conf_opts["extra_conf"] +
-                              NOTES_CONF.replace("{root}", str(root)))
-        self.httpd.graceful()
         client = self.client(self.httpd)
         self.login(client)
         client.get("/app/page")
@@ -183,6 +183,7 @@ class FullTable(UpgradeTestCase):
         self.start_upgrade([(b, {}) for b in backends], conf="ZduSessionSlots 1024\n")
         capacity = self.manager.status()["session_table"]["capacity"]
         returning = logins(self.httpd, 40)
+        time.sleep(1.1)  # a session is touched at most once a second: the next one counts
         for client, home in returning:
             self.assertServedBy(client.get("/app/page"), home)  # seen again: returning
         one_shot = self.client(self.httpd)

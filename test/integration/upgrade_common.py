@@ -217,6 +217,16 @@ class UpgradeTestCase(ZduTestCase):
         body = response.json()
         return body["instance"], body["version"]
 
+    def new_homes(self, count, path="/app/login"):
+        """The instances `count` new browsers' sessions went to; each logs out at once (the
+        backend expires its cookie), so none is left to hold an instance draining."""
+        homes = []
+        for _ in range(count):
+            with self.client(self.httpd) as client:
+                homes.append(self.login(client, path)[0])
+                self.assertEqual(client.get("/app/logout").status, 200)
+        return homes
+
     def sessions_on(self, instance, count, path="/app/login"):
         """`count` new browsers whose sessions the named instance took (others are thrown
         away, logged out)."""
