@@ -1,6 +1,6 @@
 """The backend's request handler: a JSON echo of each request, with behaviours chosen by the
-last path segment (/login, /logout, /logout-silent, /logout-header, /relogin, /slow, /error,
-/redirect, /cookiedomain, /health). GET /__hang makes the
+last path segment (/login, /logout, /logout-silent, /logout-header, /relogin, /events, /slow,
+/error, /redirect, /cookiedomain, /health). GET /__hang makes the
 instance hang: every later request is read and counted but not answered until GET /__hang/off
 (what a backend stuck in a deadlock or a full thread pool looks like to the proxy)."""
 import json
@@ -44,6 +44,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._hang_control(path)
         self._count()
         self.server.answering.wait(HANG_LIMIT_SECONDS)
+        if path.rsplit("/", 1)[-1] == "events":
+            return self._stream_events()
         status, extra_headers, fields = self._behaviour(path)
         self._answer(status, extra_headers, self._echo(body, fields))
 
@@ -103,6 +105,28 @@ class Handler(BaseHTTPRequestHandler):
         value = sessions.new_session_value(opts.route_style, opts.route)
         headers = [("Set-Cookie", f"{opts.session_cookie}={value}; Path=/")]
         return 200, headers, {"session": value, "replaced": self._carried()}
+
+    def _stream_events(self):
+        """Server-sent events for ?ms= milliseconds (default 2000), one every 100 ms, chunked:
+        a long-lived request as a drain must wait for."""
+        end = time.monotonic() + self._query_int("ms", 2000) / 1000.0
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("X-Backend-Instance", self.server.opts.instance)
+        self.end_headers()
+        n = 0
+        while True:
+            event = f"data: {self.server.opts.instance} {n}\n\n".encode()
+            self.wfile.write(f"{len(event):x}\r\n".encode() + event + b"\r\n")
+            self.wfile.flush()  # each event leaves now, not when the buffer fills
+            n += 1
+            if time.monotonic() >= end:
+                break
+            time.sleep(0.1)
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
 
     def _carried(self):
         return sessions.carried_session(self.headers.get_all("Cookie", []), self.path,

@@ -50,6 +50,20 @@ class BackendLogoutPaths(HarnessTestCase):
         self.assertEqual(response.json()["replaced"], sid)
         self.assertEqual(response.json()["session"], client.jar["JSESSIONID"])
 
+    def test_events_stream_for_the_asked_time_on_a_kept_alive_connection(self):
+        backend = self.start_backend("i1")
+        client = self.client(backend)
+        began = time.monotonic()
+        response = client.get("/app/events?ms=600")
+        took = time.monotonic() - began
+        self.assertEqual(response.status, 200)
+        self.assertEqual(response.header("Content-Type"), "text/event-stream")
+        self.assertGreaterEqual(took, 0.6)
+        self.assertLess(took, 3.0)
+        self.assertGreaterEqual(response.text.count("data: i1 "), 6)
+        self.assertEqual(client.get("/app/x").status, 200)
+        self.assertEqual(client.connections, 1, "the stream ended cleanly (chunked)")
+
     def test_dashes_in_other_paths_are_plain_echoes(self):
         backend = self.start_backend("i1")
         response = self.client(backend).get("/app/not-a-behaviour")

@@ -1,12 +1,14 @@
 """A route cookie alone starts nothing on an instance that is draining, while its live sessions
-keep reaching it; an instance disabled through the manager drains exactly like one disabled in
+keep reaching it; a long-lived request (server-sent events) in flight holds a drain; an instance disabled through the manager drains exactly like one disabled in
 the xml: the same lifecycle, the same disable-timeout-in-minutes, the same drained report. A
 tracked session is routed by the table even without its route cookie. A stale session (its
 instance retired, no replica) is not handed to another instance: the web-module's
 stale-session action applies (redirect to the entry page by default, error-url, failover)."""
+import threading
 import time
 import unittest
 
+from harness import process
 from upgrade_common import MINUTE, SLACK, SWEEP, UpgradeTestCase
 
 
@@ -129,6 +131,43 @@ class ManagerDrain(UpgradeTestCase):
         c3.get("/app/logout")
         for name in ("i2", "i3"):
             self.wait_state(name, "drained", SWEEP + 2 * SLACK)
+
+
+class LongLived(UpgradeTestCase):
+    STREAM_MS = 4000
+
+    def test_an_event_stream_in_flight_holds_the_drain_and_status_shows_it(self):
+        backends = self.start_backends(("1.0",) * 2)
+        self.start_upgrade([(b, {}) for b in backends])
+        browser = self.sessions_on("i2", 1)[0]
+        self.disable_instance("i2")
+        self.wait_state("i2", "draining", SWEEP + 2 * SLACK)
+        stream = self.client(self.httpd, jar=dict(browser.jar), timeout=30)
+        answer = {}
+
+        def listen():
+            # As a browser's EventSource asks.
+            answer["response"] = stream.get(f"/app/events?ms={self.STREAM_MS}",
+                                            headers={"Accept": "text/event-stream"})
+            answer["ended"] = time.monotonic()
+
+        listener = threading.Thread(target=listen)
+        listener.start()
+        try:
+            self.assertTrue(process.wait_until(
+                lambda: self.instances()["i2"]["long_lived"] == 1, 2.0, interval=0.05),
+                "status shows the stream")
+            browser.get("/app/logout")
+            self.wait_live({"i2": 0})
+            time.sleep(SWEEP + SLACK)  # sweeps that must not drain it: waiting is the test
+            self.assertEqual(self.state_of("i2"), "draining", "the stream is in flight")
+        finally:
+            listener.join(30)
+        self.assertEqual(answer["response"].status, 200)
+        self.assertEqual(answer["response"].header("X-Backend-Instance"), "i2")
+        drained = self.wait_state("i2", "drained", SWEEP + 2 * SLACK)
+        self.assertGreaterEqual(drained, answer["ended"] - SLACK)
+        self.assertEqual(self.instances()["i2"]["long_lived"], 0)
 
 
 class StaleSession(UpgradeTestCase):

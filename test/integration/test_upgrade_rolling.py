@@ -3,10 +3,13 @@ pages and log out, again and again, on v1 (two instances); v2 (two instances) is
 rewriting the xml (picked up by the poll). No request fails; every request of every session
 reaches the instance that created it; every session started later than one poll after the
 switch is on v2; each v1 instance is reported drained within one sweep interval after its last
-user left, its ZduDrainedCommand runs exactly once, and stopping it then causes no error."""
+user left, its ZduDrainedCommand runs exactly once, and stopping it then causes no error.
+With a health checker, an added v2 instance takes new sessions only after its first passing
+check."""
 import time
 import unittest
 
+from harness import process
 from harness.users import Users
 from upgrade_common import POLL, SLACK, SWEEP, UpgradeTestCase
 
@@ -74,6 +77,36 @@ class RollingUpgradeUnderLoad(UpgradeTestCase):
         self.assertEqual(log.count("ZDU0130"), 2, "drained is logged once per v1 instance")
         self.assertEqual([line for line in log.splitlines() if "proxy:error" in line], [],
                          "stopping a drained instance makes no proxy error")
+
+
+class AddedVersionWithHealthChecker(UpgradeTestCase):
+    INTERVAL = 1
+
+    def test_v2_takes_new_sessions_only_after_its_first_passing_check(self):
+        a1 = self.start_backend("a1", "1.0")
+        b1 = self.start_backend("b1", "2.0", health_status=503)
+        checked = {"health_checker": {"url": "/app/health", "interval": self.INTERVAL,
+                                      "timeout": 2}}
+        self.start_upgrade([(a1, {})], cluster_attrs=checked)
+        self.rewrite([(a1, {}), (b1, {})], cluster_attrs=checked)
+        added = time.monotonic()
+        while time.monotonic() < added + 3 * self.INTERVAL:
+            self.assertEqual(set(self.new_homes(5)), {"a1"},
+                             "v2 failing its checks is not the active version")
+        self.assertEqual(self.state_of("a1"), "active")
+        stats = b1.stats()
+        self.assertEqual(stats["requests"] - stats["pings"], 0,
+                         "no user request reached the failing v2, only its checks")
+
+        b1.opts["health_status"] = 200
+        b1.restart()  # the same port, now passing
+        healthy = time.monotonic()
+        self.assertTrue(process.wait_until(lambda: self.new_homes(1) == ["b1"],
+                                           2 * self.INTERVAL + SLACK + 2, interval=0.1),
+                        "v2 active after its first passing check")
+        self.assertLessEqual(time.monotonic() - healthy, 2 * self.INTERVAL + SLACK + 2)
+        self.assertEqual(set(self.new_homes(10)), {"b1"})
+        self.wait_state("a1", "drained", SWEEP + 2 * SLACK)
 
 
 if __name__ == "__main__":
