@@ -1,10 +1,14 @@
-"""Checks the simulated users (harness/users.py), the backend's logout paths and the xml of the
-upgrade attributes, without mod_zdu: users talk to backends directly."""
+"""Checks the simulated users (harness/users.py), the backend's logout paths, the xml of the
+upgrade attributes and the upgrade tests' drained-command program, without mod_zdu: users talk
+to backends directly."""
+import os
+import subprocess
 import time
 import unittest
 
 from harness import HarnessTestCase, loadbalancer_xml
 from harness.xml import ZDU_DOCTYPE
+from upgrade_common import DrainedCommand
 from harness.users import (LOGOUT_KINDS, App, Request, Result, Session, Users,
                            run_sessions)
 
@@ -168,6 +172,19 @@ class UpgradeXml(unittest.TestCase):
         text = loadbalancer_xml({"name": "c1", "web_modules": [
             {"context_root": "/app", "logout_url_pattern": "/logout"}]})
         self.assertIn(ZDU_DOCTYPE, text)
+
+
+class DrainedCommandProgram(HarnessTestCase):
+    def test_records_each_call_also_when_run_as_the_httpd_user(self):
+        command = DrainedCommand(self.make_tmpdir())
+        self.assertEqual(command.calls(), [])
+        self.assertIn(f'ZduDrainedCommand "{command.program} %c %i %v"', command.directive)
+        # httpd's children run it as www-data when the tests run as root.
+        runner = ["setpriv", "--reuid=www-data", "--regid=www-data", "--clear-groups"] \
+            if os.geteuid() == 0 else []
+        for args in (["c1", "i1", "1.0"], ["c1", "i2", ""]):
+            subprocess.run(runner + [str(command.program)] + args, check=True, timeout=10)
+        self.assertEqual(command.calls(), [("c1", "i1", "1.0"), ("c1", "i2", "")])
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ class DrainedCommand:
     world-writable."""
 
     def __init__(self, tmpdir):
+        os.chmod(tmpdir, 0o755)  # mkdtemp's 0700 would keep www-data out
         self.dir = Path(tmpdir) / "drained"
         self.dir.mkdir()
         os.chmod(self.dir, 0o777)
