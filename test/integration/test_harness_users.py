@@ -8,7 +8,7 @@ import unittest
 
 from harness import HarnessTestCase, loadbalancer_xml
 from harness.xml import ZDU_DOCTYPE
-from upgrade_common import DrainedCommand
+from upgrade_common import DrainedCommand, StatePoller, _squeeze
 from harness.users import (LOGOUT_KINDS, App, Request, Result, Session, Users,
                            run_sessions)
 
@@ -185,6 +185,38 @@ class DrainedCommandProgram(HarnessTestCase):
         for args in (["c1", "i1", "1.0"], ["c1", "i2", ""]):
             subprocess.run(runner + [str(command.program)] + args, check=True, timeout=10)
         self.assertEqual(command.calls(), [("c1", "i1", "1.0"), ("c1", "i2", "")])
+
+
+class FakeManager:
+    """Answers cmd=status with the states of a script, one document per call, the last one
+    again once the script is used up."""
+
+    def __init__(self, script):
+        self.script = list(script)
+
+    def status(self):
+        states = self.script.pop(0) if len(self.script) > 1 else self.script[0]
+        if states is None:
+            raise OSError("connection refused")
+        return {"clusters": [{"instances": [{"name": n, "state": s}
+                                            for n, s in states.items()]}]}
+
+
+class StatePolling(unittest.TestCase):
+    def test_records_each_change_once_with_when_it_was_first_seen(self):
+        script = [{"i1": "active", "i2": "active"}, {"i1": "active", "i2": "draining"},
+                  None, {"i1": "active", "i2": "draining"}, {"i1": "active", "i2": "drained"}]
+        poller = StatePoller(FakeManager(script), interval=0.01).start()
+        time.sleep(0.3)
+        poller.stop()
+        self.assertEqual(poller.states("i1"), ["active"])
+        self.assertEqual(poller.states("i2"), ["active", "draining", "drained"])
+        self.assertLess(poller.first("i2", "draining"), poller.first("i2", "drained"))
+        self.assertIsNone(poller.first("i1", "drained"))
+        self.assertEqual(poller.errors, ["OSError('connection refused')"])
+
+    def test_squeeze_keeps_each_run_once(self):
+        self.assertEqual(_squeeze(["a", "a", "b", "b", "a"]), ["a", "b", "a"])
 
 
 if __name__ == "__main__":
