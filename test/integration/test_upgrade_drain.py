@@ -1,9 +1,10 @@
 """A route cookie alone starts nothing on an instance that is draining, while its live sessions
-keep reaching it; a long-lived request (server-sent events) in flight holds a drain; an instance disabled through the manager drains exactly like one disabled in
-the xml: the same lifecycle, the same disable-timeout-in-minutes, the same drained report. A
-tracked session is routed by the table even without its route cookie. A stale session (its
-instance retired, no replica) is not handed to another instance: the web-module's
-stale-session action applies (redirect to the entry page by default, error-url, failover)."""
+keep reaching it; a long-lived request (server-sent events) in flight holds a drain; an
+instance disabled through the manager drains exactly like one disabled in the xml: the same
+lifecycle, the same disable-timeout-in-minutes, the same drained report. A tracked session is
+routed by the table even without its route cookie. A stale session (its instance retired, no
+replica) is not handed to another instance: the web-module's stale-session action applies
+(redirect to the entry page by default, error-url, failover)."""
 import threading
 import time
 import unittest

@@ -8,7 +8,7 @@ import threading
 import time
 import unittest
 
-from harness import Client
+from harness import Client, process
 from harness.users import Users
 from upgrade_common import SLACK, SWEEP, UpgradeTestCase
 
@@ -178,32 +178,52 @@ class StatusDocument(UpgradeTestCase):
 
 
 class FullTable(UpgradeTestCase):
-    def test_a_full_table_routes_keeps_returning_sessions_and_counts(self):
+    SLOTS = 1024  # the smallest ZduSessionSlots
+
+    def start_small(self):
         backends = self.start_backends(("1.0",) * 2)
-        self.start_upgrade([(b, {}) for b in backends], conf="ZduSessionSlots 1024\n")
-        capacity = self.manager.status()["session_table"]["capacity"]
-        returning = logins(self.httpd, 40)
+        self.start_upgrade([(b, {}) for b in backends], conf=f"ZduSessionSlots {self.SLOTS}\n")
+        return self.manager.status()["session_table"]["capacity"]
+
+    def returning(self, count):
+        """`count` sessions seen twice: [(client, home)]."""
+        held = logins(self.httpd, count)
+        self.addCleanup(lambda: [c.close() for c, _ in held])
         time.sleep(1.1)  # a session is touched at most once a second: the next one counts
-        for client, home in returning:
-            self.assertServedBy(client.get("/app/page"), home)  # seen again: returning
+        for client, home in held:
+            self.assertServedBy(client.get("/app/page"), home)
+        return held
+
+    def test_one_shot_sessions_push_out_seen_once_ones_not_returning_ones(self):
+        capacity = self.start_small()
+        returning = self.returning(40)
         one_shot = self.client(self.httpd)
         for _ in range(2 * capacity + 100):
             one_shot.jar.clear()
             self.assertEqual(one_shot.get("/app/login").status, 200)
         table = self.manager.status()["session_table"]
-        self.assertGreater(table["evicted"] + table["overflow"], 0, table)
+        self.assertGreater(table["evicted"], 0, table)
         for client, home in returning:
             client.jar.pop("JROUTE", None)
             self.assertServedBy(client.get("/app/page"), home,
                                 "returning sessions were not pushed out by one-shot ones")
-        # A session the table could not keep is still routed by its route cookie.
-        one_shot.jar.clear()
-        home = one_shot.get("/app/login").json()["instance"]
-        for _ in range(3):
-            self.assertServedBy(one_shot.get("/app/page"), home)
-        for c, _ in returning:
-            c.close()
 
+    def test_a_table_full_of_returning_sessions_still_routes_counts_and_logs_once(self):
+        capacity = self.start_small()
+        held = self.returning(capacity + 50)
+        extra = logins(self.httpd, 20)  # no room left without evicting a returning session
+        self.addCleanup(lambda: [c.close() for c, _ in extra])
+        status = self.manager.status()
+        self.assertGreater(status["session_table"]["overflow"], 0, status["session_table"])
+        self.assertEqual(self.cluster_status(status)["session_overflow"],
+                         status["session_table"]["overflow"])
+        for client, home in held[-20:] + extra:
+            self.assertServedBy(client.get("/app/page"), home, "routed by the route cookie")
+        self.assertEqual(self.httpd.error_log().count("ZDU0140"), 1, "the overflow logged once")
+        self.assertTrue(process.wait_until(
+            lambda: sum(i["untracked_sessions"] for i in self.instances().values()) > 0,
+            SWEEP + 2 * SLACK, interval=0.1),
+            "sessions not stored count as untracked on their instance")
 
 if __name__ == "__main__":
     unittest.main()
