@@ -164,6 +164,7 @@ class Canary(UpgradeTestCase):
                     versions.append(self.login(client)[1])
                 self.assertLessEqual(versions.count("2.0"), 20 * (self.PERCENT + 10) / 100,
                                      f"a forged pin gets the canary share only: {versions}")
+        self.assertIn("ZDU0145", self.httpd.error_log(), "an ignored pin is logged")
 
     def test_zero_percent_sends_no_new_session_to_the_canary(self):
         self.start_canary(percent=0)

@@ -56,6 +56,7 @@ class SideDoor(UpgradeTestCase):
                     self.assertEqual(body["instance"], "a1", "no side door from 127.0.0.2")
                     self.assertNoSideDoorHeader(body)
         self.assertEqual(self.b1.stats()["requests"], 0)
+        self.assertIn("ZDU0142", self.httpd.error_log(), "an ignored side door is logged")
 
     def test_without_side_door_clients_nobody_is_trusted(self):
         self.a1 = self.start_backend("a1", "1.0")
@@ -72,6 +73,17 @@ class SideDoor(UpgradeTestCase):
         self.rewrite([(self.a1, {}), (self.b1, {})])
         self.assertEqual(self.get("/app/login", {}, UNTRUSTED)["instance"], "b1",
                          "enabled v2 is the active version")
+
+    def test_an_unknown_version_or_instance_is_routed_as_usual_and_logged(self):
+        self.start_with_v2_disabled()
+        for header in ({SIDE_DOOR_VERSION: "9.9"}, {SIDE_DOOR_INSTANCE: "nope"}):
+            with self.subTest(header=header):
+                body = self.get("/app/login", header, TRUSTED)
+                self.assertEqual(body["instance"], "a1")
+                self.assertNoSideDoorHeader(body)
+        warned = [line for line in self.httpd.error_log().splitlines()
+                  if "ZDU0143" in line and "warn" in line]
+        self.assertEqual(len(warned), 2, warned)
 
 
 if __name__ == "__main__":
