@@ -128,14 +128,14 @@ class LogoutKinds(UpgradeTestCase):
         self.assertNextLoginOnV2(browser, cookie)
 
     def test_property_sets_the_idle_timeout_of_web_modules_without_their_own(self):
-        browser, cookie = self.start_v1_then_v2(props=properties(session_timeout=1))
-        self.wait_state("a1", "drained", MINUTE + SWEEP + 2 * SLACK)
+        browser, cookie = self.start_v1_then_v2(props=properties(session_timeout=2))
+        self.wait_state("a1", "drained", 2 * MINUTE + SWEEP + 2 * SLACK)
         self.assertEqual(self.v1_status()["sessions_expired"], 1)
         self.assertNextLoginOnV2(browser, cookie)
 
     def test_requests_keep_a_session_alive_past_the_idle_timeout(self):
-        browser, _ = self.start_v1_then_v2(web_module={"session_timeout": 1})
-        until = time.monotonic() + 2 * MINUTE + SWEEP
+        browser, _ = self.start_v1_then_v2(web_module={"session_timeout": 2})
+        until = time.monotonic() + 2 * MINUTE + 2 * SWEEP
         while time.monotonic() < until:
             self.assertServedBy(browser.get("/app/page"), "a1")
             time.sleep(0.3)

@@ -86,8 +86,9 @@ class TomcatUpgrade(TomcatTestCaseMixin, UpgradeTestCase):
         self.assertTrue(later)
         self.assertEqual({s.version for s in later}, {"2.0"})
         for t in self.v1:
-            self.assertLessEqual(poller.first(t.instance, "drained") - result.last_end(t.instance),
-                                 SWEEP + SLACK, t.instance)
+            last, drained = result.last_end(t.instance), poller.first(t.instance, "drained")
+            self.assertIsNotNone(last, f"every session of {t.instance} ended")
+            self.assertLessEqual(drained - last, SWEEP + SLACK, t.instance)
 
 
 if __name__ == "__main__":
