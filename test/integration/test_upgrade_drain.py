@@ -10,7 +10,7 @@ import time
 import unittest
 
 from harness import process
-from upgrade_common import MINUTE, SLACK, SWEEP, UpgradeTestCase
+from upgrade_common import MINUTE, SLACK, SWEEP, UpgradeTestCase, properties
 
 
 class RouteCookieAlone(UpgradeTestCase):
@@ -52,6 +52,33 @@ class RouteCookieAlone(UpgradeTestCase):
             del client.jar["JROUTE"]  # the session id has no route suffix either
             for _ in range(5):
                 self.assertServedBy(client.get("/app/page"), "i2", "the table knows its home")
+
+
+class UntrackedSession(UpgradeTestCase):
+    TIMEOUT_MINUTES = 2
+
+    def test_an_unknown_session_cookie_follows_its_route_and_holds_the_drain(self):
+        backends = self.start_backends(("1.0",) * 2)
+        self.start_upgrade([(b, {}) for b in backends],
+                           props=properties(session_timeout=self.TIMEOUT_MINUTES))
+        # A session the table never saw created: made on the backend itself.
+        direct = self.client(backends[1])
+        direct.get("/app/login")
+        browser = self.client(self.httpd, jar={"JSESSIONID": direct.jar["JSESSIONID"],
+                                               "JROUTE": self.instances()["i2"]["route"]})
+        for _ in range(3):
+            self.assertServedBy(browser.get("/app/page"), "i2", "honoured by its route")
+        last_seen = time.monotonic()
+        self.wait_live({"i2": 0})
+        self.assertTrue(process.wait_until(
+            lambda: self.instances()["i2"]["untracked_sessions"] == 1, SWEEP + 2 * SLACK,
+            interval=0.1), self.instances()["i2"])
+        self.disable_instance("i2")
+        self.wait_state("i2", "draining", SWEEP + 2 * SLACK)
+        drained = self.wait_state("i2", "drained",
+                                  self.TIMEOUT_MINUTES * MINUTE + SWEEP + 2 * SLACK)
+        self.assertGreaterEqual(drained - last_seen, self.TIMEOUT_MINUTES * MINUTE - SLACK,
+                                "not drained while the untracked session may come back")
 
 
 class ManagerDrain(UpgradeTestCase):
