@@ -14,7 +14,10 @@
 #include "config/error_pages.hpp"
 #include "config/model.hpp"
 #include "headers/strip_list.hpp"
+#include "headers/trusted_clients.hpp"
+#include "lifecycle/drained_command.hpp"
 #include "mod_zdu/config/runtime.hpp"
+#include "sessions/version_pin.hpp"
 #include "state/shared_block.hpp"
 
 namespace zdu::glue {
@@ -27,6 +30,7 @@ struct ModuleState {
     // ZduPolicyModuleDir: where a policy-module may be; empty: ServerRoot/modules.
     std::vector<std::string> policy_module_dirs;
     std::size_t state_slots = 4096;
+    std::size_t session_slots = 1u << 20;
     std::string state_file;  // ZduStateFile; empty: <ZduConfigFile>.state
     bool state_file_off = false;
     std::optional<state::SharedBlock> block;  // this pass's shared memory
@@ -36,6 +40,10 @@ struct ModuleState {
     bool manager_ping_any_url = false;  // ZduManagerPingAnyUrl
     // ZduStripClientHeaders applied to the default list.
     headers::StripList strip_headers;
+    sessions::PinKeys pin_keys;                 // ZduVersionPinKey; none: no version pins
+    headers::TrustedClients side_door_clients;  // ZduSideDoorClients; empty: no side door
+    // ZduDrainedCommand: run once when an instance becomes drained.
+    std::optional<lifecycle::DrainedCommand> drained_command;
     std::unique_ptr<Runtime> runtime;
 };
 
