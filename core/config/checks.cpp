@@ -9,6 +9,7 @@
 #include "config/property_table.hpp"
 #include "config/text.hpp"
 #include "routing/route_id.hpp"
+#include "routing/version.hpp"
 
 namespace zdu::config {
 namespace {
@@ -32,6 +33,8 @@ class Checker {
   private:
     void check_cluster(const Cluster& c);
     void check_instances(const Cluster& c);
+    void check_versions(const Cluster& c);
+    void check_named_version(const Cluster& c, std::string_view what, const std::string& version);
     void check_instance(const Instance& i);
     void check_web_module(const Cluster& c, const WebModule& w);
     void check_health_checker(const Cluster& c, const HealthChecker& h);
@@ -66,6 +69,7 @@ void Checker::check_cluster(const Cluster& c) {
                           " is not a valid cookie name");
     }
     check_instances(c);
+    check_versions(c);
     for (const auto& w : c.web_modules) check_web_module(c, w);
     if (c.health_checker) check_health_checker(c, *c.health_checker);
 }
@@ -90,6 +94,55 @@ void Checker::check_instances(const Cluster& c) {
     }
 }
 
+void Checker::check_versions(const Cluster& c) {
+    const std::string owner = "cluster " + quoted(c.name);
+    check_named_version(c, "active-version", c.active_version);
+    check_named_version(c, "canary-version", c.canary_version);
+    if (c.canary_percent < 0 || c.canary_percent > 100) {
+        error(c.line, owner + ": canary-percent " + std::to_string(c.canary_percent) +
+                          " is out of range (must be 0..100)");
+    }
+    if (c.canary_percent > 0 && c.canary_version.empty()) {
+        error(c.line, owner + ": canary-percent " + std::to_string(c.canary_percent) +
+                          " needs a canary-version");
+    }
+    if (c.canary_version.empty()) return;
+    // A canary is a newer version trying its luck; one not above the active version would be
+    // an old version taking a share back, which a rollback (active-version) says plainly.
+    std::string_view active = c.active_version;
+    bool named = !active.empty();
+    if (!named) {
+        for (const auto& i : c.instances) {
+            if (i.version != c.canary_version &&
+                (!named || routing::compare_versions(i.version, active) > 0)) {
+                active = i.version;
+                named = true;
+            }
+        }
+    }
+    if (named && routing::compare_versions(c.canary_version, active) <= 0) {
+        error(c.line, owner + ": canary-version " + quoted(c.canary_version) +
+                          " is not higher than the active version " + quoted(active));
+    }
+}
+
+void Checker::check_named_version(const Cluster& c, std::string_view what,
+                                  const std::string& version) {
+    if (version.empty()) return;
+    const std::string owner = "cluster " + quoted(c.name);
+    if (!routing::valid_version(version)) {
+        error(c.line, owner + ": " + std::string(what) + " " + quoted(version) +
+                          " is not a valid version (up to 64 letters, digits, '.', '_' and '-')");
+        return;
+    }
+    const bool known = std::any_of(c.instances.begin(), c.instances.end(),
+                                   [&](const Instance& i) { return i.version == version; });
+    if (!known) {
+        error(c.line, owner + ": " + std::string(what) + " " + quoted(version) +
+                          " is the version of none of its instances");
+    }
+}
+
 void Checker::check_instance(const Instance& i) {
     const std::string owner = "instance " + quoted(i.name);
     at_least(i.line, owner, "weight", i.weight, 0);
@@ -99,11 +152,24 @@ void Checker::check_instance(const Instance& i) {
                           " may only hold up to 63 letters, digits, _ and - (. and : separate "
                           "routes in session ids)");
     }
+    if (!i.version.empty() && !routing::valid_version(i.version)) {
+        error(i.line, owner + ": version " + quoted(i.version) +
+                          " is not a valid version (up to 64 letters, digits, '.', '_' and '-')");
+    }
 }
 
 void Checker::check_web_module(const Cluster& c, const WebModule& w) {
     const std::string owner = "web-module " + quoted(w.context_root);
     at_least(w.line, owner, "disable-timeout-in-minutes", w.disable_timeout_minutes, 0);
+    at_least(w.line, owner, "session-timeout-in-minutes", w.session_timeout_minutes, 0);
+    for (const auto& pattern : split_words(w.logout_url_pattern)) {
+        if (pattern.substr(0, 1) == "/" || pattern.substr(0, 2) == "*.") continue;
+        error(w.line, owner + ": logout-url-pattern " + quoted(std::string(pattern)) +
+                          " is not a url-pattern (starts with '/' or '*.')");
+    }
+    if (w.stale_session == WebModule::StaleSession::ErrorUrl && w.error_url.empty()) {
+        error(w.line, owner + ": stale-session 'error-url' needs an error-url");
+    }
     for (const auto& p : w.idempotent_url_patterns) {
         at_least(p.line, owner + ", idempotent-url-pattern " + quoted(p.url_pattern),
                  "no-of-retries", p.no_of_retries, -1);

@@ -30,6 +30,26 @@ std::optional<Policy> parse_policy(std::string_view text) {
     return std::nullopt;
 }
 
+std::string_view stale_session_name(WebModule::StaleSession s) {
+    switch (s) {
+        case WebModule::StaleSession::Redirect:
+            return "redirect";
+        case WebModule::StaleSession::ErrorUrl:
+            return "error-url";
+        case WebModule::StaleSession::Failover:
+            return "failover";
+    }
+    return "redirect";
+}
+
+std::optional<WebModule::StaleSession> parse_stale_session(std::string_view text) {
+    for (auto s : {WebModule::StaleSession::Redirect, WebModule::StaleSession::ErrorUrl,
+                   WebModule::StaleSession::Failover}) {
+        if (stale_session_name(s) == text) return s;
+    }
+    return std::nullopt;
+}
+
 std::string_view scheme_name(Scheme s) {
     switch (s) {
         case Scheme::Http:
@@ -60,13 +80,17 @@ bool Instance::operator==(const Instance& o) const {
 bool WebModule::operator==(const WebModule& o) const {
     return context_root == o.context_root && enabled == o.enabled &&
            disable_timeout_minutes == o.disable_timeout_minutes && error_url == o.error_url &&
-           idempotent_url_patterns == o.idempotent_url_patterns;
+           idempotent_url_patterns == o.idempotent_url_patterns &&
+           logout_url_pattern == o.logout_url_pattern &&
+           session_timeout_minutes == o.session_timeout_minutes && stale_session == o.stale_session;
 }
 
 bool Cluster::operator==(const Cluster& o) const {
     return name == o.name && policy == o.policy && policy_module == o.policy_module &&
            instances == o.instances && web_modules == o.web_modules &&
-           health_checker == o.health_checker && session_cookie == o.session_cookie;
+           health_checker == o.health_checker && session_cookie == o.session_cookie &&
+           active_version == o.active_version && canary_version == o.canary_version &&
+           canary_percent == o.canary_percent;
 }
 
 const Property* LoadBalancer::find_property(std::string_view name) const {

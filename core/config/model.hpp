@@ -58,15 +58,31 @@ struct IdempotentUrlPattern {
 };
 
 struct WebModule {
+    // What a request of a session whose instance is gone (removed, or its drain timeout passed)
+    // gets when no replica holds the session: its old id must not reach another version.
+    //   Redirect: session and route cookies expired, 302 to the context root + "/"
+    //   ErrorUrl: the same, to error-url
+    //   Failover: passed on to the failover pick like any failed instance
+    enum class StaleSession { Redirect, ErrorUrl, Failover };
+
     std::string context_root;
     bool enabled = true;
     int disable_timeout_minutes = 31;
     std::string error_url;
     std::vector<IdempotentUrlPattern> idempotent_url_patterns;
+    // mod_zdu extensions (zdu-loadbalancer_1_4.dtd).
+    // Space-separated servlet-style patterns relative to the context root: a request matching
+    // one ends its session (the app may invalidate without expiring the cookie).
+    std::string logout_url_pattern;
+    int session_timeout_minutes = 0;  // 0: the zdu-session-timeout-in-minutes property
+    StaleSession stale_session = StaleSession::Redirect;
     int line = 0;
 
     bool operator==(const WebModule& o) const;
 };
+
+std::string_view stale_session_name(WebModule::StaleSession s);
+std::optional<WebModule::StaleSession> parse_stale_session(std::string_view text);
 
 struct HealthChecker {
     std::string url = "/";
@@ -89,6 +105,12 @@ struct Cluster {
     std::optional<HealthChecker> health_checker;
     // mod_zdu extension: the application's session cookie; empty means JSESSIONID.
     std::string session_cookie;
+    // mod_zdu extensions for upgrades. active_version: the version new sessions go to (empty:
+    // the highest version with an instance taking new sessions), so a rollback is one attribute
+    // change. canary_version takes canary_percent of the new sessions; 0 turns the canary off.
+    std::string active_version;
+    std::string canary_version;
+    int canary_percent = 0;
     int line = 0;
 
     std::string_view session_cookie_name() const {

@@ -25,6 +25,7 @@ class ModelBuilder {
     Property property(const xmlNode& e);
 
     Policy policy(const xmlNode& e, const std::string& owner);
+    WebModule::StaleSession stale_session(const xmlNode& e, const std::string& owner);
     std::vector<Listener> listeners(const xmlNode& e, const std::string& owner);
     int integer(const xmlNode& e, const char* name, int fallback, const std::string& owner);
     bool boolean(const xmlNode& e, const char* name, bool fallback, const std::string& owner);
@@ -57,6 +58,9 @@ Cluster ModelBuilder::cluster(const xmlNode& e) {
     c.policy = policy(e, owner);
     c.policy_module = text(e, "policy-module");
     c.session_cookie = text(e, "session-cookie");
+    c.active_version = text(e, "active-version");
+    c.canary_version = text(e, "canary-version");
+    c.canary_percent = integer(e, "canary-percent", c.canary_percent, owner);
     for (const xmlNode* child : child_elements(e)) {
         const auto name = element_name(*child);
         if (name == "instance") c.instances.push_back(instance(*child));
@@ -91,6 +95,10 @@ WebModule ModelBuilder::web_module(const xmlNode& e) {
     w.disable_timeout_minutes =
         integer(e, "disable-timeout-in-minutes", w.disable_timeout_minutes, owner);
     w.error_url = text(e, "error-url");
+    w.logout_url_pattern = text(e, "logout-url-pattern");
+    w.session_timeout_minutes =
+        integer(e, "session-timeout-in-minutes", w.session_timeout_minutes, owner);
+    w.stale_session = stale_session(e, owner);
     for (const xmlNode* child : child_elements(e)) {
         if (element_name(*child) == "idempotent-url-pattern") {
             w.idempotent_url_patterns.push_back(url_pattern(*child, owner));
@@ -137,6 +145,15 @@ Policy ModelBuilder::policy(const xmlNode& e, const std::string& owner) {
           owner + ": policy " + quoted(*value) +
               " is unknown (expected round-robin, weighted-round-robin, user-defined or adaptive)");
     return Policy::RoundRobin;
+}
+
+WebModule::StaleSession ModelBuilder::stale_session(const xmlNode& e, const std::string& owner) {
+    const auto value = attribute(e, "stale-session");
+    if (!value) return WebModule::StaleSession::Redirect;
+    if (const auto action = parse_stale_session(trim(*value))) return *action;
+    error(e, owner + ": stale-session " + quoted(*value) +
+                 " is unknown (expected redirect, error-url or failover)");
+    return WebModule::StaleSession::Redirect;
 }
 
 std::vector<Listener> ModelBuilder::listeners(const xmlNode& e, const std::string& owner) {

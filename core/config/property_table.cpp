@@ -10,7 +10,7 @@ namespace {
 
 constexpr int kNoLimit = INT_MAX;
 
-const std::array<PropertySpec, 14> kProperties{{
+const std::array<PropertySpec, 16> kProperties{{
     {"response-timeout-in-seconds",
      IntegerProperty{&Settings::response_timeout_seconds, 0, kNoLimit}},
     {"reload-poll-interval-in-seconds",
@@ -31,6 +31,10 @@ const std::array<PropertySpec, 14> kProperties{{
      IntegerProperty{&Settings::connect_timeout_seconds, 1, kNoLimit}},
     {"zdu-connection-ttl-in-seconds",
      IntegerProperty{&Settings::connection_ttl_seconds, 0, kNoLimit}},
+    {"zdu-session-timeout-in-minutes",
+     IntegerProperty{&Settings::session_timeout_minutes, 1, kNoLimit}},
+    {"session-sweep-interval-in-seconds",
+     IntegerProperty{&Settings::session_sweep_interval_seconds, 1, 3600}},
 }};
 
 std::string range_text(const IntegerProperty& p) {

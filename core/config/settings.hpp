@@ -29,6 +29,11 @@ struct Settings {
     int passive_min_healthy_percent = 0;  // zdu-passive-min-healthy-percent, 0..100
     int connect_timeout_seconds = 5;      // zdu-connect-timeout-in-seconds, >= 1
     int connection_ttl_seconds = 15;      // zdu-connection-ttl-in-seconds, 0 = no limit
+    // Session tracking: how long a session may idle before it counts as ended (in "minutes" of
+    // zdu-minute-in-seconds; a web-module may override it), and how often the sweep ends idle
+    // sessions and decides which instances are drained.
+    int session_timeout_minutes = 30;        // zdu-session-timeout-in-minutes, >= 1
+    int session_sweep_interval_seconds = 5;  // session-sweep-interval-in-seconds, 1..3600
 };
 
 // Reads the properties of a model that passed the checks (unknown names are ignored).

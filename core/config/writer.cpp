@@ -21,9 +21,15 @@ std::string flag(bool value) {
 // GlassFish's own DTD stays on files that GlassFish can read back; only our attributes need ours.
 bool uses_extensions(const LoadBalancer& lb) {
     return std::any_of(lb.clusters.begin(), lb.clusters.end(), [](const Cluster& c) {
-        return !c.session_cookie.empty() ||
-               std::any_of(c.instances.begin(), c.instances.end(), [](const Instance& i) {
-                   return !i.version.empty() || !i.route.empty() || !i.domain.empty();
+        return !c.session_cookie.empty() || !c.active_version.empty() ||
+               !c.canary_version.empty() || c.canary_percent != 0 ||
+               std::any_of(c.instances.begin(), c.instances.end(),
+                           [](const Instance& i) {
+                               return !i.version.empty() || !i.route.empty() || !i.domain.empty();
+                           }) ||
+               std::any_of(c.web_modules.begin(), c.web_modules.end(), [](const WebModule& w) {
+                   return !w.logout_url_pattern.empty() || w.session_timeout_minutes != 0 ||
+                          w.stale_session != WebModule::StaleSession::Redirect;
                });
     });
 }
@@ -59,6 +65,14 @@ void write_web_module(XmlWriter& xml, const WebModule& w) {
         {"disable-timeout-in-minutes", std::to_string(w.disable_timeout_minutes)},
     };
     add_if_set(attributes, "error-url", w.error_url);
+    add_if_set(attributes, "logout-url-pattern", w.logout_url_pattern);
+    if (w.session_timeout_minutes != 0) {
+        attributes.emplace_back("session-timeout-in-minutes",
+                                std::to_string(w.session_timeout_minutes));
+    }
+    if (w.stale_session != WebModule::StaleSession::Redirect) {
+        attributes.emplace_back("stale-session", std::string(stale_session_name(w.stale_session)));
+    }
     if (w.idempotent_url_patterns.empty()) {
         xml.empty("web-module", attributes);
         return;
@@ -84,6 +98,11 @@ void write_cluster(XmlWriter& xml, const Cluster& c) {
         {"policy-module", c.policy_module},
     };
     add_if_set(attributes, "session-cookie", c.session_cookie);
+    add_if_set(attributes, "active-version", c.active_version);
+    add_if_set(attributes, "canary-version", c.canary_version);
+    if (c.canary_percent != 0) {
+        attributes.emplace_back("canary-percent", std::to_string(c.canary_percent));
+    }
     if (c.instances.empty() && c.web_modules.empty() && !c.health_checker) {
         xml.empty("cluster", attributes);
         return;

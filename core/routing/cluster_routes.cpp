@@ -121,6 +121,39 @@ ClusterRoutes::ClusterRoutes(const config::Cluster& cluster) {
         domain_of_.push_back(add_to_domain(domain_names, inst.domain, index));
     }
     schedule_ = build_schedule(weights);
+    index_versions(cluster, weights);
+}
+
+void ClusterRoutes::index_versions(const config::Cluster& cluster,
+                                   const std::vector<int>& weights) {
+    for (const auto& inst : cluster.instances) {
+        if (std::find(versions_.begin(), versions_.end(), inst.version) == versions_.end()) {
+            versions_.push_back(inst.version);
+        }
+    }
+    std::sort(versions_.begin(), versions_.end(), [](const std::string& a, const std::string& b) {
+        return compare_versions(a, b) > 0;
+    });
+    members_.resize(versions_.size());
+    for (std::size_t i = 0; i < cluster.instances.size(); ++i) {
+        int v = find_version(cluster.instances[i].version);
+        version_of_.push_back(v);
+        members_[v].push_back(static_cast<int>(i));
+    }
+    for (std::size_t v = 0; v < versions_.size(); ++v) {
+        std::vector<int> own(weights.size(), 0);
+        for (int i : members_[v]) own[i] = weights[i];
+        version_schedules_.push_back(build_schedule(own));
+    }
+    if (!cluster.active_version.empty()) plan_.active = find_version(cluster.active_version);
+    if (!cluster.canary_version.empty()) plan_.canary = find_version(cluster.canary_version);
+    plan_.canary_percent = std::clamp(cluster.canary_percent, 0, 100);
+}
+
+int ClusterRoutes::find_version(std::string_view text) const {
+    // A handful of versions at most: a linear search beats hashing here.
+    auto it = std::find(versions_.begin(), versions_.end(), text);
+    return it == versions_.end() ? -1 : static_cast<int>(it - versions_.begin());
 }
 
 int ClusterRoutes::add_to_domain(std::vector<std::string>& domain_names, const std::string& domain,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/model.hpp"
+#include "routing/version.hpp"
 
 namespace zdu::routing {
 
@@ -34,6 +35,24 @@ class ClusterRoutes {
     const std::vector<int>& all() const { return all_; }
     const std::vector<int>& same_domain(int instance) const;
 
+    // The distinct versions of the instances, highest first; "" is the version of instances
+    // that name none (a cluster without versions has that one version).
+    const std::vector<std::string>& versions() const { return versions_; }
+    int version_of(int instance) const { return version_of_[instance]; }
+    // Index into versions(); -1 when no instance runs `text`.
+    int find_version(std::string_view text) const;
+    // The instances of one version, in config order.
+    const std::vector<int>& version_members(int version) const { return members_[version]; }
+    const std::vector<int>& same_version(int instance) const {
+        return members_[version_of_[instance]];
+    }
+    // schedule() restricted to one version, built with that version's weights alone so that
+    // picking inside a version stays one step of a round-robin.
+    const std::vector<int>& schedule(int version) const { return version_schedules_[version]; }
+    // active-version, canary-version and canary-percent as indexes; a named version no
+    // instance runs is -1 (the checks refuse it at load).
+    const VersionPlan& plan() const { return plan_; }
+
   private:
     struct Slot {
         std::uint64_t hash = 0;
@@ -43,6 +62,7 @@ class ClusterRoutes {
     static void insert(std::vector<Slot>& slots, std::string_view key, int instance);
     static int lookup(const std::vector<Slot>& slots, const std::vector<std::string>& keys,
                       std::string_view key);
+    void index_versions(const config::Cluster& cluster, const std::vector<int>& weights);
     int add_to_domain(std::vector<std::string>& domain_names, const std::string& domain, int index);
 
     std::vector<std::string> routes_;
@@ -54,6 +74,11 @@ class ClusterRoutes {
     std::vector<int> domain_of_;  // index into domains_, -1: none
     std::vector<std::vector<int>> domains_;
     std::vector<int> no_domain_;
+    std::vector<std::string> versions_;
+    std::vector<int> version_of_;
+    std::vector<std::vector<int>> members_;
+    std::vector<std::vector<int>> version_schedules_;
+    VersionPlan plan_;
 };
 
 // The largest schedule built; bigger weight sums are scaled down to it.

@@ -63,7 +63,7 @@ void count(const InstanceRuntime& inst, routing::Decision::Kind kind) {
 }
 
 void log_decision(request_rec* r, const RequestContext& ctx, const InstanceRuntime& inst) {
-    static constexpr const char* kKinds[] = {"sticky", "new", "moved", "none"};
+    static constexpr const char* kKinds[] = {"sticky", "new", "moved", "none", "stale"};
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   ZDU_LOG_ROUTED "cluster %s: %s request to instance %s (%s), attempt %d",
                   ctx.cluster->config->name.c_str(), kKinds[static_cast<int>(ctx.decision.kind)],

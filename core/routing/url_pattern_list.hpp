@@ -1,0 +1,27 @@
+// A web-module's list of servlet-style url-patterns (logout-url-pattern), compiled once from the
+// attribute's space-separated text and matched the way idempotent-url-pattern is.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zdu::routing {
+
+class UrlPatternList {
+  public:
+    UrlPatternList() = default;
+    // `patterns`: space- or tab-separated, each as url_pattern_matches() reads it.
+    explicit UrlPatternList(std::string_view patterns);
+
+    // Whether any pattern matches `path_in_module` (the path less the context root, see
+    // path_in_module()).
+    bool matches(std::string_view path_in_module) const;
+    bool empty() const { return patterns_.empty(); }
+    const std::vector<std::string>& patterns() const { return patterns_; }
+
+  private:
+    std::vector<std::string> patterns_;
+};
+
+}  // namespace zdu::routing
