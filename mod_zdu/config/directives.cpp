@@ -201,7 +201,7 @@ const char* set_drained_command(cmd_parms* cmd, void*, const char* text) {
     std::string why;
     configured = lifecycle::DrainedCommand::parse(text, why);
     if (!configured) {
-        return apr_pstrcat(cmd->pool, "ZduDrainedCommand: '", text, "': ", why.c_str(), nullptr);
+        return apr_pstrcat(cmd->pool, "ZduDrainedCommand: ", why.c_str(), nullptr);
     }
     return nullptr;
 }

@@ -4,7 +4,7 @@
 #include <climits>
 #include <string>
 
-#include "routing/version.hpp"
+#include "routing/router.hpp"
 #include "state/instance_health.hpp"
 
 namespace zdu::glue {
@@ -18,38 +18,34 @@ bool open_for_sessions(const InstanceRuntime& inst) {
            state::admin_state(*inst.record) == state::AdminState::Active;
 }
 
-bool some_open_instance_has(const ClusterRuntime& cluster, const std::string& version) {
-    for (const InstanceRuntime& inst : cluster.instances) {
-        if (open_for_sessions(inst) && inst.config->version == version) return true;
-    }
-    return false;
-}
-
 }  // namespace
 
+int active_version_index(const ClusterRuntime& cluster) {
+    auto open = [&](int i) { return open_for_sessions(cluster.instances[i]); };
+    return routing::active_version(cluster.routes, cluster.routes.plan(), open);
+}
+
 const std::string* active_version(const ClusterRuntime& cluster) {
-    const config::Cluster& c = *cluster.config;
-    if (!c.active_version.empty() && some_open_instance_has(cluster, c.active_version)) {
-        return &c.active_version;
-    }
-    const std::string* active = nullptr;
-    for (const InstanceRuntime& inst : cluster.instances) {
-        if (!open_for_sessions(inst)) continue;
-        if (!active || routing::compare_versions(inst.config->version, *active) > 0)
-            active = &inst.config->version;
-    }
-    return active;
+    int v = active_version_index(cluster);
+    return v < 0 ? nullptr : &cluster.routes.versions()[v];
 }
 
 std::vector<bool> new_session_versions(const ClusterRuntime& cluster) {
-    const config::Cluster& c = *cluster.config;
-    const std::string* active = active_version(cluster);
-    const bool canary = c.canary_percent > 0 && some_open_instance_has(cluster, c.canary_version);
+    const routing::ClusterRoutes& routes = cluster.routes;
+    const int active = active_version_index(cluster);
     std::vector<bool> takes(cluster.instances.size(), true);
-    if (!active) return takes;
+    if (active < 0) return takes;
+    // The canary takes its share only while an instance of it takes new sessions.
+    const routing::VersionPlan& plan = routes.plan();
+    bool canary = false;
+    if (plan.canary_on()) {
+        for (int i : routes.version_members(plan.canary)) {
+            canary = canary || open_for_sessions(cluster.instances[i]);
+        }
+    }
     for (std::size_t i = 0; i < cluster.instances.size(); ++i) {
-        const std::string& v = cluster.instances[i].config->version;
-        takes[i] = v == *active || (canary && v == c.canary_version);
+        const int v = routes.version_of(static_cast<int>(i));
+        takes[i] = v == active || (canary && v == plan.canary);
     }
     return takes;
 }

@@ -18,14 +18,12 @@ namespace zdu::glue {
 // is not one new sessions go to (new_session_versions).
 std::vector<bool> retiring_instances(const ClusterRuntime& cluster);
 
-// The version new sessions of `cluster` go to, the canary's share aside: its active-version when
-// an instance of it takes new sessions, else the highest version with such an instance; null
-// when no instance takes new sessions.
+// The version new sessions of `cluster` go to, the canary's share aside
+// (routing::active_version over the instances open for new sessions); null when none is.
 const std::string* active_version(const ClusterRuntime& cluster);
 
-// The versions new sessions of `cluster` go to: the active one (the cluster's active-version
-// when an instance of it takes new sessions, else the highest such version) and the canary
-// version while its percentage is above 0. Per instance: whether its version is among them.
+// Per instance of `cluster`: whether its version is one new sessions go to: the active version
+// or, while its percentage is above 0 and an instance of it is open, the canary's.
 // Health is not asked: a version whose instances fail a check for a moment is still the one
 // new sessions go to, and draining must not flap with it. With no instance taking new sessions
 // every version counts (nothing retires for its version alone).
