@@ -30,6 +30,7 @@ struct TableStats {
     std::uint64_t bytes = 0;
     std::uint64_t overflow = 0;  // inserts refused because the window held only returning ones
     std::uint64_t evicted = 0;   // seen-once or ended entries pushed out by an insert
+    std::uint64_t used = 0;      // entries in use at the last sweep
 };
 
 class SessionTable final : public SessionStore {
@@ -64,6 +65,9 @@ class SessionTable final : public SessionStore {
   private:
     struct Header;
     explicit SessionTable(Header* header) : header_(header) {}
+    InsertResult place(std::uint64_t key, std::uint64_t data, int worst);
+    template <typename Change>
+    unsigned update_all(std::uint64_t key, Change change);
     Header* header_;
 };
 

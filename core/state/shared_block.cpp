@@ -38,6 +38,14 @@ std::string check_config(const Region& r, std::size_t total) {
     return {};
 }
 
+std::string check_sessions(const Region& r, std::size_t total) {
+    if (r.entry_bytes != 16 || r.entries == 0 || r.offset % kAlign != 0 || r.offset > total ||
+        r.bytes > total - r.offset || r.bytes != sessions::SessionTable::bytes_for(r.entries)) {
+        return "a session region that does not fit the block";
+    }
+    return {};
+}
+
 std::string check_super(const Superblock& sb, std::size_t bytes) {
     if (sb.magic != kBlockMagic) return "not a mod_zdu block";
     if (sb.layout_version != kLayoutVersion) {
@@ -60,15 +68,18 @@ static std::size_t records_bytes(std::size_t record_capacity) {
     return aligned(SharedTable::bytes_for(record_capacity));
 }
 
-std::size_t SharedBlock::bytes_for(std::size_t record_capacity, std::size_t config_capacity) {
+std::size_t SharedBlock::bytes_for(std::size_t record_capacity, std::size_t session_capacity,
+                                   std::size_t config_capacity) {
     return kRecordsOffset + records_bytes(record_capacity) +
-           aligned(ConfigRegion::bytes_for(config_capacity));
+           aligned(ConfigRegion::bytes_for(config_capacity)) +
+           aligned(sessions::SessionTable::bytes_for(session_capacity));
 }
 
 SharedBlock SharedBlock::create(void* memory, std::size_t bytes, std::size_t record_capacity,
-                                std::uint64_t hash_seed, std::int64_t created_ms,
-                                std::size_t config_capacity) {
-    if (bytes < bytes_for(record_capacity, config_capacity))
+                                std::size_t session_capacity, std::uint64_t hash_seed,
+                                std::int64_t created_ms, std::size_t config_capacity) {
+    if (session_capacity == 0) throw std::invalid_argument("no session slots");
+    if (bytes < bytes_for(record_capacity, session_capacity, config_capacity))
         throw std::invalid_argument("shared block too small");
     std::memset(memory, 0, kRecordsOffset);
     auto* sb = new (memory) Superblock{};
@@ -81,7 +92,11 @@ SharedBlock SharedBlock::create(void* memory, std::size_t bytes, std::size_t rec
     ConfigRegion::create(static_cast<char*>(memory) + config_offset, config_capacity);
     sb->regions[1] = Region{static_cast<std::uint32_t>(RegionKind::Config), 1, config_offset,
                             ConfigRegion::bytes_for(config_capacity), config_capacity};
-    sb->region_count = 2;
+    std::size_t sessions_offset = config_offset + aligned(ConfigRegion::bytes_for(config_capacity));
+    sessions::SessionTable::create(static_cast<char*>(memory) + sessions_offset, session_capacity);
+    sb->regions[2] = Region{static_cast<std::uint32_t>(RegionKind::Sessions), 16, sessions_offset,
+                            sessions::SessionTable::bytes_for(session_capacity), session_capacity};
+    sb->region_count = 3;
     sb->hash_seed = hash_seed;
     sb->created_ms = created_ms;
     sb->total_bytes = bytes;
@@ -105,10 +120,13 @@ std::optional<SharedBlock> SharedBlock::attach(void* memory, std::size_t bytes, 
             why = check_records(sb->regions[i], bytes);
         if (sb->regions[i].kind == static_cast<std::uint32_t>(RegionKind::Config))
             why = check_config(sb->regions[i], bytes);
+        if (sb->regions[i].kind == static_cast<std::uint32_t>(RegionKind::Sessions))
+            why = check_sessions(sb->regions[i], bytes);
     }
     SharedBlock block(sb);
     if (why.empty() && !block.region(RegionKind::Records)) why = "no records region";
     if (why.empty() && !block.region(RegionKind::Config)) why = "no config region";
+    if (why.empty() && !block.region(RegionKind::Sessions)) why = "no session region";
     if (!why.empty()) return std::nullopt;
     return block;
 }
@@ -128,6 +146,15 @@ SharedTable SharedBlock::records() const {
 ConfigRegion SharedBlock::config() const {
     return ConfigRegion::attach(reinterpret_cast<char*>(super_) +
                                 region(RegionKind::Config)->offset);
+}
+
+sessions::SessionTable SharedBlock::sessions() const {
+    return sessions::SessionTable::attach(reinterpret_cast<char*>(super_) +
+                                          region(RegionKind::Sessions)->offset);
+}
+
+std::size_t SharedBlock::session_capacity() const {
+    return region(RegionKind::Sessions)->entries;
 }
 
 std::size_t SharedBlock::record_capacity() const {

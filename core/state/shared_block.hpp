@@ -1,5 +1,5 @@
 // mod_zdu's block of shared memory: a versioned superblock, then regions: the SharedTable of
-// records and the published config (config_region.hpp); the session table will be a third. A
+// records, the published config (config_region.hpp) and the session table (session_table.hpp). A
 // process uses a block only if its superblock matches this build's layout exactly; anything else
 // (an older or newer mod_zdu.so, another ZduStateSlots) is never reinterpreted: the module makes a
 // new block and carries what must survive (state_carry.hpp).
@@ -11,22 +11,27 @@
 #include <optional>
 #include <string>
 
+#include "sessions/session_table.hpp"
 #include "state/config_region.hpp"
 #include "state/shared_records.hpp"
 
 namespace zdu::state {
 
+// Small enough for the core tests; the module passes ZduSessionSlots.
+inline constexpr std::size_t kDefaultSessionCapacity = 4096;
+
 // Bump on every change to the superblock, a region's format or SharedRecord.
 #ifdef ZDU_SHM_LAYOUT_VARIANT
-inline constexpr std::uint32_t kLayoutVersion = 1002;  // test builds with another layout
+inline constexpr std::uint32_t kLayoutVersion = 1003;  // test builds with another layout
 #else
-inline constexpr std::uint32_t kLayoutVersion = 3;  // 1 was d91f45b's unversioned table
+inline constexpr std::uint32_t kLayoutVersion = 4;  // 1 was d91f45b's unversioned table
 #endif
 
 enum class RegionKind : std::uint32_t {
     Free = 0,
-    Records = 1,  // a SharedTable
-    Config = 2,   // a ConfigRegion
+    Records = 1,   // a SharedTable
+    Config = 2,    // a ConfigRegion
+    Sessions = 3,  // a sessions::SessionTable
 };
 
 inline constexpr std::size_t kMaxRegions = 8;
@@ -58,16 +63,25 @@ struct Superblock {
 
 class SharedBlock {
   public:
-    // Bytes of a block whose record table has room for `record_capacity` records and whose
-    // config buffers hold `config_capacity` bytes each.
+    // Bytes of a block whose record table has room for `record_capacity` records, whose
+    // session table holds `session_capacity` sessions (ZduSessionSlots) and whose config
+    // buffers hold `config_capacity` bytes each.
     static std::size_t bytes_for(std::size_t record_capacity,
+                                 std::size_t session_capacity = kDefaultSessionCapacity,
                                  std::size_t config_capacity = kDefaultConfigCapacity);
 
-    // Formats `memory` (`bytes` >= bytes_for(record_capacity, config_capacity), 64-byte
-    // aligned).
+    // Formats `memory` (`bytes` >= bytes_for(record_capacity, session_capacity,
+    // config_capacity), 64-byte aligned).
     static SharedBlock create(void* memory, std::size_t bytes, std::size_t record_capacity,
-                              std::uint64_t hash_seed, std::int64_t created_ms,
+                              std::size_t session_capacity, std::uint64_t hash_seed,
+                              std::int64_t created_ms,
                               std::size_t config_capacity = kDefaultConfigCapacity);
+    // The same with a small session table (kDefaultSessionCapacity): for tests of the rest.
+    static SharedBlock create(void* memory, std::size_t bytes, std::size_t record_capacity,
+                              std::uint64_t hash_seed, std::int64_t created_ms) {
+        return create(memory, bytes, record_capacity, kDefaultSessionCapacity, hash_seed,
+                      created_ms);
+    }
     // The block in `memory` (`bytes` long) if it has exactly this build's layout; otherwise
     // nullopt and `why` says what differs.
     static std::optional<SharedBlock> attach(void* memory, std::size_t bytes, std::string& why);
@@ -76,6 +90,8 @@ class SharedBlock {
     std::size_t record_capacity() const;
     ConfigRegion config() const;
     std::size_t config_capacity() const { return config().capacity(); }
+    sessions::SessionTable sessions() const;
+    std::size_t session_capacity() const;  // sessions, as given to create()
     std::uint64_t hash_seed() const { return super_->hash_seed; }
     std::int64_t created_ms() const { return super_->created_ms; }
 
@@ -89,5 +105,12 @@ class SharedBlock {
     const Region* region(RegionKind kind) const;
     Superblock* super_;
 };
+
+// The session table's clock for `now_ms`: whole seconds since the block was made, so a
+// deadline fits in 32 bits; a time before the block is second 0.
+inline sessions::Seconds store_seconds(const SharedBlock& block, std::int64_t now_ms) {
+    std::int64_t s = (now_ms - block.created_ms()) / 1000;
+    return s <= 0 ? 0 : static_cast<sessions::Seconds>(s);
+}
 
 }  // namespace zdu::state

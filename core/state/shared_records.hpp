@@ -41,6 +41,23 @@ struct SharedRecord {
     std::atomic<std::int64_t> fail_open_since_ms;
     // Instance: failures of live traffic in a row (state/passive_health.hpp).
     std::atomic<std::uint32_t> failure_streak;
+    // Instance: where the drain lifecycle is (a lifecycle::DrainState) and since when.
+    std::atomic<std::uint32_t> drain_state;
+    std::atomic<std::int64_t> draining_since_ms;
+    std::atomic<std::int64_t> drained_since_ms;
+    std::atomic<std::uint64_t> live_sessions;       // last sweep's count (tracked)
+    std::atomic<std::uint64_t> untracked_sessions;  // last sweep's count (client-cookie only)
+    // Last request of a session the table did not know or could not store.
+    std::atomic<std::int64_t> untracked_seen_ms;
+    // Set from the state file on a stop/start; 0: all known.
+    std::atomic<std::int64_t> sessions_unknown_since_ms;
+    std::atomic<std::uint64_t> drain_created;     // counter: sessions created while draining
+    std::atomic<std::uint64_t> sessions_ended;    // counter: ended by logout signals
+    std::atomic<std::uint64_t> sessions_expired;  // counter: idled out (sweep)
+    std::atomic<std::uint64_t> stale_sessions;    // counter: stale session met a retired instance
+    std::atomic<std::uint64_t> long_lived;        // gauge: WebSocket/SSE requests in flight
+    std::atomic<std::uint64_t> canary_draws;      // cluster: new sessions counted for the canary
+    std::atomic<std::uint64_t> session_overflow;  // cluster: sessions not stored, table full
 };
 
 // Set by the manager (per instance or whole domain); the config's enabled flag is separate.

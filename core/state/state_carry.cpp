@@ -29,6 +29,9 @@ InstanceState capture_instance(std::string cluster, std::string instance, const 
     s.last_error_ms = r.last_error_ms.load(relaxed);
     s.check_failures = r.check_failures.load(relaxed);
     s.sessions_unknown_since_ms = now_ms;
+    s.drain_state = r.drain_state.load(relaxed);
+    s.draining_since_ms = r.draining_since_ms.load(relaxed);
+    s.drained_since_ms = r.drained_since_ms.load(relaxed);
     return s;
 }
 
@@ -45,13 +48,18 @@ void restore_instance(const InstanceState& s, SharedRecord& r) {
     r.last_error.store(s.last_error, relaxed);
     r.last_error_ms.store(s.last_error_ms, relaxed);
     r.check_failures.store(s.check_failures, relaxed);
+    r.sessions_unknown_since_ms.store(s.sessions_unknown_since_ms, relaxed);
+    r.drain_state.store(s.drain_state, relaxed);
+    r.draining_since_ms.store(s.draining_since_ms, relaxed);
+    r.drained_since_ms.store(s.drained_since_ms, relaxed);
 }
 
 void restore_web_module(const WebModuleState& s, SharedRecord& r) {
     r.disabled_since_ms.store(s.disabled_since_ms, relaxed);
 }
 
-SeedCount seed_table(const StateFile& file, SharedTable& table) {
+SeedCount seed_table(const StateFile& file, SharedTable& table,
+                     std::int64_t sessions_unknown_since_ms) {
     SeedCount count;
     for (const auto& s : file.instances) {
         SharedRecord* r = table.claim(instance_key(s.cluster, s.instance));
@@ -60,6 +68,8 @@ SeedCount seed_table(const StateFile& file, SharedTable& table) {
             continue;
         }
         restore_instance(s, *r);
+        if (sessions_unknown_since_ms != 0)
+            r->sessions_unknown_since_ms.store(sessions_unknown_since_ms, relaxed);
         ++count.instances;
     }
     for (const auto& w : file.web_modules) {
@@ -76,7 +86,7 @@ SeedCount seed_table(const StateFile& file, SharedTable& table) {
 
 std::size_t copy_records(const SharedTable& from, SharedTable& to) {
     // A new field must be added below too: this fails to compile until the size is updated.
-    static_assert(sizeof(SharedRecord) == 136 || sizeof(SharedRecord) == 144,
+    static_assert(sizeof(SharedRecord) == 240 || sizeof(SharedRecord) == 248,
                   "copy_records must copy every field of SharedRecord");
     std::size_t lost = 0;
     for (std::size_t i = 0; i < from.capacity(); ++i) {
@@ -105,8 +115,30 @@ std::size_t copy_records(const SharedTable& from, SharedTable& to) {
         copy(f.response_time_us, t->response_time_us);
         copy(f.fail_open_since_ms, t->fail_open_since_ms);
         copy(f.failure_streak, t->failure_streak);
+        copy(f.drain_state, t->drain_state);
+        copy(f.draining_since_ms, t->draining_since_ms);
+        copy(f.drained_since_ms, t->drained_since_ms);
+        copy(f.live_sessions, t->live_sessions);
+        copy(f.untracked_sessions, t->untracked_sessions);
+        copy(f.untracked_seen_ms, t->untracked_seen_ms);
+        copy(f.sessions_unknown_since_ms, t->sessions_unknown_since_ms);
+        copy(f.drain_created, t->drain_created);
+        copy(f.sessions_ended, t->sessions_ended);
+        copy(f.sessions_expired, t->sessions_expired);
+        copy(f.stale_sessions, t->stale_sessions);
+        copy(f.long_lived, t->long_lived);
+        copy(f.canary_draws, t->canary_draws);
+        copy(f.session_overflow, t->session_overflow);
     }
     return lost;
+}
+
+void copy_sessions(const SharedBlock& from, SharedBlock& to) {
+    // Entry times are seconds since a block's birth: an old deadline d is d + shift on the new
+    // clock. Rounded up so a carried session never loses time it had.
+    std::int64_t delta_ms = from.created_ms() - to.created_ms();
+    std::int64_t shift = delta_ms >= 0 ? (delta_ms + 999) / 1000 : -((-delta_ms) / 1000);
+    to.sessions().copy_from(from.sessions(), shift);
 }
 
 }  // namespace zdu::state

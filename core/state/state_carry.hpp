@@ -1,12 +1,15 @@
 // Moving state from one block of shared memory to the next: into a state file and back (any
 // layout: by names), or record by record from an older block of this build's own layout (a
-// larger ZduStateSlots). Session records are never carried (state_file.hpp).
+// larger ZduStateSlots), session table included. The file carries no sessions
+// (state_file.hpp): a block seeded from it marks the sessions of the instances it names as
+// unknown.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
+#include "state/shared_block.hpp"
 #include "state/shared_records.hpp"
 #include "state/state_file.hpp"
 
@@ -27,11 +30,18 @@ struct SeedCount {
     std::size_t no_room = 0;  // entries the table had no free slot for
 };
 
-// Claims a record for every entry of `file` and restores it.
-SeedCount seed_table(const StateFile& file, SharedTable& table);
+// Claims a record for every entry of `file` and restores it. `sessions_unknown_since_ms`
+// (the new block's created_ms): from then on the instances' sessions are unknown, as the
+// table that knew them is gone; 0 keeps what the file says.
+SeedCount seed_table(const StateFile& file, SharedTable& table,
+                     std::int64_t sessions_unknown_since_ms = 0);
 
 // Copies every claimed record of `from` into `to` (same layout, `to` at least as large);
 // returns how many did not fit.
 std::size_t copy_records(const SharedTable& from, SharedTable& to);
+
+// Copies the session table of `from` (a live block of this build's layout) into `to`'s,
+// moving the deadlines onto `to`'s clock; nothing becomes unknown.
+void copy_sessions(const SharedBlock& from, SharedBlock& to);
 
 }  // namespace zdu::state

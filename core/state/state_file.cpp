@@ -10,7 +10,9 @@ bool InstanceState::operator==(const InstanceState& o) const {
            admin_since_ms == o.admin_since_ms && disabled_since_ms == o.disabled_since_ms &&
            unhealthy_since_ms == o.unhealthy_since_ms && last_error == o.last_error &&
            last_error_ms == o.last_error_ms && check_failures == o.check_failures &&
-           sessions_unknown_since_ms == o.sessions_unknown_since_ms;
+           sessions_unknown_since_ms == o.sessions_unknown_since_ms &&
+           drain_state == o.drain_state && draining_since_ms == o.draining_since_ms &&
+           drained_since_ms == o.drained_since_ms;
 }
 
 bool WebModuleState::operator==(const WebModuleState& o) const {
@@ -21,6 +23,8 @@ bool WebModuleState::operator==(const WebModuleState& o) const {
 namespace {
 
 constexpr std::string_view kAdminNames[] = {"active", "disabled", "stopped"};
+// lifecycle::DrainState by value.
+constexpr std::string_view kDrainNames[] = {"active", "draining", "drained"};
 
 bool plain(unsigned char c) {
     return c > 0x20 && c < 0x7f && c != '%' && c != '=';
@@ -50,6 +54,10 @@ std::string_view admin_name(AdminState a) {
     return i < std::size(kAdminNames) ? kAdminNames[i] : "unknown";  // the parser refuses it
 }
 
+std::string_view drain_name(std::uint32_t d) {
+    return d < std::size(kDrainNames) ? kDrainNames[d] : "unknown";  // the parser refuses it
+}
+
 std::string instance_line(const InstanceState& s) {
     return "instance " + escaped(s.cluster) + " " + escaped(s.instance) +
            " admin=" + std::string(admin_name(s.admin)) +
@@ -57,7 +65,10 @@ std::string instance_line(const InstanceState& s) {
            field("disabled-since-ms", s.disabled_since_ms) +
            field("unhealthy-since-ms", s.unhealthy_since_ms) + field("last-error", s.last_error) +
            field("last-error-ms", s.last_error_ms) + field("check-failures", s.check_failures) +
-           field("sessions-unknown-since-ms", s.sessions_unknown_since_ms) + "\n";
+           field("sessions-unknown-since-ms", s.sessions_unknown_since_ms) +
+           " drain-state=" + std::string(drain_name(s.drain_state)) +
+           field("draining-since-ms", s.draining_since_ms) +
+           field("drained-since-ms", s.drained_since_ms) + "\n";
 }
 
 }  // namespace
@@ -128,6 +139,16 @@ bool admin_of(std::string_view text, AdminState& out) {
     return false;
 }
 
+bool drain_of(std::string_view text, std::uint32_t& out) {
+    for (std::uint32_t i = 0; i < std::size(kDrainNames); ++i) {
+        if (kDrainNames[i] == text) {
+            out = i;
+            return true;
+        }
+    }
+    return false;
+}
+
 // One "key=value" of an instance line; unknown keys are a newer writer's and are skipped.
 std::string instance_field(InstanceState& s, std::string_view key, std::string_view value) {
     bool ok = true;
@@ -147,6 +168,12 @@ std::string instance_field(InstanceState& s, std::string_view key, std::string_v
         ok = number(value, s.check_failures);
     } else if (key == "sessions-unknown-since-ms") {
         ok = number(value, s.sessions_unknown_since_ms);
+    } else if (key == "drain-state") {
+        ok = drain_of(value, s.drain_state);
+    } else if (key == "draining-since-ms") {
+        ok = number(value, s.draining_since_ms);
+    } else if (key == "drained-since-ms") {
+        ok = number(value, s.drained_since_ms);
     }
     return ok ? std::string() : "bad value '" + std::string(value) + "' for " + std::string(key);
 }

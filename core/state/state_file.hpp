@@ -6,7 +6,8 @@
 //   written-ms 1764576000000
 //   instance <cluster> <instance> admin=disabled admin-since-ms=… disabled-since-ms=…
 //       unhealthy-since-ms=… last-error=… last-error-ms=… check-failures=…
-//       sessions-unknown-since-ms=…
+//       sessions-unknown-since-ms=… drain-state=draining draining-since-ms=…
+//       drained-since-ms=…
 //   web-module <cluster> <context-root> disabled-since-ms=…
 //   end
 //
@@ -39,6 +40,11 @@ struct InstanceState {
     // Session records are never carried: from this time on the instance's sessions are
     // unknown, so it must not be reported drained on the strength of a table that lost them.
     std::int64_t sessions_unknown_since_ms = 0;
+    // The drain lifecycle (a lifecycle::DrainState) and its clocks: a drained instance stays
+    // drained across a stop/start, so it is not drained again nor its command run again.
+    std::uint32_t drain_state = 0;
+    std::int64_t draining_since_ms = 0;
+    std::int64_t drained_since_ms = 0;
 
     bool operator==(const InstanceState& o) const;
 };

@@ -35,15 +35,16 @@ std::uint64_t random_seed() {
 }
 
 apr_shm_t* create_shm(server_rec* s, apr_pool_t* process_pool, std::size_t slots,
-                      std::size_t config_capacity) {
+                      std::size_t session_slots, std::size_t config_capacity) {
     apr_shm_t* shm = nullptr;
-    std::size_t bytes = state::SharedBlock::bytes_for(slots, config_capacity);
+    std::size_t bytes = state::SharedBlock::bytes_for(slots, session_slots, config_capacity);
     apr_status_t rv = apr_shm_create(&shm, bytes, nullptr, process_pool);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
                      ZDU_LOG_SHM_FAILED "cannot create %" APR_SIZE_T_FMT
-                                        " bytes of shared memory for %" APR_SIZE_T_FMT " slots",
-                     bytes, slots);
+                                        " bytes of shared memory for %" APR_SIZE_T_FMT
+                                        " slots and %" APR_SIZE_T_FMT " session slots",
+                     bytes, slots, session_slots);
         return nullptr;
     }
     return shm;
@@ -52,8 +53,12 @@ apr_shm_t* create_shm(server_rec* s, apr_pool_t* process_pool, std::size_t slots
 // Why the previous block cannot be used as it is; empty when it can.
 std::string refusal(const std::optional<state::SharedBlock>& old, const std::string& why,
                     std::size_t slots, const std::vector<std::uint64_t>& keys,
-                    std::size_t config_capacity) {
+                    std::size_t session_slots, std::size_t config_capacity) {
     if (!old) return why;
+    if (old->session_capacity() != session_slots) {
+        return std::to_string(old->session_capacity()) + " session slots, ZduSessionSlots " +
+               std::to_string(session_slots);
+    }
     if (old->record_capacity() < slots) {
         return std::to_string(old->record_capacity()) + " record slots, ZduStateSlots " +
                std::to_string(slots);
@@ -77,15 +82,22 @@ std::string refusal(const std::optional<state::SharedBlock>& old, const std::str
 void fill(server_rec* s, const std::optional<state::SharedBlock>& old, state::SharedBlock& block) {
     state::SharedTable table = block.records();
     if (!old) {
-        seed_from_state_file(s, table);
+        // The sessions of the instances the file names were in a table that is gone.
+        seed_from_state_file(s, table, block.created_ms());
         return;
     }
     std::size_t lost = state::copy_records(old->records(), table);
-    ap_log_error(
-        APLOG_MARK, APLOG_NOTICE, 0, s,
-        ZDU_LOG_SHM_GROWN "shared state table grown from %" APR_SIZE_T_FMT " to %" APR_SIZE_T_FMT
-                          " slots: %" APR_SIZE_T_FMT " records copied, %" APR_SIZE_T_FMT " lost",
-        old->record_capacity(), block.record_capacity(), old->records().used() - lost, lost);
+    state::copy_sessions(*old, block);
+    const sessions::TableStats carried = block.sessions().stats();
+    ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
+                 ZDU_LOG_SHM_GROWN
+                 "shared state table grown from %" APR_SIZE_T_FMT " to %" APR_SIZE_T_FMT
+                 " slots: %" APR_SIZE_T_FMT " records copied, %" APR_SIZE_T_FMT
+                 " lost; session table of %" APR_SIZE_T_FMT " slots copied, %" APR_UINT64_T_FMT
+                 " sessions without room",
+                 old->record_capacity(), block.record_capacity(), old->records().used() - lost,
+                 lost, block.session_capacity(),
+                 static_cast<apr_uint64_t>(carried.overflow - old->sessions().stats().overflow));
 }
 
 }  // namespace
@@ -100,15 +112,18 @@ std::optional<state::SharedBlock> shared_block(server_rec* s, std::size_t slots,
     if (old_shm) {
         old = state::SharedBlock::attach(apr_shm_baseaddr_get(old_shm), apr_shm_size_get(old_shm),
                                          why);
-        why = refusal(old, why, slots, keys, config_capacity);
+        why = refusal(old, why, slots, keys, module_state().session_slots, config_capacity);
         if (why.empty()) return old;
     }
     slots = std::max(slots, 2 * (keys.size() + (old ? old->records().used() : 0)));
-    apr_shm_t* shm = create_shm(s, process_pool, slots, config_capacity);
+    const std::size_t session_slots = module_state().session_slots;
+    apr_shm_t* shm = create_shm(s, process_pool, slots, session_slots, config_capacity);
     if (!shm) return std::nullopt;
-    state::SharedBlock block =
-        state::SharedBlock::create(apr_shm_baseaddr_get(shm), apr_shm_size_get(shm), slots,
-                                   random_seed(), now_ms(), config_capacity);
+    // A block carried from a live one keeps its hash seed: the session keys it copies were
+    // hashed with it.
+    state::SharedBlock block = state::SharedBlock::create(
+        apr_shm_baseaddr_get(shm), apr_shm_size_get(shm), slots, session_slots,
+        old ? old->hash_seed() : random_seed(), now_ms(), config_capacity);
     ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                  ZDU_LOG_SHM_NEW_BLOCK "new shared-memory block: layout %u, %" APR_SIZE_T_FMT
                                        " record slots, %" APR_SIZE_T_FMT

@@ -104,7 +104,8 @@ std::string state_file_path() {
     return st.config_file.empty() ? std::string() : st.config_file + ".state";
 }
 
-void seed_from_state_file(server_rec* s, state::SharedTable& table) {
+void seed_from_state_file(server_rec* s, state::SharedTable& table,
+                          std::int64_t sessions_unknown_since_ms) {
     std::string path = state_file_path();
     if (path.empty()) return;
     state::StateFileRead read = state::read_state_file(path);
@@ -115,7 +116,7 @@ void seed_from_state_file(server_rec* s, state::SharedTable& table) {
                      read.error.c_str());
         return;
     }
-    state::SeedCount n = state::seed_table(read.parse.file, table);
+    state::SeedCount n = state::seed_table(read.parse.file, table, sessions_unknown_since_ms);
     ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                  ZDU_LOG_STATE_SEEDED
                  "carried the state of %" APR_SIZE_T_FMT " instances and %" APR_SIZE_T_FMT

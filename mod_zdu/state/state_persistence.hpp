@@ -20,7 +20,8 @@ std::string state_file_path();
 
 // Seeds a new block's table from the state file; a missing file is a first start, an unusable
 // one is logged and ignored.
-void seed_from_state_file(server_rec* s, state::SharedTable& table);
+void seed_from_state_file(server_rec* s, state::SharedTable& table,
+                          std::int64_t sessions_unknown_since_ms);
 
 // After post_config built the runtime, in the parent: write the file when `pconf` is cleared.
 void persist_state_on_clear(server_rec* s, apr_pool_t* pconf);

@@ -77,11 +77,11 @@ TEST_CASE("content hashes are stable and tell contents apart", "[state][reload]"
 }
 
 TEST_CASE("a shared block carries a config region", "[state][reload]") {
-    std::size_t bytes = SharedBlock::bytes_for(64, 512);
+    std::size_t bytes = SharedBlock::bytes_for(64, kDefaultSessionCapacity, 512);
     std::vector<std::uint64_t> words(bytes / 8 + 8);
     auto p = reinterpret_cast<std::uintptr_t>(words.data());
     void* mem = reinterpret_cast<void*>((p + 63) / 64 * 64);
-    SharedBlock made = SharedBlock::create(mem, bytes, 64, 1, 1, 512);
+    SharedBlock made = SharedBlock::create(mem, bytes, 64, kDefaultSessionCapacity, 1, 1, 512);
     CHECK(made.config_capacity() == 512);
     made.config().publish("<a/>", "", 1, 1);
     std::string why;

@@ -4,6 +4,7 @@
 
 #include "state/record_keys.hpp"
 #include "state/shared_block.hpp"
+#include "state/state_carry.hpp"
 
 using namespace zdu::state;
 
@@ -44,6 +45,46 @@ TEST_CASE("a shared block is attached only with this build's layout", "[state]")
     CHECK(again->created_ms() == 1700000000000);
     CHECK(again->admin_changes() == 1);
     CHECK(again->records().find(instance_key("c", "i"))->requests.load() == 7);
+    CHECK(again->session_capacity() == kDefaultSessionCapacity);
+}
+
+TEST_CASE("a shared block holds a session table on its own clock", "[state][sessions]") {
+    CHECK(kLayoutVersion == 4);  // the session region and the upgrade core's record fields
+    Memory m(SharedBlock::bytes_for(16, 1000));
+    SharedBlock made = SharedBlock::create(m.data(), m.size, 16, 1000, 9, 1700000000000);
+    CHECK(made.session_capacity() == 1000);
+    zdu::sessions::SessionKey k{12345};
+    made.sessions().insert(k, 4, store_seconds(made, 1700000090500), 0);
+
+    std::string why;
+    auto again = SharedBlock::attach(m.data(), m.size, why);
+    REQUIRE(again.has_value());
+    zdu::sessions::Binding b = again->sessions().find(k);
+    CHECK(b.found == zdu::sessions::Found::Live);
+    CHECK(b.instance == 4);
+    CHECK(b.expires == 90);
+    CHECK(store_seconds(made, 1700000000999) == 0);
+    CHECK(store_seconds(made, 1600000000000) == 0);  // before the block: its first second
+    // The regions do not overlap: the config region still works beside the sessions.
+    CHECK(made.config().capacity() == kDefaultConfigCapacity);
+    CHECK(made.sessions().stats().bytes == zdu::sessions::SessionTable::bytes_for(1000));
+}
+
+TEST_CASE("a block's session table is copied into a new block's clock", "[state][sessions]") {
+    Memory old_mem(SharedBlock::bytes_for(16, 100));
+    SharedBlock old_block = SharedBlock::create(old_mem.data(), old_mem.size, 16, 100, 9, 1000);
+    old_block.sessions().insert(zdu::sessions::SessionKey{777}, 2, 100, 0);
+    old_block.sessions().insert(zdu::sessions::SessionKey{778}, 2, 30, 0);
+    Memory new_mem(SharedBlock::bytes_for(32, 400));
+    // 40.5 s later: deadlines move 40 s earlier (rounded so none is shortened).
+    SharedBlock new_block = SharedBlock::create(new_mem.data(), new_mem.size, 32, 400, 9, 41500);
+    copy_sessions(old_block, new_block);
+    zdu::sessions::Binding b = new_block.sessions().find(zdu::sessions::SessionKey{777});
+    CHECK(b.found == zdu::sessions::Found::Live);
+    CHECK(b.expires == 60);
+    // Idle before the new block was made: not carried.
+    CHECK(new_block.sessions().find(zdu::sessions::SessionKey{778}).found ==
+          zdu::sessions::Found::None);
 }
 
 TEST_CASE("a shared block of another layout, size or format is refused", "[state]") {
@@ -73,6 +114,18 @@ TEST_CASE("a shared block of another layout, size or format is refused", "[state
     SECTION("a region count out of range") {
         m.super().region_count = kMaxRegions + 1;
         CHECK(refusal(m, m.size) == "a bad region count");
+    }
+    SECTION("a session region of another size") {
+        m.super().regions[2].bytes += 64;
+        CHECK(refusal(m, m.size) == "a session region that does not fit the block");
+    }
+    SECTION("a session entry of another size") {
+        m.super().regions[2].entry_bytes = 32;
+        CHECK(refusal(m, m.size) == "a session region that does not fit the block");
+    }
+    SECTION("no session region") {
+        m.super().regions[2].kind = static_cast<std::uint32_t>(RegionKind::Free);
+        CHECK(refusal(m, m.size) == "no session region");
     }
     SECTION("no records region") {
         m.super().regions[0].kind = static_cast<std::uint32_t>(RegionKind::Free);

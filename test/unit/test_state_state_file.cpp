@@ -30,6 +30,9 @@ StateFile sample() {
     a.last_error_ms = 1764573000001;
     a.check_failures = 3;
     a.sessions_unknown_since_ms = 1764576000123;
+    a.drain_state = 2;  // drained
+    a.draining_since_ms = 1764575500000;
+    a.drained_since_ms = 1764575900000;
     InstanceState odd;
     odd.cluster = "my cluster";
     odd.instance = "50%=half\tx\xc3\xa9";
@@ -61,6 +64,10 @@ TEST_CASE("the state file reads back what was written", "[state]") {
     std::string text = format_state_file(f);
     CHECK(text.find("instance my%20cluster 50%25%3Dhalf%09x%C3%A9 admin=stopped") !=
           std::string::npos);
+    CHECK(text.find(" drain-state=drained draining-since-ms=1764575500000 "
+                    "drained-since-ms=1764575900000\n") != std::string::npos);
+    CHECK(text.find(" drain-state=active draining-since-ms=0 drained-since-ms=0\n") !=
+          std::string::npos);
     StateFileParse p = parse_state_file(text, "x");
     REQUIRE(p.ok());
     CHECK(p.file.written_ms == f.written_ms);
@@ -75,6 +82,15 @@ TEST_CASE("the state file parser skips fields it does not know", "[state]") {
     REQUIRE(p.ok());
     REQUIRE(p.file.instances.size() == 1);
     CHECK(p.file.instances[0].admin == AdminState::Disabled);
+}
+
+TEST_CASE("a drain state the parser does not know makes the file unusable", "[state]") {
+    CHECK(error_of("zdu-state 1\ninstance c i drain-state=later\nend\n") ==
+          "lb.xml.state:2: bad value 'later' for drain-state");
+    StateFileParse p =
+        parse_state_file("zdu-state 1\ninstance c i drain-state=draining\nend\n", "x");
+    REQUIRE(p.ok());
+    CHECK(p.file.instances[0].drain_state == 1);
 }
 
 TEST_CASE("the state file parser says where a file is wrong", "[state]") {
@@ -144,6 +160,10 @@ TEST_CASE("state carried through a file lands in the records of a new table", "[
     r.last_error_ms = 31;
     r.check_failures = 2;
     r.requests = 99;  // counters start again in a new block
+    r.drain_state = 1;
+    r.draining_since_ms = 32;
+    r.drained_since_ms = 33;
+    r.live_sessions = 5;  // the sessions themselves are not in the file
     SharedRecord& w = *old_table.claim(web_module_key("c1", "/app"));
     w.disabled_since_ms = 40;
 
@@ -156,7 +176,7 @@ TEST_CASE("state carried through a file lands in the records of a new table", "[
 
     std::vector<std::uint64_t> new_mem(SharedTable::bytes_for(64) / 8 + 1);
     SharedTable table = SharedTable::create(new_mem.data(), 64);
-    SeedCount n = seed_table(p.file, table);
+    SeedCount n = seed_table(p.file, table, 70);
     CHECK(n.instances == 1);
     CHECK(n.web_modules == 1);
     CHECK(n.no_room == 0);
@@ -169,6 +189,18 @@ TEST_CASE("state carried through a file lands in the records of a new table", "[
     CHECK(got.last_error_ms.load() == 31);
     CHECK(got.check_failures.load() == 2);
     CHECK(got.requests.load() == 0);
+    CHECK(got.drain_state.load() == 1);
+    CHECK(got.draining_since_ms.load() == 32);
+    CHECK(got.drained_since_ms.load() == 33);
+    CHECK(got.live_sessions.load() == 0);
+    // The new block's birth: its table knows none of the instance's sessions.
+    CHECK(got.sessions_unknown_since_ms.load() == 70);
+
+    // Without a time the file's own is kept.
+    std::vector<std::uint64_t> kept_mem(SharedTable::bytes_for(64) / 8 + 1);
+    SharedTable kept = SharedTable::create(kept_mem.data(), 64);
+    seed_table(p.file, kept);
+    CHECK(kept.find(instance_key("c1", "i1"))->sessions_unknown_since_ms.load() == 50);
     CHECK(table.find(web_module_key("c1", "/app"))->disabled_since_ms.load() == 40);
 }
 
@@ -190,6 +222,11 @@ TEST_CASE("records are copied by key into a larger table", "[state]") {
         r.requests = k;
         r.admin_state = static_cast<std::uint32_t>(AdminState::Stopped);
         r.response_time_us = k * 100;
+        // The upgrade core's fields, first and last of them.
+        r.drain_state = 2;
+        r.drained_since_ms = static_cast<std::int64_t>(k) * 1000;
+        r.sessions_unknown_since_ms = 7;
+        r.session_overflow = k + 1;
     }
     std::vector<std::uint64_t> big_mem(SharedTable::bytes_for(64) / 8 + 1);
     SharedTable big = SharedTable::create(big_mem.data(), 64);
@@ -201,6 +238,10 @@ TEST_CASE("records are copied by key into a larger table", "[state]") {
         CHECK(r->requests.load() == k);
         CHECK(r->admin_state.load() == static_cast<std::uint32_t>(AdminState::Stopped));
         CHECK(r->response_time_us.load() == k * 100);
+        CHECK(r->drain_state.load() == 2);
+        CHECK(r->drained_since_ms.load() == static_cast<std::int64_t>(k) * 1000);
+        CHECK(r->sessions_unknown_since_ms.load() == 7);
+        CHECK(r->session_overflow.load() == k + 1);
     }
     std::vector<std::uint64_t> tiny_mem(SharedTable::bytes_for(4) / 8 + 1);
     std::vector<std::uint64_t> other_mem(SharedTable::bytes_for(8) / 8 + 1);
