@@ -42,8 +42,9 @@ manager::InstanceStatus instance_status(const Runtime& rt, const ClusterRuntime&
 
 manager::ClusterStatus cluster_status(const Runtime& rt, const ClusterRuntime& cluster,
                                       std::uint64_t generation, std::int64_t now) {
-    manager::ClusterStatus s{
-        cluster.config->name, std::string(config::policy_name(cluster.config->policy)), {}};
+    manager::ClusterStatus s;
+    s.name = cluster.config->name;
+    s.policy = std::string(config::policy_name(cluster.config->policy));
     const std::vector<bool> retiring = retiring_instances(cluster);
     for (std::size_t i = 0; i < cluster.instances.size(); ++i) {
         s.instances.push_back(instance_status(rt, cluster, static_cast<int>(i), retiring[i], now));

@@ -13,6 +13,20 @@ using namespace zdu;
 using namespace std::chrono_literals;
 using state::AdminState;
 
+namespace {
+
+manager::ClusterStatus cluster_of(const manager::InstanceStatus& s, int used, int total) {
+    manager::ClusterStatus c;
+    c.name = "c1";
+    c.policy = "round-robin";
+    c.instances = {s};
+    c.workers_used = used;
+    c.workers_total = total;
+    return c;
+}
+
+}  // namespace
+
 TEST_CASE("errors and proxy pings are JSON objects with ok, command and ms", "[manager]") {
     CHECK(manager::error_answer("", 403, "no \"secret\"\n", 0us) ==
           R"({"ok":false,"command":null,"status":403,"error":"no \"secret\"\n","ms":0.000})");
@@ -84,7 +98,7 @@ TEST_CASE("status reads config, admin state, health and counters", "[manager]") 
     CHECK(s.unhealthy_since_ms == 1700000000000);
     s.url = "http://127.0.0.1:8080";
     s.busy = 4;
-    manager::ClusterStatus cluster{"c1", "round-robin", {s}, 1, 17};
+    manager::ClusterStatus cluster = cluster_of(s, 1, 17);
     manager::ConfigStatus config;
     config.pid = 42;
     config.generation = 3;
@@ -144,7 +158,7 @@ TEST_CASE("status reports the upgrade lifecycle: versions, canary, drain state, 
     CHECK(s.drained_since_ms == 1700000060000);
     s.state = lifecycle::Reported::Drained;
 
-    manager::ClusterStatus cluster{"c1", "round-robin", {s}, 1, 1};
+    manager::ClusterStatus cluster = cluster_of(s, 1, 1);
     cluster.generation = 7;
     cluster.active_version = "2.0";
     cluster.has_active_version = true;
