@@ -30,7 +30,7 @@ int handle(request_rec* r) {
     const auto started = std::chrono::steady_clock::now();
     // GET covers HEAD in r->method_number. Nothing here changes state, so nothing else is
     // accepted.
-    r->allowed = AP_METHOD_BIT << M_GET;
+    ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, -1);
     if (r->method_number != M_GET) return HTTP_METHOD_NOT_ALLOWED;
     if (int rc = ap_discard_request_body(r); rc != OK) return rc;
     // As the manager does: the answer is about the newest config this child can serve.
