@@ -39,9 +39,9 @@ struct Decision {
     // stale-session action.
     enum class Kind { Sticky, New, Moved, None, Stale };
     Kind kind = Kind::None;
-    int instance = -1;  // -1 with Kind::None and Kind::Stale
-    int named = -1;     // the instance the request named, if any
-    int version = -1;   // index into ClusterRoutes::versions() of the chosen (or stale) instance
+    int instance = -1;    // -1 with Kind::None and Kind::Stale
+    int named = -1;       // the instance the request named, if any
+    int version = -1;     // index into ClusterRoutes::versions() of the chosen (or stale) instance
     bool canary = false;  // a new session placed on the canary by its share or by a pin
 };
 
@@ -103,7 +103,7 @@ struct RouteInputs {
     int pinned_version = -1;            // the version a valid pin names; -1: no pin
     // The cluster's count of new sessions drawn for the canary share; nullptr: no canary draws.
     std::atomic<std::uint64_t>* canary_draws = nullptr;
-    bool stale_failover = false;  // stale-session="failover": a retired home fails over instead
+    bool stale_failover = false;      // stale-session="failover": a retired home fails over instead
     bool consistent_failover = true;  // the preferred-failover-instance property
 };
 

@@ -43,6 +43,8 @@ class SessionTable final : public SessionStore {
     // A table create() formatted earlier (e.g. in the parent).
     static SessionTable attach(void* memory);
 
+    // A Live binding whose `expires` has passed is still returned until the next sweep
+    // removes it: the caller compares with its clock (store_seconds) and treats it as idled out.
     Binding find(SessionKey key) const override;
     InsertResult insert(SessionKey key, std::uint16_t instance, Seconds expires,
                         std::uint8_t flags) override;

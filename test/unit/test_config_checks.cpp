@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "config/loader.hpp"
+#include "diagnostics_text.hpp"
 
 using namespace zdu::config;
 
@@ -351,4 +352,134 @@ TEST_CASE("every problem is reported, in line order", "[config][checks]") {
     std::vector<int> lines;
     for (const auto& d : result.diagnostics) lines.push_back(d.line);
     CHECK(lines == std::vector<int>{4, 5, 5, 7});
+}
+
+// ---- versions, canary, sessions (upgrade extensions) ----
+
+namespace {
+
+std::string versioned_cluster(std::string_view cluster_attributes) {
+    return R"(  <cluster name="c1" )" + std::string(cluster_attributes) + R"(>
+    <instance name="i1" listeners="http://h1:8080" version="1.9"/>
+    <instance name="i2" listeners="http://h2:8080" version="1.10"/>
+  </cluster>
+)";
+}
+
+}  // namespace
+
+TEST_CASE("active and canary versions that name existing versions are fine", "[config][checks]") {
+    const auto result = load_string(
+        doc(versioned_cluster(R"(active-version="1.9" canary-version="1.10" canary-percent="10")")),
+        "checks.xml");
+    INFO(all_text(result));
+    REQUIRE(result.ok());
+    const Cluster& c = result.config->clusters[0];
+    CHECK(c.active_version == "1.9");
+    CHECK(c.canary_version == "1.10");
+    CHECK(c.canary_percent == 10);
+}
+
+TEST_CASE("active-version no instance runs", "[config][checks]") {
+    require_error(versioned_cluster(R"(active-version="2.0")"), 3,
+                  {"'c1'", "active-version", "'2.0'", "none of its instances"});
+}
+
+TEST_CASE("canary-version no instance runs", "[config][checks]") {
+    require_error(versioned_cluster(R"(canary-version="3" canary-percent="5")"), 3,
+                  {"canary-version", "'3'", "none of its instances"});
+}
+
+TEST_CASE("canary percent out of range", "[config][checks]") {
+    require_error(versioned_cluster(R"(canary-version="1.10" canary-percent="101")"), 3,
+                  {"canary-percent", "101", "0..100"});
+    require_error(versioned_cluster(R"(canary-version="1.10" canary-percent="-1")"), 3,
+                  {"canary-percent", "-1", "0..100"});
+}
+
+TEST_CASE("canary percent without a canary version", "[config][checks]") {
+    require_error(versioned_cluster(R"(canary-percent="10")"), 3,
+                  {"canary-percent", "needs a canary-version"});
+}
+
+TEST_CASE("canary not higher than the active version", "[config][checks]") {
+    require_error(
+        versioned_cluster(R"(active-version="1.10" canary-version="1.9" canary-percent="10")"), 3,
+        {"canary-version", "'1.9'", "not higher", "'1.10'"});
+    // Without a named active version, the highest other version is the one to beat.
+    require_error(versioned_cluster(R"(canary-version="1.9" canary-percent="10")"), 3,
+                  {"canary-version", "'1.9'", "not higher", "'1.10'"});
+}
+
+TEST_CASE("invalid version text", "[config][checks]") {
+    require_error(R"(  <cluster name="c1">
+    <instance name="i1" listeners="http://h1:8080" version="1.0 beta"/>
+  </cluster>
+)",
+                  4, {"'i1'", "version", "'1.0 beta'", "not a valid version"});
+    require_error(R"(  <cluster name="c1" active-version="a/b">
+    <instance name="i1" listeners="http://h1:8080" version="a/b"/>
+  </cluster>
+)",
+                  3, {"active-version", "'a/b'", "not a valid version"});
+}
+
+TEST_CASE("bad stale-session value", "[config][checks]") {
+    require_error(R"(  <cluster name="c1">
+)" + std::string(kInstance) +
+                      R"(    <web-module context-root="/a" stale-session="ignore"/>
+  </cluster>
+)",
+                  5, {"'/a'", "stale-session", "'ignore'", "redirect, error-url or failover"});
+}
+
+TEST_CASE("stale-session error-url without an error-url", "[config][checks]") {
+    require_error(R"(  <cluster name="c1">
+)" + std::string(kInstance) +
+                      R"(    <web-module context-root="/a" stale-session="error-url"/>
+  </cluster>
+)",
+                  5, {"'/a'", "stale-session 'error-url' needs an error-url"});
+}
+
+TEST_CASE("web-module session timeout out of range", "[config][checks]") {
+    require_error(R"(  <cluster name="c1">
+)" + std::string(kInstance) +
+                      R"(    <web-module context-root="/a" session-timeout-in-minutes="-5"/>
+  </cluster>
+)",
+                  5, {"'/a'", "session-timeout-in-minutes", "-5"});
+}
+
+TEST_CASE("logout pattern that is not a url-pattern", "[config][checks]") {
+    require_error(R"(  <cluster name="c1">
+)" + std::string(kInstance) +
+                      R"(    <web-module context-root="/a" logout-url-pattern="/logout logout.jsp"/>
+  </cluster>
+)",
+                  5, {"'/a'", "logout-url-pattern", "'logout.jsp'"});
+}
+
+TEST_CASE("session properties out of range", "[config][checks]") {
+    require_error(R"(  <property name="zdu-session-timeout-in-minutes" value="0"/>
+)",
+                  3, {"zdu-session-timeout-in-minutes", "out of range"});
+    require_error(R"(  <property name="session-sweep-interval-in-seconds" value="3601"/>
+)",
+                  3, {"session-sweep-interval-in-seconds", "1..3600"});
+}
+
+TEST_CASE("web-module upgrade attributes are read", "[config][checks]") {
+    const auto result = load_string(
+        doc(R"(  <cluster name="c1">
+)" + std::string(kInstance) +
+            R"(    <web-module context-root="/a" error-url="/sorry" logout-url-pattern="/logout *.bye" session-timeout-in-minutes="9" stale-session="failover"/>
+  </cluster>
+)"),
+        "checks.xml");
+    REQUIRE(result.ok());
+    const WebModule& w = result.config->clusters[0].web_modules[0];
+    CHECK(w.logout_url_pattern == "/logout *.bye");
+    CHECK(w.session_timeout_minutes == 9);
+    CHECK(w.stale_session == WebModule::StaleSession::Failover);
 }

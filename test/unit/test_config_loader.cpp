@@ -107,6 +107,13 @@ TEST_CASE("versions sample has the extension attributes", "[config][loader]") {
     CHECK(c.instances[2].version == "1.1");
     CHECK(c.instances[2].route == "b1");
     CHECK(c.instances[2].domain == "rack-b");
+    CHECK(c.active_version == "1.0");
+    CHECK(c.canary_version == "1.1");
+    CHECK(c.canary_percent == 10);
+    REQUIRE(c.web_modules.size() == 1);
+    CHECK(c.web_modules[0].logout_url_pattern == "/logout *.signout");
+    CHECK(c.web_modules[0].session_timeout_minutes == 20);
+    CHECK(c.web_modules[0].stale_session == WebModule::StaleSession::Redirect);
 }
 
 TEST_CASE("missing listeners attribute names its line", "[config][loader]") {

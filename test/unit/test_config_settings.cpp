@@ -29,6 +29,8 @@ TEST_CASE("settings default to GlassFish's", "[config][settings]") {
     CHECK_FALSE(s.rewrite_cookies);
     CHECK(s.preferred_failover_instance);
     CHECK(s.minute_seconds == 60);
+    CHECK(s.session_timeout_minutes == 30);
+    CHECK(s.session_sweep_interval_seconds == 5);
 }
 
 TEST_CASE("every known property reaches its setting", "[config][settings]") {
@@ -43,6 +45,8 @@ TEST_CASE("every known property reaches its setting", "[config][settings]") {
         {"rewrite-cookies", "TRUE"},
         {"preferred-failover-instance", "off"},
         {"zdu-minute-in-seconds", "2"},
+        {"zdu-session-timeout-in-minutes", "7"},
+        {"session-sweep-interval-in-seconds", "3600"},
     }));
     CHECK(s.response_timeout_seconds == 15);
     CHECK(s.reload_poll_interval_seconds == 0);
@@ -54,6 +58,8 @@ TEST_CASE("every known property reaches its setting", "[config][settings]") {
     CHECK(s.rewrite_cookies);
     CHECK_FALSE(s.preferred_failover_instance);
     CHECK(s.minute_seconds == 2);
+    CHECK(s.session_timeout_minutes == 7);
+    CHECK(s.session_sweep_interval_seconds == 3600);
 }
 
 TEST_CASE("unknown and unusable properties leave the defaults", "[config][settings]") {
@@ -61,16 +67,22 @@ TEST_CASE("unknown and unusable properties leave the defaults", "[config][settin
         {"no-such-thing", "5"},
         {"https-routing", "maybe"},
         {"number-healthcheck-retries", "0"},
+        {"zdu-session-timeout-in-minutes", "0"},
+        {"session-sweep-interval-in-seconds", "3601"},
     }));
     CHECK_FALSE(s.https_routing);
     CHECK(s.number_healthcheck_retries == 3);
+    CHECK(s.session_timeout_minutes == 30);
+    CHECK(s.session_sweep_interval_seconds == 5);
 }
 
 TEST_CASE("known property names", "[config][settings]") {
-    for (const char* name : {"response-timeout-in-seconds", "reload-poll-interval-in-seconds",
-                             "https-routing", "require-monitor-data", "active-healthcheck-enabled",
-                             "number-healthcheck-retries", "rewrite-location", "rewrite-cookies",
-                             "preferred-failover-instance", "zdu-minute-in-seconds"}) {
+    for (const char* name :
+         {"response-timeout-in-seconds", "reload-poll-interval-in-seconds", "https-routing",
+          "require-monitor-data", "active-healthcheck-enabled", "number-healthcheck-retries",
+          "rewrite-location", "rewrite-cookies", "preferred-failover-instance",
+          "zdu-minute-in-seconds", "zdu-session-timeout-in-minutes",
+          "session-sweep-interval-in-seconds"}) {
         INFO(name);
         CHECK(is_known_property(name));
     }

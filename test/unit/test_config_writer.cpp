@@ -29,6 +29,7 @@ LoadBalancer full_model() {
     a.domain = "rack-a";
     Instance b = instance("i2", "::1");
     b.listeners.push_back({Scheme::Ajp, "10.1.2.3", 8009});
+    b.version = "2.1";
 
     WebModule w;
     w.context_root = "/shop";
@@ -36,12 +37,18 @@ LoadBalancer full_model() {
     w.disable_timeout_minutes = 7;
     w.error_url = "http://example.com/sorry?a=1&b=\"2\"";
     w.idempotent_url_patterns = {{"/shop/*", 4, 0}, {"*.jsp", -1, 0}};
+    w.logout_url_pattern = "/logout *.bye";
+    w.session_timeout_minutes = 12;
+    w.stale_session = WebModule::StaleSession::ErrorUrl;
 
     Cluster c;
     c.name = "c<1>";
     c.policy = Policy::UserDefined;
     c.policy_module = "/opt/policy.so";
     c.session_cookie = "SHOPSESSION";
+    c.active_version = "2.0";
+    c.canary_version = "2.1";
+    c.canary_percent = 10;
     c.instances = {a, b};
     c.web_modules = {w};
     c.health_checker = HealthChecker{"/health", 0, 3, 0};
@@ -105,8 +112,36 @@ TEST_CASE("extension attributes switch to the zdu DOCTYPE", "[config][writer]") 
     CHECK(xml.find(R"(<instance name="i1" enabled="false" disable-timeout-in-minutes="5" )"
                    R"(listeners="http://app1:8080 https://app1:8181" weight="250" version="2.0" )"
                    R"(route="r1" domain="rack-a"/>)") != std::string::npos);
-    CHECK(xml.find(R"(policy-module="/opt/policy.so" session-cookie="SHOPSESSION">)") !=
+    CHECK(xml.find(R"(policy-module="/opt/policy.so" session-cookie="SHOPSESSION" )"
+                   R"(active-version="2.0" canary-version="2.1" canary-percent="10">)") !=
           std::string::npos);
+    CHECK(xml.find(R"(logout-url-pattern="/logout *.bye" session-timeout-in-minutes="12" )"
+                   R"(stale-session="error-url">)") != std::string::npos);
+}
+
+TEST_CASE("each upgrade extension alone switches to the zdu DOCTYPE", "[config][writer]") {
+    auto doctype_of = [](const LoadBalancer& lb) {
+        const std::string xml = write_xml(lb, "now");
+        return xml.find("zdu-loadbalancer_1_4.dtd") != std::string::npos;
+    };
+    LoadBalancer lb;
+    lb.clusters.resize(1);
+    lb.clusters[0].name = "c";
+    lb.clusters[0].web_modules.resize(1);
+    lb.clusters[0].web_modules[0].context_root = "/a";
+    CHECK_FALSE(doctype_of(lb));
+    const auto with = [&](auto change) {
+        LoadBalancer changed = lb;
+        change(changed.clusters[0], changed.clusters[0].web_modules[0]);
+        return doctype_of(changed);
+    };
+    CHECK(with([](Cluster& c, WebModule&) { c.active_version = "1"; }));
+    CHECK(with([](Cluster& c, WebModule&) { c.canary_version = "2"; }));
+    CHECK(with([](Cluster& c, WebModule&) { c.canary_percent = 5; }));
+    CHECK(with([](Cluster&, WebModule& w) { w.logout_url_pattern = "/out"; }));
+    CHECK(with([](Cluster&, WebModule& w) { w.session_timeout_minutes = 3; }));
+    CHECK(
+        with([](Cluster&, WebModule& w) { w.stale_session = WebModule::StaleSession::Failover; }));
 }
 
 TEST_CASE("values are escaped", "[config][writer]") {
@@ -150,7 +185,14 @@ TEST_CASE("round trip of a GlassFish-only model keeps the GlassFish DTD", "[conf
     LoadBalancer model = full_model();
     for (auto& c : model.clusters) {
         c.session_cookie.clear();
+        c.active_version = c.canary_version = "";
+        c.canary_percent = 0;
         for (auto& i : c.instances) i.version = i.route = i.domain = "";
+        for (auto& w : c.web_modules) {
+            w.logout_url_pattern.clear();
+            w.session_timeout_minutes = 0;
+            w.stale_session = WebModule::StaleSession::Redirect;
+        }
     }
     const std::string xml = write_xml(model, "now");
     CHECK(xml.find("\"glassfish-loadbalancer_1_3.dtd\"") != std::string::npos);

@@ -306,3 +306,83 @@ TEST_CASE("a table copied into a new block keeps its sessions on the new clock",
     CHECK(to.table.find(key_of(9, 3)).found == Found::Ended);
     CHECK(to.table.find(key_of(9, 3)).expires == 160);
 }
+
+// What a reader sees when a writer reuses a slot between its read of the key word and its read
+// of the data word: the old key beside the new key's data. The test forges that moment in the
+// table's memory (two 8-byte words per entry, key first) and the reader must not take the
+// other key's binding for its own.
+TEST_CASE("a reader never takes a reused slot's new binding for its old key", "[sessions]") {
+    TableMemory m(1);
+    SessionTable& t = m.table;
+    const SessionKey a{0x5a5a0000'00001005ull}, b{0x3c3c0000'00002009ull};  // other tags
+    REQUIRE(t.insert(a, 1, 100, 0) == InsertResult::Inserted);
+    REQUIRE(t.insert(b, 2, 200, 0) == InsertResult::Inserted);
+    std::uint64_t* words = static_cast<std::uint64_t*>(m.aligned()) + 8;  // past the header
+    std::uint64_t *a_data = nullptr, *b_data = nullptr;
+    for (int e = 0; e < 16; ++e) {
+        if (words[2 * e] == a.hash) a_data = &words[2 * e + 1];
+        if (words[2 * e] == b.hash) b_data = &words[2 * e + 1];
+    }
+    REQUIRE(a_data != nullptr);
+    REQUIRE(b_data != nullptr);
+    *a_data = *b_data;
+    CHECK(t.find(a).found == Found::None);
+    CHECK(t.find(b).instance == 2);
+    // Nor does an update of `a` write into b's binding.
+    t.touch(a, 500);
+    t.end(a, 600);
+    CHECK(*a_data == *b_data);
+}
+
+// With a known seed, keys that share a first bucket in a table of 1,000 sessions are found by
+// brute force through the public API: in a table that holds only `a`, a lookup of a key whose
+// first slot is a's costs more than one probe.
+TEST_CASE("keys searched to share a bucket contend on it and all stay findable", "[sessions]") {
+    TableMemory m(1000);
+    SessionTable& t = m.table;
+    const SessionKey a = key_of(11, 0);
+    REQUIRE(t.insert(a, 0, 100, 0) == InsertResult::Inserted);
+    std::vector<SessionKey> same{a};
+    for (std::size_t n = 1; same.size() < 14 && n < 1'000'000; ++n) {
+        SessionKey k = key_of(11, n);
+        t.find(k);
+        if (SessionTable::last_probes() > 1) same.push_back(k);
+    }
+    REQUIRE(same.size() == 14);
+    // Fourteen keys for one bucket: the first pair of buckets (eight entries) fills, and the
+    // rest go to their second pairs, each lookup still within the window.
+    for (std::size_t i = 1; i < same.size(); ++i)
+        CHECK(t.insert(same[i], static_cast<std::uint16_t>(i), 100, 0) == InsertResult::Inserted);
+    for (std::size_t i = 0; i < same.size(); ++i) {
+        CHECK(t.find(same[i]).instance == i);
+        CHECK(SessionTable::last_probes() <= 16);
+    }
+    // Eight threads end and insert them again at once: each CAS meets the others' on the same
+    // cache lines, and every key ends live on its own instance.
+    for (int round = 0; round < 50; ++round) {
+        std::vector<std::thread> threads;
+        std::atomic<int> go{0};
+        for (int th = 0; th < 8; ++th) {
+            threads.emplace_back([&, th] {
+                while (go.load() == 0) {
+                }
+                for (std::size_t i = static_cast<std::size_t>(th) % 2; i < same.size(); i += 2) {
+                    t.end(same[i], 0);
+                    t.insert(same[i], static_cast<std::uint16_t>(i), 100, 0);
+                    t.touch(same[i], 100 + static_cast<Seconds>(th));
+                }
+            });
+        }
+        go = 1;
+        for (auto& th : threads) th.join();
+        t.sweep(1, 16);  // the ended markers of the round are gone (deadline 0)
+        SweepResult r = t.sweep(1, 16);
+        for (std::size_t i = 0; i < same.size(); ++i) {
+            Binding b = t.find(same[i]);
+            CHECK(b.found == Found::Live);
+            CHECK(b.instance == i);
+            CHECK(r.per_slot[i].live == 1);
+        }
+    }
+    CHECK(t.stats().overflow == 0);
+}
