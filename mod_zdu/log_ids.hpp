@@ -68,6 +68,14 @@
 #define ZDU_LOG_SPARES_USED_UP "ZDU0113: "
 #define ZDU_LOG_BALANCER_SYNC_FAILED "ZDU0114: "
 #define ZDU_LOG_WORKER_ADD_FAILED "ZDU0115: "
+// 0130-0139: drain lifecycle, the session sweep, the drained command
+#define ZDU_LOG_INSTANCE_DRAINED "ZDU0130: "
+#define ZDU_LOG_DRAINED_COMMAND_STARTED "ZDU0131: "
+#define ZDU_LOG_DRAINED_COMMAND_EXITED "ZDU0132: "
+#define ZDU_LOG_DRAINED_COMMAND_FAILED "ZDU0133: "
+#define ZDU_LOG_INSTANCE_DRAINING "ZDU0134: "
+#define ZDU_LOG_INSTANCE_ACTIVE "ZDU0135: "
+#define ZDU_LOG_SWEEP_FAILED "ZDU0136: "
 // 0140-0149: sessions on the request path (tracking, side door, stale sessions, version pin)
 #define ZDU_LOG_SESSION_TABLE_FULL "ZDU0140: "
 #define ZDU_LOG_SESSION_ENDED "ZDU0141: "

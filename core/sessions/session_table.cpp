@@ -343,7 +343,10 @@ SweepResult SessionTable::sweep(Seconds now, std::size_t slots) {
             std::uint64_t d = read_for(e, k);
             if (d == 0) continue;
             if (expires_of(d) < now) {
-                if (remove_entry(e, d) && kind_of(d) == kLive) ++r.expired;
+                if (remove_entry(e, d) && kind_of(d) == kLive) {
+                    ++r.expired;
+                    if (instance_of(d) < slots) ++r.per_slot[instance_of(d)].expired;
+                }
                 continue;
             }
             // A copy left by two racing inserts of one key: the earlier one is the binding.

@@ -16,6 +16,7 @@ namespace zdu::sessions {
 struct SlotCounts {
     std::uint32_t live = 0;       // live sessions, tracked from a Set-Cookie
     std::uint32_t untracked = 0;  // live sessions first seen through a client's cookie
+    std::uint32_t expired = 0;    // live sessions of the slot that idled out in this sweep
 };
 
 struct SweepResult {

@@ -232,15 +232,4 @@ std::int64_t quiesce_deadline_ms(const Runtime& rt, bool enabled, int timeout_mi
            rt.minutes_ms(timeout_minutes);
 }
 
-std::int64_t drain_deadline_ms(const Runtime& rt, const InstanceRuntime& inst) {
-    const config::Instance& cfg = *inst.config;
-    std::int64_t deadline =
-        quiesce_deadline_ms(rt, cfg.enabled, cfg.disable_timeout_minutes, *inst.record);
-    if (state::admin_state(*inst.record) == state::AdminState::Disabled) {
-        std::int64_t since = inst.record->admin_since_ms.load(std::memory_order_relaxed);
-        if (since > 0) deadline = std::min(deadline, since + rt.minutes_ms(cfg.disable_timeout_minutes));
-    }
-    return deadline;
-}
-
 }  // namespace zdu::glue

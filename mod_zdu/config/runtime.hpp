@@ -124,9 +124,4 @@ void note_disabled_since(const Runtime& rt, std::int64_t now_ms);
 std::int64_t quiesce_deadline_ms(const Runtime& rt, bool enabled, int timeout_minutes,
                                  const state::SharedRecord& record);
 
-// When an instance stops serving its existing sessions: disabled in the config or by the
-// manager, the same disable-timeout-in-minutes runs from when it was disabled (the earlier
-// deadline wins); INT64_MAX while neither.
-std::int64_t drain_deadline_ms(const Runtime& rt, const InstanceRuntime& inst);
-
 }  // namespace zdu::glue

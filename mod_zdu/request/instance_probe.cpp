@@ -1,5 +1,6 @@
 #include "mod_zdu/request/instance_probe.hpp"
 
+#include "mod_zdu/lifecycle/drain_facts.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "routing/instance_availability.hpp"
 #include "state/instance_health.hpp"
@@ -54,14 +55,14 @@ bool InstanceProbe::usable(int i) const {
 }
 
 bool InstanceProbe::serves(int i) const {
-    const bool quiesced = now_ms_ >= drain_deadline_ms(rt_, cluster_.instances[i]);
+    const bool quiesced = now_ms_ >= drain_deadline_ms(rt_, cluster_, i);
     return routing::may_serve(usable(i), quiesced);
 }
 
 // A removed instance is kept, disabled, until its deadline (config/retained.hpp): its sessions
 // are gone only then.
 bool InstanceProbe::retired(int i) const {
-    return now_ms_ >= drain_deadline_ms(rt_, cluster_.instances[i]);
+    return now_ms_ >= drain_deadline_ms(rt_, cluster_, i);
 }
 
 bool InstanceProbe::takes(int i) const {

@@ -102,7 +102,7 @@ bool stale(const RequestContext& ctx) {
 
 // For LogFormat: %{zdu-instance}n and %{zdu-version}n. The strings live in the runtime this
 // request has pinned until its pool goes, after the log hook ran.
-void set_request_notes(request_rec* r, const RequestContext& ctx, const InstanceRuntime& inst) {
+void set_request_notes(request_rec* r, const InstanceRuntime& inst) {
     apr_table_setn(r->notes, "zdu-instance", inst.config->name.c_str());
     apr_table_setn(r->notes, "zdu-version", inst.config->version.c_str());
 }
@@ -207,7 +207,7 @@ int pre_request(proxy_worker** worker, proxy_balancer** balancer, request_rec* r
     count(*inst, ctx->decision.kind);
     note_routed_session(r, *ctx);
     note_upgrade_request(r, *ctx);
-    set_request_notes(r, *ctx, *inst);
+    set_request_notes(r, *inst);
     *url = point_at_instance(r, *url, *inst);
     add_response_filter(r, *ctx);
     log_decision(r, *ctx, *inst);

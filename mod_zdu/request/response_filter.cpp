@@ -39,7 +39,8 @@ int scan_one(void* data, const char*, const char* value) {
 }
 
 CookieScan scan_set_cookies(request_rec* r, std::string_view session_cookie) {
-    CookieScan scan{session_cookie};
+    CookieScan scan;
+    scan.session_cookie = session_cookie;
     apr_table_do(scan_one, &scan, r->headers_out, "Set-Cookie", nullptr);
     apr_table_do(scan_one, &scan, r->err_headers_out, "Set-Cookie", nullptr);
     return scan;

@@ -102,6 +102,8 @@ TEST_CASE("the sweep counts live sessions per instance and removes idle ones", "
     CHECK(r.per_slot[1].untracked == 5);
     CHECK(r.per_slot[2].live == 10);
     CHECK(r.expired == 10);
+    CHECK(r.per_slot[2].expired == 10);  // each instance's record counts its own
+    CHECK(r.per_slot[0].expired == 0);
     CHECK(r.used == 36);  // 34 live + 1 beyond the slots + 1 marker
     CHECK(t.stats().used == 36);
     CHECK(t.find(key_of(2, 36)).found == Found::None);
