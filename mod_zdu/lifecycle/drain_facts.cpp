@@ -12,10 +12,14 @@ namespace {
 
 constexpr auto relaxed = std::memory_order_relaxed;
 
-// Takes new sessions as far as the config and the manager say (health aside).
+// Takes new sessions as far as the config and the manager say (health aside, so a failing
+// check does not flip a drain), once a reload-added instance passed its first check (before
+// that the router sends it none, and the old version must not drain meanwhile).
 bool open_for_sessions(const InstanceRuntime& inst) {
     return inst.config->enabled && !inst.removed && inst.config->weight > 0 &&
-           state::admin_state(*inst.record) == state::AdminState::Active;
+           state::admin_state(*inst.record) == state::AdminState::Active &&
+           inst.record->check_gate.load(relaxed) !=
+               static_cast<std::uint32_t>(state::CheckGate::Waiting);
 }
 
 }  // namespace
@@ -53,7 +57,11 @@ std::vector<bool> new_session_versions(const ClusterRuntime& cluster) {
 std::vector<bool> retiring_instances(const ClusterRuntime& cluster) {
     std::vector<bool> retiring = new_session_versions(cluster);
     for (std::size_t i = 0; i < retiring.size(); ++i) {
-        retiring[i] = !retiring[i] || !open_for_sessions(cluster.instances[i]);
+        const InstanceRuntime& inst = cluster.instances[i];
+        // Waiting for its first passing check, it is starting, not retiring: no drain report.
+        const bool starting = inst.record->check_gate.load(relaxed) ==
+                              static_cast<std::uint32_t>(state::CheckGate::Waiting);
+        retiring[i] = !starting && (!retiring[i] || !open_for_sessions(inst));
     }
     return retiring;
 }

@@ -111,6 +111,13 @@ std::size_t record_slot(const state::SharedTable& records, const state::SharedRe
     return static_cast<std::size_t>(&r - &records.slot(0));
 }
 
+// How long an idled-out session's marker stays: the config's session timeout, the time its
+// browser may still send the cookie.
+sessions::Seconds idle_marker_s(const Runtime& rt) {
+    return static_cast<sessions::Seconds>(rt.settings.session_timeout_minutes) *
+           static_cast<sessions::Seconds>(rt.settings.minute_seconds);
+}
+
 void sweep(const Runtime& rt, server_rec* s) {
     ModuleState& st = module_state();
     if (!st.block) return;
@@ -118,7 +125,7 @@ void sweep(const Runtime& rt, server_rec* s) {
     state::SharedTable records = st.block->records();
     sessions::SessionTable table = st.block->sessions();
     sessions::SweepResult counted =
-        table.sweep(state::store_seconds(*st.block, now), records.capacity());
+        table.sweep(state::store_seconds(*st.block, now), records.capacity(), idle_marker_s(rt));
     for (const ClusterRuntime& cluster : rt.clusters) {
         const std::vector<bool> retiring = retiring_instances(cluster);
         for (std::size_t i = 0; i < cluster.instances.size(); ++i) {

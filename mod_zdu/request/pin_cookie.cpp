@@ -46,10 +46,10 @@ void set_pin_cookie(request_rec* r, const RequestContext& ctx) {
     if (!plan.canary_on() || version != plan.canary) return;
     std::string value = sessions::sign_pin(keys, ctx.cluster->config->name,
                                            routes.versions()[version], now_s());
-    const char* cookie = apr_psprintf(r->pool, "%.*s=%s; Path=/; Max-Age=%lld; HttpOnly%s",
+    const char* cookie = apr_psprintf(r->pool, "%.*s=%s; Path=/; Max-Age=%" APR_INT64_T_FMT "; HttpOnly%s",
                                       static_cast<int>(sessions::kPinCookie.size()),
                                       sessions::kPinCookie.data(), value.c_str(),
-                                      static_cast<long long>(kPinMaxAgeSeconds),
+                                      static_cast<apr_int64_t>(kPinMaxAgeSeconds),
                                       ctx.tls ? "; Secure" : "");
     apr_table_addn(r->err_headers_out, "Set-Cookie", cookie);
 }

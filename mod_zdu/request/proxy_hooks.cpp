@@ -57,13 +57,26 @@ routing::Decision choose(RequestContext& ctx, request_rec* r, apr_time_t now) {
     if (!ctx.sources.pin.empty() && c.routes.plan().canary_on()) {
         in.pinned_version = ctx.binding.found == sessions::Found::Live ? -1 : pinned_version(r, ctx);
     }
-    if (!c.policy) return routing::decide(c.routes, ctx.sources, in, view, c.record->counter);
-    auto load = [&](int i) { return load_of(c.instances[i]); };
-    routing::PolicyRequest request = policy_request(ctx, r);
-    auto pick = [&](int, routing::FunctionRef<bool(int)> ok, std::uint64_t) {
-        return c.policy->pick(c.routes, request, ok, load);
-    };
-    return routing::decide_with(c.routes, ctx.sources, in, view, pick);
+    routing::Decision d;
+    if (!c.policy) {
+        d = routing::decide(c.routes, ctx.sources, in, view, c.record->counter);
+    } else {
+        auto load = [&](int i) { return load_of(c.instances[i]); };
+        routing::PolicyRequest request = policy_request(ctx, r);
+        auto pick = [&](int, routing::FunctionRef<bool(int)> ok, std::uint64_t) {
+            return c.policy->pick(c.routes, request, ok, load);
+        };
+        d = routing::decide_with(c.routes, ctx.sources, in, view, pick);
+    }
+    // stale-session="failover" moved a session whose home is retired: a stale session all the
+    // same, counted once per client request.
+    if (in.stale_failover && ctx.attempts == 1 && d.kind == routing::Decision::Kind::Moved) {
+        const int home = ctx.table_home >= 0 ? ctx.table_home : d.named;
+        if (ctx.home_gone || (home >= 0 && probe.retired(home))) {
+            c.record->stale_sessions.fetch_add(1, std::memory_order_relaxed);
+        }
+    }
+    return d;
 }
 
 // "balancer://zdu-…/path?args" -> r->filename "proxy:http://host:port/path?args"; returns the

@@ -39,7 +39,8 @@ class RouteCookieAlone(UpgradeTestCase):
         backends = self.start_backends(("1.0",) * 2)
         self.start_upgrade([(b, {}) for b in backends])
         route = self.sessions_on("i2", 1)[0].jar["JROUTE"]
-        before = self.instances()["i2"]["live_sessions"]
+        self.wait_live({"i2": 1})
+        before = 1
         client = self.client(self.httpd, jar={"JROUTE": route})
         self.assertServedBy(client.get("/app/login"), "i2",
                             "an instance taking new sessions honours the route")

@@ -25,6 +25,7 @@ class LogoutKinds(UpgradeTestCase):
         self.assertEqual(self.login(browser), ("a1", "1.0"))
         cookie = browser.jar["JSESSIONID"]
         self.assertTrue(cookie.endswith(f".{V1_ROUTE}"), cookie)
+        self.v1_jroute = browser.jar["JROUTE"]
         self.rewrite(v1_only + [(self.b1, {"route": V2_ROUTE})])
         self.assertEqual(self.login(self.client(self.httpd)), ("b1", "2.0"),
                          "new sessions go to v2")
@@ -39,7 +40,9 @@ class LogoutKinds(UpgradeTestCase):
     def assertNextLoginOnV2(self, browser, old_cookie):
         """The browser, still sending its old v1 session cookie (and JROUTE), logs in on v2."""
         browser.jar["JSESSIONID"] = old_cookie
-        self.assertIn("JROUTE", browser.jar, "the route cookie is still sent too")
+        # mod_zdu expires JROUTE on a logout it sees; a browser that kept it anyway (or a
+        # logout mod_zdu only learns from the URL) still sends it: the worst case.
+        browser.jar["JROUTE"] = self.v1_jroute
         self.assertEqual(self.login(browser), ("b1", "2.0"))
         self.assertTrue(browser.jar["JSESSIONID"].endswith(f".{V2_ROUTE}"))
         self.assertServedBy(browser.get("/app/page"), "b1", "and the new session stays there")

@@ -189,9 +189,12 @@ class FullTable(UpgradeTestCase):
         """`count` sessions seen twice: [(client, home)]."""
         held = logins(self.httpd, count)
         self.addCleanup(lambda: [c.close() for c, _ in held])
-        time.sleep(1.1)  # a session is touched at most once a second: the next one counts
-        for client, home in held:
-            self.assertServedBy(client.get("/app/page"), home)
+        # A session is touched at most once a second: the next request makes it returning. Two
+        # rounds, since a session an insert pushed out comes back untracked, seen once.
+        for _ in range(2):
+            time.sleep(1.1)
+            for client, home in held:
+                self.assertServedBy(client.get("/app/page"), home)
         return held
 
     def test_one_shot_sessions_push_out_seen_once_ones_not_returning_ones(self):

@@ -386,3 +386,22 @@ TEST_CASE("keys searched to share a bucket contend on it and all stay findable",
     }
     CHECK(t.stats().overflow == 0);
 }
+
+TEST_CASE("an idled-out session leaves an ended marker when the sweep is given one",
+          "[sessions]") {
+    TableMemory m(64);
+    SessionTable& t = m.table;
+    t.insert(key_of(3, 1), 1, 10, 0);   // idle by 20
+    t.insert(key_of(3, 2), 1, 100, 0);  // still live
+    SweepResult r = t.sweep(20, 4, 30);
+    CHECK(r.expired == 1);
+    CHECK(r.per_slot[1].expired == 1);
+    CHECK(r.per_slot[1].live == 1);
+    Binding gone = t.find(key_of(3, 1));
+    CHECK(gone.found == Found::Ended);  // its cookie now starts a new session
+    CHECK(gone.expires == 50);
+    CHECK(t.sweep(40, 4, 30).expired == 0);  // counted once
+    CHECK(t.find(key_of(3, 1)).found == Found::Ended);
+    t.sweep(51, 4, 30);
+    CHECK(t.find(key_of(3, 1)).found == Found::None);  // the marker went at its deadline
+}
