@@ -44,6 +44,8 @@ void set_pin_cookie(request_rec* r, const RequestContext& ctx) {
     const int version = routes.version_of(i);
     const routing::VersionPlan& plan = routes.plan();
     if (!plan.canary_on() || version != plan.canary) return;
+    // The browser's pin already names it (checked when this session started): kept as it is.
+    if (ctx.pin_checked && ctx.pinned_version == version) return;
     std::string value = sessions::sign_pin(keys, ctx.cluster->config->name,
                                            routes.versions()[version], now_s());
     const char* cookie = apr_psprintf(r->pool, "%.*s=%s; Path=/; Max-Age=%" APR_INT64_T_FMT "; HttpOnly%s",
