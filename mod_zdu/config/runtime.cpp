@@ -70,8 +70,7 @@ void index_slots(Runtime& rt, std::size_t capacity) {
     for (std::size_t ci = 0; ci < rt.clusters.size(); ++ci) {
         const auto& instances = rt.clusters[ci].instances;
         for (std::size_t i = 0; i < instances.size(); ++i) {
-            rt.instance_at_slot[instances[i].slot] =
-                static_cast<std::int32_t>(ci << 16 | i);
+            rt.instance_at_slot[instances[i].slot] = static_cast<std::int32_t>(ci << 16 | i);
         }
     }
 }
@@ -84,8 +83,8 @@ WebModuleRuntime web_module_runtime(const config::WebModule& wm, int cluster,
     w.cookie_attributes = "; Path=" + wm.context_root + "; HttpOnly";
     int minutes = wm.session_timeout_minutes > 0 ? wm.session_timeout_minutes
                                                  : settings.session_timeout_minutes;
-    w.session_timeout_s = static_cast<std::uint32_t>(minutes) *
-                          static_cast<std::uint32_t>(settings.minute_seconds);
+    w.session_timeout_s =
+        static_cast<std::uint32_t>(minutes) * static_cast<std::uint32_t>(settings.minute_seconds);
     w.entry_url = wm.context_root == "/" ? "/" : wm.context_root + "/";
     w.logout_patterns = routing::UrlPatternList(wm.logout_url_pattern);
     return w;

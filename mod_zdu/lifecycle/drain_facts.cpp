@@ -85,7 +85,8 @@ std::int64_t drain_deadline_ms(const Runtime& rt, const ClusterRuntime& cluster,
     } else if (state::admin_state(r) != state::AdminState::Active) {
         // The same timeout as a disable in the xml, from when the manager disabled it.
         since = r.admin_since_ms.load(relaxed);
-    } else if (r.drain_state.load(relaxed) != static_cast<std::uint32_t>(lifecycle::DrainState::Active)) {
+    } else if (r.drain_state.load(relaxed) !=
+               static_cast<std::uint32_t>(lifecycle::DrainState::Active)) {
         since = r.draining_since_ms.load(relaxed);  // weight 0, removed, or an old version
     } else {
         return INT64_MAX;

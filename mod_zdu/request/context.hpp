@@ -43,9 +43,9 @@ struct RequestContext {
     // The side door (side_door.hpp): an instance or version a trusted client asked for; -1.
     int side_door_instance;
     int side_door_version;
-    bool logout;      // the path matches the web-module's logout-url-pattern
-    bool long_lived;  // counted in its instance's long_lived gauge until the request ends
-    bool pin_checked;  // the pin cookie was verified (once, when a session starts)
+    bool logout;         // the path matches the web-module's logout-url-pattern
+    bool long_lived;     // counted in its instance's long_lived gauge until the request ends
+    bool pin_checked;    // the pin cookie was verified (once, when a session starts)
     int pinned_version;  // what it named, -1: none or invalid
 };
 static_assert(std::is_trivially_destructible_v<RequestContext>);

@@ -27,8 +27,9 @@ int pinned_version(request_rec* r, RequestContext& ctx) {
                                         kPinMaxAgeSeconds);
     if (!version) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      ZDU_LOG_PIN_REFUSED "cluster %s: version pin not accepted (forged, expired "
-                                          "or signed with an unknown key); ignored",
+                      ZDU_LOG_PIN_REFUSED
+                      "cluster %s: version pin not accepted (forged, expired "
+                      "or signed with an unknown key); ignored",
                       ctx.cluster->config->name.c_str());
         return -1;
     }
@@ -46,13 +47,12 @@ void set_pin_cookie(request_rec* r, const RequestContext& ctx) {
     if (!plan.canary_on() || version != plan.canary) return;
     // The browser's pin already names it (checked when this session started): kept as it is.
     if (ctx.pin_checked && ctx.pinned_version == version) return;
-    std::string value = sessions::sign_pin(keys, ctx.cluster->config->name,
-                                           routes.versions()[version], now_s());
-    const char* cookie = apr_psprintf(r->pool, "%.*s=%s; Path=/; Max-Age=%" APR_INT64_T_FMT "; HttpOnly%s",
-                                      static_cast<int>(sessions::kPinCookie.size()),
-                                      sessions::kPinCookie.data(), value.c_str(),
-                                      static_cast<apr_int64_t>(kPinMaxAgeSeconds),
-                                      ctx.tls ? "; Secure" : "");
+    std::string value =
+        sessions::sign_pin(keys, ctx.cluster->config->name, routes.versions()[version], now_s());
+    const char* cookie = apr_psprintf(
+        r->pool, "%.*s=%s; Path=/; Max-Age=%" APR_INT64_T_FMT "; HttpOnly%s",
+        static_cast<int>(sessions::kPinCookie.size()), sessions::kPinCookie.data(), value.c_str(),
+        static_cast<apr_int64_t>(kPinMaxAgeSeconds), ctx.tls ? "; Secure" : "");
     apr_table_addn(r->err_headers_out, "Set-Cookie", cookie);
 }
 

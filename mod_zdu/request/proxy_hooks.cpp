@@ -39,7 +39,8 @@ routing::RouteInputs route_inputs(RequestContext& ctx) {
     in.side_door.instance = ctx.side_door_instance;
     in.side_door.version = ctx.side_door_version;
     in.canary_draws = &ctx.cluster->record->canary_draws;
-    in.stale_failover = ctx.web_module->config->stale_session == config::WebModule::StaleSession::Failover;
+    in.stale_failover =
+        ctx.web_module->config->stale_session == config::WebModule::StaleSession::Failover;
     in.consistent_failover = ctx.runtime->settings.preferred_failover_instance;
     return in;
 }
@@ -55,7 +56,8 @@ routing::Decision choose(RequestContext& ctx, request_rec* r, apr_time_t now) {
     routing::RouteInputs in = route_inputs(ctx);
     // Checked only when a session starts and the request carries a pin.
     if (!ctx.sources.pin.empty() && c.routes.plan().canary_on()) {
-        in.pinned_version = ctx.binding.found == sessions::Found::Live ? -1 : pinned_version(r, ctx);
+        in.pinned_version =
+            ctx.binding.found == sessions::Found::Live ? -1 : pinned_version(r, ctx);
     }
     routing::Decision d;
     if (!c.policy) {

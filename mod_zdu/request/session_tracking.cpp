@@ -24,8 +24,7 @@ sessions::Seconds store_now() {
 }
 
 sessions::SessionKey key_of(const RequestContext& ctx, std::string_view session_id) {
-    return sessions::session_key(module_state().block->hash_seed(), ctx.cluster->key,
-                                 session_id);
+    return sessions::session_key(module_state().block->hash_seed(), ctx.cluster->key, session_id);
 }
 
 bool matches_logout(const WebModuleRuntime& wm, const char* uri) {
@@ -54,8 +53,7 @@ void note_untracked_seen(const InstanceRuntime& inst) {
     }
 }
 
-void end_session(request_rec* r, RequestContext& ctx, sessions::SessionKey key,
-                 const char* why) {
+void end_session(request_rec* r, RequestContext& ctx, sessions::SessionKey key, const char* why) {
     if (key.hash == 0 || !table()) return;
     table()->end(key, store_now() + ctx.web_module->session_timeout_s);
     if (ctx.decision.instance >= 0) {
@@ -74,21 +72,23 @@ void record_created(request_rec* r, RequestContext& ctx, std::string_view value)
         inst.record->drain_created.fetch_add(1, std::memory_order_relaxed);
     }
     sessions::SessionKey key = key_of(ctx, value);
-    auto result = table()->insert(key, inst.slot, store_now() + ctx.web_module->session_timeout_s,
-                                  flags);
+    auto result =
+        table()->insert(key, inst.slot, store_now() + ctx.web_module->session_timeout_s, flags);
     if (result == sessions::InsertResult::Full) {
         note_overflow(r, ctx);
         note_untracked_seen(inst);
     }
     // The client sent another session and was handed a new one (an app server that keeps the
     // cookie on invalidate() and makes a new session at the next login): the old one ended.
-    if (ctx.session.hash != 0 && !(ctx.session == key)) end_session(r, ctx, ctx.session, "replaced");
+    if (ctx.session.hash != 0 && !(ctx.session == key))
+        end_session(r, ctx, ctx.session, "replaced");
 }
 
 }  // namespace
 
 bool instance_draining(const RequestContext& ctx, int i) {
-    const auto state = ctx.cluster->instances[i].record->drain_state.load(std::memory_order_relaxed);
+    const auto state =
+        ctx.cluster->instances[i].record->drain_state.load(std::memory_order_relaxed);
     return state != static_cast<std::uint32_t>(lifecycle::DrainState::Active);
 }
 

@@ -39,11 +39,10 @@ void open_side_door(request_rec* r, RequestContext& ctx) {
         resolve(r, ctx, version, instance);
         return;
     }
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                  ZDU_LOG_SIDE_DOOR_IGNORED
-                  "ignored and removed %s/%s from %s: not in ZduSideDoorClients",
-                  kSideDoorVersionHeader, kSideDoorInstanceHeader,
-                  r->useragent_ip ? r->useragent_ip : "?");
+    ap_log_rerror(
+        APLOG_MARK, APLOG_INFO, 0, r,
+        ZDU_LOG_SIDE_DOOR_IGNORED "ignored and removed %s/%s from %s: not in ZduSideDoorClients",
+        kSideDoorVersionHeader, kSideDoorInstanceHeader, r->useragent_ip ? r->useragent_ip : "?");
 }
 
 }  // namespace zdu::glue

@@ -47,8 +47,9 @@ int answer_stale_session(request_rec* r, RequestContext& ctx) {
                   "cluster %s: %s %s carries a session of a retired instance; cookies expired, "
                   "%s",
                   ctx.cluster->config->name.c_str(), r->method, r->uri,
-                  action == config::WebModule::StaleSession::ErrorUrl ? "answered with the error-url"
-                                                           : "sent to the entry page");
+                  action == config::WebModule::StaleSession::ErrorUrl
+                      ? "answered with the error-url"
+                      : "sent to the entry page");
     if (action == config::WebModule::StaleSession::ErrorUrl) {
         return apply_error_url(r, *ctx.web_module, HTTP_SERVICE_UNAVAILABLE);
     }

@@ -387,8 +387,7 @@ TEST_CASE("keys searched to share a bucket contend on it and all stay findable",
     CHECK(t.stats().overflow == 0);
 }
 
-TEST_CASE("an idled-out session leaves an ended marker when the sweep is given one",
-          "[sessions]") {
+TEST_CASE("an idled-out session leaves an ended marker when the sweep is given one", "[sessions]") {
     TableMemory m(64);
     SessionTable& t = m.table;
     t.insert(key_of(3, 1), 1, 10, 0);   // idle by 20
