@@ -14,10 +14,7 @@
 #include "mod_zdu/state/module_state.hpp"
 #include "mod_zdu/state/shared_state.hpp"
 #include "mod_zdu/time_ms.hpp"
-
-extern "C" {
-#include <mod_watchdog.h>
-}
+#include "mod_zdu/watchdog_singleton.hpp"
 
 APLOG_USE_MODULE(zdu);
 
@@ -181,25 +178,24 @@ apr_status_t on_watchdog(int state, void*, apr_pool_t*) {
 int post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* s) {
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;
     if (!module_state().loaded) return OK;
-    auto* get_instance = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance);
-    auto* register_callback = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_register_callback);
     // Without the sweep sessions still route (the table and the cookies do that), but none idles
     // out of the table and no instance is ever reported drained.
-    if (!get_instance || !register_callback) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                     ZDU_LOG_SWEEP_FAILED
-                     "mod_watchdog is not loaded: sessions are not swept and no instance is "
-                     "reported drained");
-        return OK;
-    }
-    ap_watchdog_t* watchdog = nullptr;
-    apr_status_t rv = get_instance(&watchdog, kWatchdogName, 0, 1, pconf);
-    if (rv == APR_SUCCESS) rv = register_callback(watchdog, AP_WD_TM_SLICE, nullptr, on_watchdog);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
-                     ZDU_LOG_SWEEP_FAILED
-                     "no watchdog for the session sweep: sessions are not swept and no "
-                     "instance is reported drained");
+    apr_status_t rv = APR_SUCCESS;
+    switch (register_singleton(kWatchdogName, on_watchdog, pconf, rv)) {
+        case WatchdogResult::Registered:
+            break;
+        case WatchdogResult::NoWatchdog:
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                         ZDU_LOG_SWEEP_FAILED
+                         "mod_watchdog is not loaded: sessions are not swept and no instance is "
+                         "reported drained");
+            break;
+        case WatchdogResult::Failed:
+            ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
+                         ZDU_LOG_SWEEP_FAILED
+                         "no watchdog for the session sweep: sessions are not swept and no "
+                         "instance is reported drained");
+            break;
     }
     return OK;
 }

@@ -6,6 +6,7 @@
 
 #include "manager/answers.hpp"
 #include "mod_zdu/httpd.hpp"
+#include "mod_zdu/manager/json_response.hpp"
 #include "mod_zdu/manager/status_document.hpp"
 #include "mod_zdu/reload/child_switch.hpp"
 #include "mod_zdu/reload/snapshot.hpp"
@@ -14,16 +15,6 @@ namespace zdu::glue {
 namespace {
 
 constexpr const char* kHandlerName = "zdu-status";
-
-void respond(request_rec* r, int status, const std::string& json) {
-    r->status = status;
-    ap_set_content_type(r, "application/json");
-    // Live state: no cache may keep it.
-    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    ap_set_content_length(r, static_cast<apr_off_t>(json.size()));
-    // HEAD: httpd's filters drop the body and keep its length.
-    ap_rwrite(json.data(), static_cast<int>(json.size()), r);
-}
 
 int handle(request_rec* r) {
     if (!r->handler || std::strcmp(r->handler, kHandlerName) != 0) return DECLINED;
@@ -36,7 +27,7 @@ int handle(request_rec* r) {
     // As the manager does: the answer is about the newest config this child can serve.
     follow_published(r->server);
     ManagerAnswer answer = status_document(pin_for_request(r), std::string(), started);
-    respond(r, answer.status, answer.json);
+    respond_json(r, answer.status, answer.json);
     return OK;
 }
 
