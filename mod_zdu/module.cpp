@@ -8,8 +8,10 @@
 #include "mod_zdu/config/spare_balancers.hpp"
 #include "mod_zdu/health/checker.hpp"
 #include "mod_zdu/httpd.hpp"
+#include "mod_zdu/lifecycle/sweeper.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/manager/handler.hpp"
+#include "mod_zdu/manager/status_handler.hpp"
 #include "mod_zdu/proxy_api.hpp"
 #include "mod_zdu/reload/poller.hpp"
 #include "mod_zdu/reload/publish_lock.hpp"
@@ -75,6 +77,7 @@ int build(server_rec* s, apr_pool_t* pconf) {
             shared_block(s, state.state_slots, record_keys(*state.loaded), state.config_capacity);
         if (!state.block) return HTTP_INTERNAL_SERVER_ERROR;
         state::SharedTable table = state.block->records();
+        state.session_table.emplace(state.block->sessions());
         state.runtime = build_runtime(state.loaded, table, s, pconf);
     } catch (const std::exception& e) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, ZDU_LOG_RUNTIME_FAILED "%s", e.what());
@@ -112,8 +115,10 @@ void register_hooks(apr_pool_t*) {
     ap_hook_translate_name(translate_name, nullptr, before_proxy, APR_HOOK_FIRST);
     register_response_filter();
     register_manager();
+    register_status_handler();
     register_publish_lock();
     register_reload_poller();
+    register_session_sweep();
     register_state_persistence();
     // Without mod_proxy there is nothing to hook into; ZduConfigFile then says what is missing.
     if (!proxy_api_available()) return;

@@ -65,6 +65,28 @@ void write_health(JsonWriter& w, const InstanceStatus& s) {
     w.field("failures_in_a_row", s.failures_in_a_row);
 }
 
+// A time in ms since the epoch, or null for "not yet".
+void optional_ms(JsonWriter& w, std::string_view key, std::int64_t ms) {
+    w.key(key);
+    if (ms == 0) {
+        w.null();
+    } else {
+        w.number(ms);
+    }
+}
+
+void write_lifecycle(JsonWriter& w, const InstanceStatus& s) {
+    w.field("state", lifecycle::reported_name(s.state))
+        .field("live_sessions", s.live_sessions)
+        .field("untracked_sessions", s.untracked_sessions)
+        .field("sessions_created_while_draining", s.drain_created)
+        .field("sessions_ended", s.sessions_ended)
+        .field("sessions_expired", s.sessions_expired)
+        .field("long_lived", s.long_lived);
+    optional_ms(w, "draining_since_ms", s.draining_since_ms);
+    optional_ms(w, "drained_since_ms", s.drained_since_ms);
+}
+
 void write_instance(JsonWriter& w, const InstanceStatus& s) {
     w.begin_object().field("name", s.name).field("route", s.route);
     optional_field(w, "domain", s.domain);
@@ -75,6 +97,7 @@ void write_instance(JsonWriter& w, const InstanceStatus& s) {
         .field("admin_state", admin_state_name(s.admin_state));
     write_health(w, s);
     w.field("worker_usable", s.worker_usable).field("busy", s.busy).field("removed", s.removed);
+    write_lifecycle(w, s);
     write_counters(w, s);
     w.end_object();
 }
@@ -86,6 +109,22 @@ void write_cluster(JsonWriter& w, const ClusterStatus& c) {
         .field("used", c.workers_used)
         .field("total", c.workers_total)
         .end_object();
+    w.field("generation", c.generation).key("active_version");
+    if (c.has_active_version) {
+        w.str(c.active_version);
+    } else {
+        w.null();
+    }
+    w.key("canary");
+    if (c.canary_percent > 0 && !c.canary_version.empty()) {
+        w.begin_object()
+            .field("version", c.canary_version)
+            .field("percent", c.canary_percent)
+            .end_object();
+    } else {
+        w.null();
+    }
+    w.field("stale_sessions", c.stale_sessions).field("session_overflow", c.session_overflow);
     w.key("instances");
     w.begin_array();
     for (const auto& s : c.instances) write_instance(w, s);
@@ -175,7 +214,7 @@ std::string utc_time(std::int64_t ms) {
     std::time_t secs = static_cast<std::time_t>(ms / 1000);
     std::tm tm{};
     gmtime_r(&secs, &tm);
-    char text[40];
+    char text[96];  // room for any int the compiler cannot rule out
     std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                   static_cast<int>(ms % 1000));
@@ -198,10 +237,18 @@ std::string reload_answer(const ReloadReport& report, std::chrono::microseconds 
 }
 
 std::string status_answer(const ConfigStatus& config, const std::vector<ClusterStatus>& clusters,
-                          std::chrono::microseconds elapsed) {
+                          const SessionTableStatus& sessions, std::chrono::microseconds elapsed) {
     JsonWriter w;
     begin(w, true, "status");
     write_config(w, config);
+    w.key("session_table")
+        .begin_object()
+        .field("capacity", sessions.capacity)
+        .field("used", sessions.used)
+        .field("bytes", sessions.bytes)
+        .field("overflow", sessions.overflow)
+        .field("evicted", sessions.evicted)
+        .end_object();
     w.key("clusters").begin_array();
     for (const auto& c : clusters) write_cluster(w, c);
     w.end_array();

@@ -36,8 +36,9 @@ std::string ping_answer(const PingReport& report);
 std::string admin_answer(const Command& command, const std::vector<AdminChange>& changes,
                          std::chrono::microseconds elapsed);
 
+// The status document: cmd=status and SetHandler zdu-status answer this same text.
 std::string status_answer(const ConfigStatus& config, const std::vector<ClusterStatus>& clusters,
-                          std::chrono::microseconds elapsed);
+                          const SessionTableStatus& sessions, std::chrono::microseconds elapsed);
 
 struct ReloadReport {
     bool ok = false;

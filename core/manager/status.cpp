@@ -21,6 +21,14 @@ InstanceStatus read_status(const config::Instance& instance, const std::string& 
     s.failures_in_a_row = record.failure_streak.load(relaxed);
     s.failovers = record.failovers.load(relaxed);
     s.retries = record.retries.load(relaxed);
+    s.live_sessions = record.live_sessions.load(relaxed);
+    s.untracked_sessions = record.untracked_sessions.load(relaxed);
+    s.drain_created = record.drain_created.load(relaxed);
+    s.sessions_ended = record.sessions_ended.load(relaxed);
+    s.sessions_expired = record.sessions_expired.load(relaxed);
+    s.long_lived = record.long_lived.load(relaxed);
+    s.draining_since_ms = record.draining_since_ms.load(relaxed);
+    s.drained_since_ms = record.drained_since_ms.load(relaxed);
     return s;
 }
 

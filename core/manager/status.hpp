@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/model.hpp"
+#include "lifecycle/drain.hpp"
 #include "state/shared_records.hpp"
 
 namespace zdu::manager {
@@ -32,6 +33,16 @@ struct InstanceStatus {
     std::uint64_t busy = 0;
     bool worker_usable = false;
     bool removed = false;  // removed from the file by a reload, kept disabled
+    // The upgrade lifecycle (the glue decides `state` with the sweep's facts).
+    lifecycle::Reported state = lifecycle::Reported::Active;
+    std::uint64_t live_sessions = 0;  // the last sweep's counts
+    std::uint64_t untracked_sessions = 0;
+    std::uint64_t drain_created = 0;     // sessions created while it was draining
+    std::uint64_t sessions_ended = 0;    // by logout signals
+    std::uint64_t sessions_expired = 0;  // idled out
+    std::uint64_t long_lived = 0;        // WebSocket / server-sent events in flight
+    std::int64_t draining_since_ms = 0;  // 0: not draining (nor drained)
+    std::int64_t drained_since_ms = 0;   // 0: not drained
 };
 
 struct ClusterStatus {
@@ -41,6 +52,22 @@ struct ClusterStatus {
     // Worker slots of its balancer: taken, of how many (the rest is the growth reserve).
     int workers_used = 0;
     int workers_total = 0;
+    std::uint64_t generation = 0;  // of the config this cluster is served from
+    std::string active_version;    // where new sessions go; empty: none takes them
+    bool has_active_version = false;
+    std::string canary_version;  // with canary_percent > 0: the canary is on
+    int canary_percent = 0;
+    std::uint64_t stale_sessions = 0;    // sessions that met a retired instance
+    std::uint64_t session_overflow = 0;  // sessions not stored: the table was full
+};
+
+// The shared session table of the whole server.
+struct SessionTableStatus {
+    std::uint64_t capacity = 0;  // entries
+    std::uint64_t used = 0;      // entries in use at the last sweep
+    std::uint64_t bytes = 0;
+    std::uint64_t overflow = 0;
+    std::uint64_t evicted = 0;
 };
 
 // Which config the answering child runs, and how the last reload attempt went.
@@ -59,7 +86,7 @@ struct ConfigStatus {
     int spare_clusters_total = 0;
 };
 
-// Everything the config and the shared record say about one instance.
+// Everything the config and the shared record say about one instance (`state` aside).
 InstanceStatus read_status(const config::Instance& instance, const std::string& route,
                            const state::SharedRecord& record);
 

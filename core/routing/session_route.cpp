@@ -73,6 +73,8 @@ RouteSources find_route_sources(std::string_view cookie_header, std::string_view
             cookie_session = value;
         } else if (name == "JREPLICA" && s.replica.empty()) {
             s.replica = value;
+        } else if (name == "ZDU_PIN" && s.pin.empty()) {
+            s.pin = value;
         }
         return false;
     });

@@ -14,6 +14,7 @@ struct RouteSources {
     std::string_view websphere_ids;  // after the first ':' of the session cookie: "clone[:clone…]"
     std::string_view session_id;     // session cookie value, else the ;jsessionid= value
     std::string_view replica;        // JREPLICA cookie, else ;jreplica= path parameter
+    std::string_view pin;            // ZDU_PIN cookie (sessions/version_pin.hpp), unchecked
 };
 
 RouteSources find_route_sources(std::string_view cookie_header, std::string_view path,

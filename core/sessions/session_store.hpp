@@ -24,8 +24,7 @@ std::string_view strip_route_suffix(std::string_view session_id);
 
 // seed: the block's hash seed (per shared-memory lifetime, so clients cannot aim at buckets);
 // cluster_key: state::cluster_key(name). An empty id gives hash 0 (no session).
-SessionKey session_key(std::uint64_t seed, std::uint64_t cluster_key,
-                       std::string_view session_id);
+SessionKey session_key(std::uint64_t seed, std::uint64_t cluster_key, std::string_view session_id);
 
 // Times are whole seconds on the store's clock (seconds since its shared-memory block was
 // made), so an entry fits in 16 bytes.
@@ -39,16 +38,16 @@ enum class Found : std::uint8_t {
 
 // Flags kept with an entry.
 enum SessionFlags : std::uint8_t {
-    kUntracked = 1,       // learned from a client cookie the store did not know, not a Set-Cookie
-    kReturning = 2,       // seen again after the request that created it
-    kDrainCreated = 4,    // created while its instance was draining
+    kUntracked = 1,     // learned from a client cookie the store did not know, not a Set-Cookie
+    kReturning = 2,     // seen again after the request that created it
+    kDrainCreated = 4,  // created while its instance was draining
 };
 
 struct Binding {
     Found found = Found::None;
     std::uint16_t instance = 0;  // the instance's record slot (state::SharedTable index)
     std::uint8_t flags = 0;
-    Seconds expires = 0;         // Live: idle deadline; Ended: when the marker goes
+    Seconds expires = 0;  // Live: idle deadline; Ended: when the marker goes
 };
 
 enum class InsertResult : std::uint8_t {

@@ -329,7 +329,7 @@ void SessionTable::end(SessionKey key, Seconds marker_until) {
     if (seen == 0) place(key.hash, pack(key.hash, kEnded, 0, 0, marker_until), kExpired);
 }
 
-SweepResult SessionTable::sweep(Seconds now, std::size_t slots) {
+SweepResult SessionTable::sweep(Seconds now, std::size_t slots, Seconds idle_marker) {
     header_->now.store(now, std::memory_order_relaxed);
     SweepResult r;
     r.per_slot.resize(slots);
@@ -343,7 +343,19 @@ SweepResult SessionTable::sweep(Seconds now, std::size_t slots) {
             std::uint64_t d = read_for(e, k);
             if (d == 0) continue;
             if (expires_of(d) < now) {
-                if (remove_entry(e, d) && kind_of(d) == kLive) ++r.expired;
+                const bool live = kind_of(d) == kLive;
+                // An idled-out session leaves an ended marker, so a client that comes back
+                // with its cookie starts a new session instead of following the old route.
+                const bool done =
+                    live && idle_marker > 0
+                        ? e.data.compare_exchange_strong(
+                              d, pack(k, kEnded, instance_of(d), flags_of(d), now + idle_marker),
+                              std::memory_order_acq_rel)
+                        : remove_entry(e, d);
+                if (done && live) {
+                    ++r.expired;
+                    if (instance_of(d) < slots) ++r.per_slot[instance_of(d)].expired;
+                }
                 continue;
             }
             // A copy left by two racing inserts of one key: the earlier one is the binding.

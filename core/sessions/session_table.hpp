@@ -16,6 +16,7 @@ namespace zdu::sessions {
 struct SlotCounts {
     std::uint32_t live = 0;       // live sessions, tracked from a Set-Cookie
     std::uint32_t untracked = 0;  // live sessions first seen through a client's cookie
+    std::uint32_t expired = 0;    // live sessions of the slot that idled out in this sweep
 };
 
 struct SweepResult {
@@ -50,10 +51,11 @@ class SessionTable final : public SessionStore {
     void touch(SessionKey key, Seconds expires) override;
     void end(SessionKey key, Seconds marker_until) override;
 
-    // Removes live entries whose deadline is before `now` and Ended markers past theirs, and
-    // counts the live ones per instance slot (slots >= `slots` are ignored). Not for the
-    // request path: it reads the whole table.
-    SweepResult sweep(Seconds now, std::size_t slots);
+    // Ends live entries whose deadline is before `now` (an Ended marker for `idle_marker` more
+    // seconds; 0: removed at once), removes Ended markers past theirs, and counts the live ones
+    // per instance slot (slots >= `slots` are ignored). Not for the request path: it reads the
+    // whole table.
+    SweepResult sweep(Seconds now, std::size_t slots, Seconds idle_marker = 0);
     // Copies every entry of `from` into this table, shifting times by `shift` seconds (a new
     // block has another clock origin); entries that would expire are dropped.
     void copy_from(const SessionTable& from, std::int64_t shift);

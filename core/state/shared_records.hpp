@@ -58,6 +58,15 @@ struct SharedRecord {
     std::atomic<std::uint64_t> long_lived;        // gauge: WebSocket/SSE requests in flight
     std::atomic<std::uint64_t> canary_draws;      // cluster: new sessions counted for the canary
     std::atomic<std::uint64_t> session_overflow;  // cluster: sessions not stored, table full
+    // Instance of a cluster with active checks: a state::CheckGate. One a reload adds takes new
+    // sessions only after its first passing check.
+    std::atomic<std::uint32_t> check_gate;
+};
+
+enum class CheckGate : std::uint32_t {
+    Unset = 0,    // a fresh record
+    Waiting = 1,  // added by a reload: no new sessions before a check passed
+    Open = 2,
 };
 
 // Set by the manager (per instance or whole domain); the config's enabled flag is separate.

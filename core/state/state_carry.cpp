@@ -86,7 +86,7 @@ SeedCount seed_table(const StateFile& file, SharedTable& table,
 
 std::size_t copy_records(const SharedTable& from, SharedTable& to) {
     // A new field must be added below too: this fails to compile until the size is updated.
-    static_assert(sizeof(SharedRecord) == 240 || sizeof(SharedRecord) == 248,
+    static_assert(sizeof(SharedRecord) == 248 || sizeof(SharedRecord) == 256,
                   "copy_records must copy every field of SharedRecord");
     std::size_t lost = 0;
     for (std::size_t i = 0; i < from.capacity(); ++i) {
@@ -129,6 +129,7 @@ std::size_t copy_records(const SharedTable& from, SharedTable& to) {
         copy(f.long_lived, t->long_lived);
         copy(f.canary_draws, t->canary_draws);
         copy(f.session_overflow, t->session_overflow);
+        copy(f.check_gate, t->check_gate);
     }
     return lost;
 }

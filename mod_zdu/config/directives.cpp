@@ -1,20 +1,22 @@
 #include "mod_zdu/config/directives.hpp"
 
+#include <cstring>
 #include <exception>
 #include <string>
+#include <string_view>
 
 #include "config/loader.hpp"
 #include "mod_zdu/config/balancer_setup.hpp"
-#include "mod_zdu/config/worker_provisioning.hpp"
 #include "mod_zdu/config/cluster_checks.hpp"
+#include "mod_zdu/config/worker_provisioning.hpp"
 #include "mod_zdu/httpd_version.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/manager/handler.hpp"
 #include "mod_zdu/proxy_api.hpp"
+#include "mod_zdu/reload/reload_directives.hpp"
 #include "mod_zdu/request/proxy_headers.hpp"
 #include "mod_zdu/state/module_state.hpp"
 #include "mod_zdu/state/state_persistence.hpp"
-#include "mod_zdu/reload/reload_directives.hpp"
 
 APLOG_USE_MODULE(zdu);
 
@@ -72,8 +74,8 @@ const char* load_config_file(cmd_parms* cmd, void*, const char* arg) {
     if (config::read_whole_file(path, text, why)) {
         result = config::load_string(text, path);
     } else {
-        result.diagnostics.push_back({config::Diagnostic::Severity::Error, path, 0,
-                                      "cannot read the file: " + why});
+        result.diagnostics.push_back(
+            {config::Diagnostic::Severity::Error, path, 0, "cannot read the file: " + why});
     }
     log_warnings(cmd, result.diagnostics);
     if (!result.ok()) {
@@ -146,6 +148,64 @@ cmd_func as_cmd_func(const char* (*flag)(cmd_parms*, void*, int)) {
     return reinterpret_cast<cmd_func>(reinterpret_cast<void (*)()>(flag));
 }
 
+cmd_func as_cmd_func(const char* (*take2)(cmd_parms*, void*, const char*, const char*)) {
+    return reinterpret_cast<cmd_func>(reinterpret_cast<void (*)()>(take2));
+}
+
+const char* set_session_slots(cmd_parms* cmd, void*, const char* arg) {
+    if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+    int slots = 0;
+    if (const char* err = whole_number(cmd, arg, 1024, 1L << 24, slots)) return err;
+    module_state().session_slots = static_cast<std::size_t>(slots);
+    return nullptr;
+}
+
+// Short keys make the pin's HMAC guessable offline; the key itself never goes into a message.
+constexpr std::size_t kMinPinKeyBytes = 16;
+
+const char* pin_key_error(cmd_parms* cmd, const char* which, const char* key) {
+    std::size_t n = std::strlen(key);
+    if (n >= kMinPinKeyBytes) return nullptr;
+    return apr_psprintf(cmd->pool,
+                        "ZduVersionPinKey: the %s key has %" APR_SIZE_T_FMT
+                        " characters; at least %" APR_SIZE_T_FMT " are needed",
+                        which, n, kMinPinKeyBytes);
+}
+
+const char* set_version_pin_key(cmd_parms* cmd, void*, const char* current, const char* previous) {
+    if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+    sessions::PinKeys& keys = module_state().pin_keys;
+    // The state is emptied at each config pass, so a key already here is a second directive.
+    if (keys.enabled()) return "ZduVersionPinKey may appear only once";
+    if (const char* err = pin_key_error(cmd, "current", current)) return err;
+    if (previous) {
+        if (const char* err = pin_key_error(cmd, "previous", previous)) return err;
+    }
+    keys.current = current;
+    keys.previous = previous ? previous : "";
+    return nullptr;
+}
+
+const char* add_side_door_client(cmd_parms* cmd, void*, const char* range) {
+    if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+    if (auto why = module_state().side_door_clients.add(range)) {
+        return apr_pstrcat(cmd->pool, "ZduSideDoorClients: ", why->c_str(), nullptr);
+    }
+    return nullptr;
+}
+
+const char* set_drained_command(cmd_parms* cmd, void*, const char* text) {
+    if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+    auto& configured = module_state().drained_command;
+    if (configured) return "ZduDrainedCommand may appear only once";
+    std::string why;
+    configured = lifecycle::DrainedCommand::parse(text, why);
+    if (!configured) {
+        return apr_pstrcat(cmd->pool, "ZduDrainedCommand: ", why.c_str(), nullptr);
+    }
+    return nullptr;
+}
+
 const char* set_error_page_dir(cmd_parms* cmd, void*, const char* arg) {
     if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
     const char* path = ap_server_root_relative(cmd->pool, arg);
@@ -175,12 +235,24 @@ const command_rec directives[] = {
                     RSRC_CONF,
                     "client request headers never forwarded: Name adds, -Name removes, none "
                     "empties the default list (mod_zdu's own headers are always removed)"),
-    ZDU_RELOAD_DIRECTIVES
-    AP_INIT_TAKE1("ZduGrowth", as_cmd_func(set_growth), nullptr, RSRC_CONF,
-                  "worker slots each cluster keeps free for instances a reload adds (0-1000); "
-                  "default 16"),
+    ZDU_RELOAD_DIRECTIVES AP_INIT_TAKE1(
+        "ZduGrowth", as_cmd_func(set_growth), nullptr, RSRC_CONF,
+        "worker slots each cluster keeps free for instances a reload adds (0-1000); "
+        "default 16"),
     AP_INIT_TAKE1("ZduSpareClusters", as_cmd_func(set_spare_clusters), nullptr, RSRC_CONF,
                   "spare balancers for clusters a reload adds (0-64); default 4"),
+    AP_INIT_TAKE1("ZduSessionSlots", as_cmd_func(set_session_slots), nullptr, RSRC_CONF,
+                  "live sessions the shared session table holds (1024-16777216); default "
+                  "1048576"),
+    AP_INIT_TAKE12("ZduVersionPinKey", as_cmd_func(set_version_pin_key), nullptr, RSRC_CONF,
+                   "key that signs version pins, and optionally the previous key still "
+                   "accepted; without it no pin is set"),
+    AP_INIT_ITERATE("ZduSideDoorClients", as_cmd_func(add_side_door_client), nullptr, RSRC_CONF,
+                    "client addresses or CIDR ranges whose X-Zdu-Version and X-Zdu-Instance "
+                    "headers are honoured"),
+    AP_INIT_TAKE1("ZduDrainedCommand", as_cmd_func(set_drained_command), nullptr, RSRC_CONF,
+                  "program run once when an instance becomes drained, with %c %i %v for "
+                  "cluster, instance and version; no shell"),
     {nullptr, {nullptr}, nullptr, 0, RAW_ARGS, nullptr},
 };
 

@@ -1,4 +1,5 @@
-// The directives: ZduConfigFile (the loadbalancer.xml to serve) and ZduStateSlots.
+// The directives of mod_zdu (docs/directives.md): the loadbalancer.xml to serve, shared-memory
+// sizes, the manager, the session and upgrade settings.
 #pragma once
 
 #include "mod_zdu/httpd.hpp"

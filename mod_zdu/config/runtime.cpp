@@ -1,5 +1,6 @@
 #include "mod_zdu/config/runtime.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <stdexcept>
@@ -10,6 +11,7 @@
 #include "mod_zdu/config/worker_provisioning.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/policy/factory.hpp"
+#include "state/instance_health.hpp"
 #include "state/record_keys.hpp"
 
 namespace zdu::glue {
@@ -43,6 +45,49 @@ state::SharedRecord* claim(state::SharedTable& table, std::uint64_t key) {
     state::SharedRecord* r = table.claim(key);
     if (!r) throw std::runtime_error("shared state table is full; raise ZduStateSlots");
     return r;
+}
+
+std::uint16_t slot_of(const state::SharedTable& table, const state::SharedRecord* record) {
+    std::size_t slot = static_cast<std::size_t>(record - &table.slot(0));
+    if (slot > 0xffff) throw std::runtime_error("ZduStateSlots is over 65536; lower it");
+    return static_cast<std::uint16_t>(slot);
+}
+
+// An instance a reload adds to a cluster with active checks waits for its first passing check
+// before it takes new sessions; at start-up, and for records already known, nothing waits.
+// Only a fresh record moves, so the children building the same generation agree.
+void gate_new_instance(const ClusterRuntime& c, state::SharedRecord& record, BuildMode mode) {
+    if (!c.active_checks()) return;
+    auto unset = static_cast<std::uint32_t>(state::CheckGate::Unset);
+    auto gate = mode == BuildMode::Reload ? state::CheckGate::Waiting : state::CheckGate::Open;
+    record.check_gate.compare_exchange_strong(unset, static_cast<std::uint32_t>(gate),
+                                              std::memory_order_relaxed);
+}
+
+// slot -> instance for every instance of the runtime (Runtime::instance_at).
+void index_slots(Runtime& rt, std::size_t capacity) {
+    rt.instance_at_slot.assign(capacity, -1);
+    for (std::size_t ci = 0; ci < rt.clusters.size(); ++ci) {
+        const auto& instances = rt.clusters[ci].instances;
+        for (std::size_t i = 0; i < instances.size(); ++i) {
+            rt.instance_at_slot[instances[i].slot] = static_cast<std::int32_t>(ci << 16 | i);
+        }
+    }
+}
+
+WebModuleRuntime web_module_runtime(const config::WebModule& wm, int cluster,
+                                    const config::Settings& settings) {
+    WebModuleRuntime w;
+    w.config = &wm;
+    w.cluster = cluster;
+    w.cookie_attributes = "; Path=" + wm.context_root + "; HttpOnly";
+    int minutes = wm.session_timeout_minutes > 0 ? wm.session_timeout_minutes
+                                                 : settings.session_timeout_minutes;
+    w.session_timeout_s =
+        static_cast<std::uint32_t>(minutes) * static_cast<std::uint32_t>(settings.minute_seconds);
+    w.entry_url = wm.context_root == "/" ? "/" : wm.context_root + "/";
+    w.logout_patterns = routing::UrlPatternList(wm.logout_url_pattern);
+    return w;
 }
 
 // The worker define_balancers made for the instance's forwarding listener; every instance has
@@ -95,6 +140,8 @@ void bind_instances(ClusterRuntime& c, state::SharedTable& table, const config::
         InstanceRuntime ir;
         ir.config = &inst;
         ir.record = claim(table, state::instance_key(c.config->name, inst.name));
+        ir.slot = slot_of(table, ir.record);
+        gate_new_instance(c, *ir.record, mode);
         const config::Listener* l = forwarding_listener(inst, settings.https_routing);
         ir.worker = provisioner ? provided_worker(*provisioner, c, inst)
                                 : bound_worker(c, workers, inst, l);
@@ -135,6 +182,7 @@ std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTa
         c.balancer = balancer_of(c, conf, s, p, mode);
         if (!c.balancer) throw std::runtime_error("balancer " + c.balancer_url + " not defined");
         c.record = claim(table, state::cluster_key(cluster.name));
+        c.key = state::cluster_key(cluster.name);
         c.session_cookie = std::string(cluster.session_cookie_name());
         std::string policy_error;
         c.policy = make_policy(cluster, p, policy_error);
@@ -144,17 +192,15 @@ std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTa
     for (std::size_t ci = 0; ci < rt->clusters.size(); ++ci) {
         const auto& cluster = *rt->clusters[ci].config;
         for (const auto& wm : cluster.web_modules) {
-            WebModuleRuntime w;
-            w.config = &wm;
-            w.cluster = static_cast<int>(ci);
+            WebModuleRuntime w = web_module_runtime(wm, static_cast<int>(ci), rt->settings);
             w.record = claim(table, state::web_module_key(cluster.name, wm.context_root));
-            w.cookie_attributes = "; Path=" + wm.context_root + "; HttpOnly";
             rt->web_modules.push_back(std::move(w));
         }
     }
     std::vector<std::string_view> roots;
     for (const auto& wm : rt->web_modules) roots.push_back(wm.config->context_root);
     rt->context_roots = routing::ContextRoots(roots);
+    index_slots(*rt, table.capacity());
     return rt;
 }
 

@@ -16,6 +16,7 @@
 #include "routing/cookie_domain.hpp"
 #include "routing/new_session_policy.hpp"
 #include "routing/string_index.hpp"
+#include "routing/url_pattern_list.hpp"
 #include "state/shared_records.hpp"
 
 namespace zdu::glue {
@@ -27,6 +28,9 @@ struct InstanceRuntime {
     state::SharedRecord* record = nullptr;
     // Removed from the file by a reload and kept, disabled (config/retained.hpp).
     bool removed = false;
+    // Its record's index in the shared table: how the session table names the instance, the
+    // same in every process and across reloads.
+    std::uint16_t slot = 0;
 };
 
 struct ClusterRuntime {
@@ -36,6 +40,7 @@ struct ClusterRuntime {
     std::vector<InstanceRuntime> instances;
     proxy_balancer* balancer = nullptr;
     state::SharedRecord* record = nullptr;
+    std::uint64_t key = 0;  // state::cluster_key(name): part of every session key
     std::string session_cookie;
     // "scheme://host:port" of every instance listener, for rewriting backend redirects.
     routing::StringIndex listener_prefixes;
@@ -60,6 +65,12 @@ struct WebModuleRuntime {
     // What follows "JROUTE=<route>" in the route cookie ("; Path=<context-root>; HttpOnly"):
     // built once so that a new session's cookie is one concatenation.
     std::string cookie_attributes;
+    // How long its sessions may idle (session-timeout-in-minutes, else the property).
+    std::uint32_t session_timeout_s = 1800;
+    // Where a stale session is sent: the context root with a trailing '/'.
+    std::string entry_url;
+    // logout-url-pattern: a request matching one ends its session.
+    routing::UrlPatternList logout_patterns;
 };
 
 struct Runtime {
@@ -68,10 +79,20 @@ struct Runtime {
     std::vector<ClusterRuntime> clusters;
     std::vector<WebModuleRuntime> web_modules;
     routing::ContextRoots context_roots;  // index i is web_modules[i]
+    // Record slot -> (cluster << 16 | instance) for the instances of this config, -1 for any
+    // other slot: turns the session table's binding into an instance in O(1).
+    std::vector<std::int32_t> instance_at_slot;
 
     // The web-module whose context root is the longest prefix of `path` ending at '/', ';' or
     // the end; null when none.
     const WebModuleRuntime* match(std::string_view path) const;
+    // The instance of cluster `cluster` the record slot `slot` is, or -1.
+    int instance_at(int cluster, std::uint16_t slot) const {
+        if (slot >= instance_at_slot.size()) return -1;
+        std::int32_t packed = instance_at_slot[slot];
+        if (packed < 0 || (packed >> 16) != cluster) return -1;
+        return packed & 0xffff;
+    }
     std::int64_t minutes_ms(int minutes) const {
         return static_cast<std::int64_t>(minutes) * settings.minute_seconds * 1000;
     }

@@ -60,12 +60,24 @@ void HealthMonitor::apply_finished() {
     }
 }
 
+namespace {
+
+// An instance a reload added is pinged until a check passes, even where only unhealthy ones
+// are (active-healthcheck-enabled off): the pass is what lets it take new sessions.
+bool awaiting_check(const InstanceCheck& inst) {
+    return inst.record->check_gate.load(std::memory_order_relaxed) ==
+           static_cast<std::uint32_t>(state::CheckGate::Waiting);
+}
+
+}  // namespace
+
 void HealthMonitor::round(ClusterCheck& c) {
     for (std::size_t id = c.first; id < c.first + c.count; ++id) {
         const InstanceCheck& inst = plan_.instances[id];
         if (!inst.pingable) {
             release_unpingable(c, inst, server_);
-        } else if (health::should_ping(c.policy, instance_healthy(inst), pool_->running(id))) {
+        } else if (health::should_ping(c.policy, instance_healthy(inst) && !awaiting_check(inst),
+                                       pool_->running(id))) {
             ping(c, id);
         }
     }

@@ -74,6 +74,12 @@ void apply_ping(const ClusterCheck& c, const InstanceCheck& inst, const health::
         health::judge(c.policy, instance_healthy(inst),
                       inst.record->check_failures.load(std::memory_order_relaxed), r.healthy());
     inst.record->check_failures.store(v.failures, std::memory_order_relaxed);
+    if (r.healthy()) {
+        // A passing check opens an instance a reload added to new sessions.
+        auto waiting = static_cast<std::uint32_t>(state::CheckGate::Waiting);
+        inst.record->check_gate.compare_exchange_strong(
+            waiting, static_cast<std::uint32_t>(state::CheckGate::Open), std::memory_order_relaxed);
+    }
     switch (v.kind) {
         case Kind::StillHealthy:
             return;

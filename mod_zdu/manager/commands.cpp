@@ -10,9 +10,7 @@
 #include "manager/answers.hpp"
 #include "manager/ping_target.hpp"
 #include "manager/selection.hpp"
-#include "manager/status.hpp"
-#include "mod_zdu/config/spare_balancers.hpp"
-#include "mod_zdu/config/worker_provisioning.hpp"
+#include "mod_zdu/manager/status_document.hpp"
 #include "mod_zdu/reload/publisher.hpp"
 #include "mod_zdu/state/module_state.hpp"
 #include "mod_zdu/state/shared_state.hpp"
@@ -126,70 +124,6 @@ ManagerAnswer set_admin_state(const Command& c, const Runtime* rt, Clock::time_p
     return {HTTP_OK, manager::admin_answer(c, changes, since(start)), manager::describe(changes)};
 }
 
-manager::InstanceStatus instance_status(const ClusterRuntime& cluster, int i) {
-    const InstanceRuntime& inst = cluster.instances[i];
-    manager::InstanceStatus s =
-        manager::read_status(*inst.config, cluster.routes.route(i), *inst.record);
-    s.url = inst.worker_url;
-    s.removed = inst.removed;
-    if (inst.worker) {
-        s.busy = __atomic_load_n(&inst.worker->s->busy, __ATOMIC_RELAXED);
-        s.worker_usable = PROXY_WORKER_IS_USABLE(inst.worker);
-    }
-    return s;
-}
-
-manager::ClusterStatus cluster_status(const ClusterRuntime& cluster) {
-    manager::ClusterStatus s{
-        cluster.config->name, std::string(config::policy_name(cluster.config->policy)), {}};
-    for (std::size_t i = 0; i < cluster.instances.size(); ++i) {
-        s.instances.push_back(instance_status(cluster, static_cast<int>(i)));
-    }
-    if (cluster.balancer) {
-        GrowthUsage growth = growth_usage(cluster.balancer);
-        s.workers_used = growth.used;
-        s.workers_total = growth.total;
-    }
-    return s;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        std::size_t end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        lines.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return lines;
-}
-
-manager::ConfigStatus config_status(const Snapshot* snap) {
-    manager::ConfigStatus s;
-    s.pid = static_cast<long>(getpid());
-    const ModuleState& st = module_state();
-    s.file = st.config_file;
-    if (snap) {
-        s.generation = snap->generation;
-        s.loaded_at_ms = snap->loaded_ms;
-        s.hash = snap->hash;
-    }
-    if (st.block) {
-        state::ConfigRegion region = st.block->config();
-        s.published = region.generation();
-        state::ReloadResult last = region.result();
-        s.last_ok = last.ok;
-        s.last_generation = last.generation;
-        s.last_at_ms = last.at_ms;
-        s.last_errors = lines_of(last.errors);
-    }
-    SpareUsage spares = spare_usage();
-    s.spare_clusters_used = spares.used;
-    s.spare_clusters_total = spares.total;
-    return s;
-}
-
 ManagerAnswer reload(const Command& c, Clock::time_point start) {
     ReloadOutcome out = reload_config(ap_server_conf, "manager");
     manager::ReloadReport report{out.ok, out.changed, out.generation, out.errors,
@@ -200,21 +134,6 @@ ManagerAnswer reload(const Command& c, Clock::time_point start) {
     (void)c;
     return {out.ok ? HTTP_OK : HTTP_BAD_REQUEST, manager::reload_answer(report, since(start)),
             outcome};
-}
-
-ManagerAnswer status(const Command& c, const Snapshot* snap, Clock::time_point start) {
-    const Runtime* rt = snap ? snap->runtime : nullptr;
-    std::vector<manager::ClusterStatus> clusters;
-    for (std::size_t i = 0; rt && i < rt->clusters.size(); ++i) {
-        const ClusterRuntime& cluster = rt->clusters[i];
-        if (c.cluster.empty() || cluster.config->name == c.cluster) {
-            clusters.push_back(cluster_status(cluster));
-        }
-    }
-    if (!c.cluster.empty() && clusters.empty()) {
-        return failure(c, HTTP_NOT_FOUND, "no cluster '" + c.cluster + "'", start);
-    }
-    return {HTTP_OK, manager::status_answer(config_status(snap), clusters, since(start)), {}};
 }
 
 }  // namespace
@@ -231,7 +150,7 @@ ManagerAnswer run_command(const Command& c, const Snapshot* snap) {
         case CommandKind::PingUrl:
             return ping_url(c, rt, start);
         case CommandKind::Status:
-            return status(c, snap, start);
+            return status_document(snap, c.cluster, start);
         case CommandKind::Reload:
             return reload(c, start);
         case CommandKind::SetDomain:

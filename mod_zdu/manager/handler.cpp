@@ -9,6 +9,7 @@
 #include "manager/secret.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/manager/commands.hpp"
+#include "mod_zdu/manager/json_response.hpp"
 #include "mod_zdu/reload/child_switch.hpp"
 #include "mod_zdu/reload/snapshot.hpp"
 #include "mod_zdu/state/module_state.hpp"
@@ -25,15 +26,6 @@ const char* client_ip(const request_rec* r) {
     return r->useragent_ip ? r->useragent_ip : "-";
 }
 
-void respond(request_rec* r, int status, const std::string& json) {
-    r->status = status;
-    ap_set_content_type(r, "application/json");
-    // Answers are live state: no cache may keep one.
-    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    ap_set_content_length(r, static_cast<apr_off_t>(json.size()));
-    ap_rwrite(json.data(), static_cast<int>(json.size()), r);
-}
-
 bool authorised(request_rec* r) {
     const char* presented = apr_table_get(r->headers_in, kSecretHeader);
     manager::Access access = manager::check_access(module_state().manager_secret, presented);
@@ -42,8 +34,8 @@ bool authorised(request_rec* r) {
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                   ZDU_LOG_MANAGER_REFUSED "manager request %s %s from %s refused: %s", r->method,
                   r->uri, client_ip(r), why.c_str());
-    respond(r, HTTP_FORBIDDEN,
-            manager::error_answer("", HTTP_FORBIDDEN, why, std::chrono::microseconds(0)));
+    respond_json(r, HTTP_FORBIDDEN,
+                 manager::error_answer("", HTTP_FORBIDDEN, why, std::chrono::microseconds(0)));
     return false;
 }
 
@@ -54,9 +46,9 @@ void refuse_command(request_rec* r, const manager::ParsedCommand& parsed) {
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   ZDU_LOG_MANAGER_COMMAND "manager: %s from %s not run: %s", r->method,
                   client_ip(r), parsed.error.c_str());
-    respond(r, parsed.status,
-            manager::error_answer(parsed.command.name, parsed.status, parsed.error,
-                                  std::chrono::microseconds(0)));
+    respond_json(r, parsed.status,
+                 manager::error_answer(parsed.command.name, parsed.status, parsed.error,
+                                       std::chrono::microseconds(0)));
 }
 
 void log_command(request_rec* r, const manager::Command& c, const ManagerAnswer& answer) {
@@ -82,7 +74,7 @@ int handle(request_rec* r) {
     follow_published(r->server);
     ManagerAnswer answer = run_command(parsed.command, pin_for_request(r));
     log_command(r, parsed.command, answer);
-    respond(r, answer.status, answer.json);
+    respond_json(r, answer.status, answer.json);
     return OK;
 }
 

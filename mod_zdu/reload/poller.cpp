@@ -12,10 +12,7 @@
 #include "mod_zdu/reload/snapshot.hpp"
 #include "mod_zdu/state/module_state.hpp"
 #include "mod_zdu/time_ms.hpp"
-
-extern "C" {
-#include <mod_watchdog.h>
-}
+#include "mod_zdu/watchdog_singleton.hpp"
 
 APLOG_USE_MODULE(zdu);
 
@@ -62,23 +59,23 @@ apr_status_t on_watchdog(int state, void*, apr_pool_t*) {
 int post_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* s) {
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) return OK;
     if (!module_state().loaded) return OK;
-    auto* get_instance = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance);
-    auto* register_callback = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_register_callback);
-    if (!get_instance || !register_callback) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                     ZDU_LOG_RELOAD_FAILED
-                     "mod_watchdog is not loaded: %s is not polled "
-                     "(cmd=reload and graceful restarts still reload it)",
-                     module_state().config_file.c_str());
-        return OK;
-    }
-    ap_watchdog_t* watchdog = nullptr;
-    apr_status_t rv = get_instance(&watchdog, kWatchdogName, 0, 1, pconf);
-    if (rv == APR_SUCCESS) rv = register_callback(watchdog, AP_WD_TM_SLICE, nullptr, on_watchdog);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
-                     ZDU_LOG_RELOAD_FAILED "no watchdog for the reload poller: %s is not polled",
-                     module_state().config_file.c_str());
+    apr_status_t rv = APR_SUCCESS;
+    switch (register_singleton(kWatchdogName, on_watchdog, pconf, rv)) {
+        case WatchdogResult::Registered:
+            break;
+        case WatchdogResult::NoWatchdog:
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                         ZDU_LOG_RELOAD_FAILED
+                         "mod_watchdog is not loaded: %s is not polled "
+                         "(cmd=reload and graceful restarts still reload it)",
+                         module_state().config_file.c_str());
+            break;
+        case WatchdogResult::Failed:
+            ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
+                         ZDU_LOG_RELOAD_FAILED
+                         "no watchdog for the reload poller: %s is not polled",
+                         module_state().config_file.c_str());
+            break;
     }
     return OK;
 }

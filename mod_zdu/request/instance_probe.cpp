@@ -1,5 +1,6 @@
 #include "mod_zdu/request/instance_probe.hpp"
 
+#include "mod_zdu/lifecycle/drain_facts.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "routing/instance_availability.hpp"
 #include "state/instance_health.hpp"
@@ -54,15 +55,22 @@ bool InstanceProbe::usable(int i) const {
 }
 
 bool InstanceProbe::serves(int i) const {
-    const config::Instance& cfg = *cluster_.instances[i].config;
-    const bool quiesced =
-        now_ms_ >= quiesce_deadline_ms(rt_, cfg.enabled, cfg.disable_timeout_minutes,
-                                       *cluster_.instances[i].record);
+    const bool quiesced = now_ms_ >= drain_deadline_ms(rt_, cluster_, i);
     return routing::may_serve(usable(i), quiesced);
+}
+
+// A removed instance is kept, disabled, until its deadline (config/retained.hpp): its sessions
+// are gone only then.
+bool InstanceProbe::retired(int i) const {
+    return now_ms_ >= drain_deadline_ms(rt_, cluster_, i);
 }
 
 bool InstanceProbe::takes(int i) const {
     const InstanceRuntime& inst = cluster_.instances[i];
+    if (inst.record->check_gate.load(std::memory_order_relaxed) ==
+        static_cast<std::uint32_t>(state::CheckGate::Waiting)) {
+        return false;
+    }
     return routing::may_take(usable(i), inst.config->enabled, inst.config->weight,
                              state::admin_state(*inst.record));
 }

@@ -25,6 +25,8 @@ class InstanceProbe {
     bool serves(int i) const;
     // May take a session it has not seen (enabled, weight > 0, not disabled by the manager).
     bool takes(int i) const;
+    // Its sessions are gone for good: its drain deadline passed (removed ones included).
+    bool retired(int i) const;
 
   private:
     void recovered(int i) const;

@@ -7,8 +7,12 @@
 #include "mod_zdu/request/context.hpp"
 #include "mod_zdu/request/error_response.hpp"
 #include "mod_zdu/request/instance_probe.hpp"
+#include "mod_zdu/request/long_lived.hpp"
 #include "mod_zdu/request/passive_failure.hpp"
+#include "mod_zdu/request/pin_cookie.hpp"
 #include "mod_zdu/request/response_filter.hpp"
+#include "mod_zdu/request/session_tracking.hpp"
+#include "mod_zdu/request/stale_session.hpp"
 #include "mod_zdu/request/worker_busy.hpp"
 #include "routing/failure_class.hpp"
 #include "state/instance_health.hpp"
@@ -27,19 +31,54 @@ routing::PolicyRequest policy_request(const RequestContext& ctx, request_rec* r)
     return {r->method, r->uri, r->useragent_ip ? r->useragent_ip : "", ctx.sources.session_id};
 }
 
-routing::Decision choose(const RequestContext& ctx, request_rec* r, apr_time_t now) {
+routing::RouteInputs route_inputs(RequestContext& ctx) {
+    routing::RouteInputs in;
+    in.session.home = ctx.table_home;
+    in.session.ended = ctx.binding.found == sessions::Found::Ended;
+    in.session.has_session_id = !ctx.sources.session_id.empty();
+    in.side_door.instance = ctx.side_door_instance;
+    in.side_door.version = ctx.side_door_version;
+    in.canary_draws = &ctx.cluster->record->canary_draws;
+    in.stale_failover =
+        ctx.web_module->config->stale_session == config::WebModule::StaleSession::Failover;
+    in.consistent_failover = ctx.runtime->settings.preferred_failover_instance;
+    return in;
+}
+
+routing::Decision choose(RequestContext& ctx, request_rec* r, apr_time_t now) {
     const ClusterRuntime& c = *ctx.cluster;
     InstanceProbe probe(*ctx.runtime, c, r->server, apr_time_as_msec(now), ctx.tried);
     auto serves = [&](int i) { return probe.serves(i); };
     auto takes = [&](int i) { return probe.takes(i); };
-    bool consistent = ctx.runtime->settings.preferred_failover_instance;
-    if (!c.policy) {
-        return routing::decide(c.routes, ctx.sources, c.record->counter, serves, takes, consistent);
+    auto usable = [&](int i) { return probe.usable(i); };
+    auto retired = [&](int i) { return probe.retired(i); };
+    routing::InstanceView view{serves, takes, usable, retired};
+    routing::RouteInputs in = route_inputs(ctx);
+    // Checked only when a session starts and the request carries a pin.
+    if (!ctx.sources.pin.empty() && c.routes.plan().canary_on()) {
+        in.pinned_version =
+            ctx.binding.found == sessions::Found::Live ? -1 : pinned_version(r, ctx);
     }
-    auto load = [&](int i) { return load_of(c.instances[i]); };
-    routing::PolicyRequest request = policy_request(ctx, r);
-    auto pick = [&] { return c.policy->pick(c.routes, request, takes, load); };
-    return routing::decide_with(c.routes, ctx.sources, serves, takes, pick, consistent);
+    routing::Decision d;
+    if (!c.policy) {
+        d = routing::decide(c.routes, ctx.sources, in, view, c.record->counter);
+    } else {
+        auto load = [&](int i) { return load_of(c.instances[i]); };
+        routing::PolicyRequest request = policy_request(ctx, r);
+        auto pick = [&](int, routing::FunctionRef<bool(int)> ok, std::uint64_t) {
+            return c.policy->pick(c.routes, request, ok, load);
+        };
+        d = routing::decide_with(c.routes, ctx.sources, in, view, pick);
+    }
+    // stale-session="failover" moved a session whose home is retired: a stale session all the
+    // same, counted once per client request.
+    if (in.stale_failover && ctx.attempts == 1 && d.kind == routing::Decision::Kind::Moved) {
+        const int home = ctx.table_home >= 0 ? ctx.table_home : d.named;
+        if (ctx.home_gone || (home >= 0 && probe.retired(home))) {
+            c.record->stale_sessions.fetch_add(1, std::memory_order_relaxed);
+        }
+    }
+    return d;
 }
 
 // "balancer://zdu-…/path?args" -> r->filename "proxy:http://host:port/path?args"; returns the
@@ -68,6 +107,19 @@ void log_decision(request_rec* r, const RequestContext& ctx, const InstanceRunti
                   ZDU_LOG_ROUTED "cluster %s: %s request to instance %s (%s), attempt %d",
                   ctx.cluster->config->name.c_str(), kKinds[static_cast<int>(ctx.decision.kind)],
                   inst.config->name.c_str(), inst.worker_url.c_str(), ctx.attempts);
+}
+
+bool stale(const RequestContext& ctx) {
+    if (ctx.decision.kind == routing::Decision::Kind::Stale) return true;
+    return ctx.home_gone && ctx.attempts == 1 &&
+           ctx.web_module->config->stale_session != config::WebModule::StaleSession::Failover;
+}
+
+// For LogFormat: %{zdu-instance}n and %{zdu-version}n. The strings live in the runtime this
+// request has pinned until its pool goes, after the log hook ran.
+void set_request_notes(request_rec* r, const InstanceRuntime& inst) {
+    apr_table_setn(r->notes, "zdu-instance", inst.config->name.c_str());
+    apr_table_setn(r->notes, "zdu-version", inst.config->version.c_str());
 }
 
 const InstanceRuntime* chosen_instance(const RequestContext& ctx) {
@@ -153,6 +205,7 @@ int pre_request(proxy_worker** worker, proxy_balancer** balancer, request_rec* r
     if (++ctx->attempts > 1 && retry_refused(r, *ctx)) return HTTP_SERVICE_UNAVAILABLE;
     const apr_time_t now = apr_time_now();
     ctx->decision = choose(*ctx, r, now);
+    if (stale(*ctx)) return answer_stale_session(r, *ctx);
     const InstanceRuntime* inst = chosen_instance(*ctx);
     if (!inst) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
@@ -167,6 +220,9 @@ int pre_request(proxy_worker** worker, proxy_balancer** balancer, request_rec* r
     *worker = inst->worker;
     mark_busy(r, inst->worker);
     count(*inst, ctx->decision.kind);
+    note_routed_session(r, *ctx);
+    note_upgrade_request(r, *ctx);
+    set_request_notes(r, *inst);
     *url = point_at_instance(r, *url, *inst);
     add_response_filter(r, *ctx);
     log_decision(r, *ctx, *inst);

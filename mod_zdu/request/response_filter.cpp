@@ -3,7 +3,10 @@
 #include <string>
 
 #include "mod_zdu/log_ids.hpp"
+#include "mod_zdu/request/long_lived.hpp"
+#include "mod_zdu/request/pin_cookie.hpp"
 #include "mod_zdu/request/proxy_hooks.hpp"
+#include "mod_zdu/request/session_tracking.hpp"
 #include "routing/cookie_domain.hpp"
 #include "routing/route_cookie.hpp"
 #include "routing/set_cookie.hpp"
@@ -19,6 +22,7 @@ struct CookieScan {
     std::string_view session_cookie;
     bool session_created = false;
     bool session_deleted = false;
+    std::string_view created_value;  // the new session id, for the session table
     bool backend_set_jroute = false;
 };
 
@@ -27,14 +31,16 @@ int scan_one(void* data, const char*, const char* value) {
     std::string_view name = routing::set_cookie_name(value);
     if (name == "JROUTE") scan->backend_set_jroute = true;
     if (name == scan->session_cookie) {
-        bool deletes = routing::parse_set_cookie(value).deletes;
-        (deletes ? scan->session_deleted : scan->session_created) = true;
+        routing::SetCookie cookie = routing::parse_set_cookie(value);
+        (cookie.deletes ? scan->session_deleted : scan->session_created) = true;
+        if (!cookie.deletes) scan->created_value = cookie.value;
     }
     return 1;
 }
 
 CookieScan scan_set_cookies(request_rec* r, std::string_view session_cookie) {
-    CookieScan scan{session_cookie};
+    CookieScan scan;
+    scan.session_cookie = session_cookie;
     apr_table_do(scan_one, &scan, r->headers_out, "Set-Cookie", nullptr);
     apr_table_do(scan_one, &scan, r->err_headers_out, "Set-Cookie", nullptr);
     return scan;
@@ -49,9 +55,7 @@ void set_route_cookie(request_rec* r, const RequestContext& ctx, const char* val
 }
 
 // The decision is the core's (routing/route_cookie.hpp); this gathers its facts.
-void apply_route_cookie(request_rec* r, const RequestContext& ctx) {
-    if (ctx.decision.instance < 0) return;
-    CookieScan scan = scan_set_cookies(r, ctx.cluster->session_cookie);
+void apply_route_cookie(request_rec* r, const RequestContext& ctx, const CookieScan& scan) {
     const std::string& route = ctx.cluster->routes.route(ctx.decision.instance);
     routing::RouteCookieFacts facts;
     facts.routed = true;
@@ -115,10 +119,21 @@ void rewrite_location(request_rec* r, const RequestContext& ctx) {
                   ZDU_LOG_LOCATION_REWRITTEN "Location %s rewritten to %s", location, rewritten);
 }
 
+// One scan of the backend's Set-Cookie headers serves the route cookie, the session table and
+// the version pin.
+void follow_sessions(request_rec* r, RequestContext& ctx) {
+    if (ctx.decision.instance < 0) return;
+    CookieScan scan = scan_set_cookies(r, ctx.cluster->session_cookie);
+    apply_route_cookie(r, ctx, scan);
+    learn_from_response(r, ctx, {scan.created_value, scan.session_deleted});
+    if (!scan.created_value.empty()) set_pin_cookie(r, ctx);
+    note_event_stream(r, ctx);
+}
+
 apr_status_t response_filter(ap_filter_t* f, apr_bucket_brigade* bb) {
-    const auto* ctx = static_cast<const RequestContext*>(f->ctx);
+    auto* ctx = static_cast<RequestContext*>(f->ctx);
     note_response_started(f->r);
-    apply_route_cookie(f->r, *ctx);
+    follow_sessions(f->r, *ctx);
     rewrite_location(f->r, *ctx);
     rewrite_cookies(f->r, *ctx);
     ap_remove_output_filter(f);

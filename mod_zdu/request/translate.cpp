@@ -8,6 +8,8 @@
 #include "mod_zdu/request/context.hpp"
 #include "mod_zdu/request/error_response.hpp"
 #include "mod_zdu/request/proxy_headers.hpp"
+#include "mod_zdu/request/session_tracking.hpp"
+#include "mod_zdu/request/side_door.hpp"
 #include "mod_zdu/state/module_state.hpp"
 #include "mod_zdu/time_ms.hpp"
 #include "routing/dot_segments.hpp"
@@ -30,7 +32,8 @@ int web_module_unavailable(request_rec* r, const WebModuleRuntime& wm) {
 bool disabled_module_refuses(const RequestContext& ctx, std::int64_t now) {
     const WebModuleRuntime& wm = *ctx.web_module;
     if (wm.config->enabled) return false;
-    if (routing::named_instance(ctx.cluster->routes, ctx.sources) < 0) return true;
+    if (ctx.table_home < 0 && routing::named_instance(ctx.cluster->routes, ctx.sources) < 0)
+        return true;
     return now >=
            quiesce_deadline_ms(*ctx.runtime, false, wm.config->disable_timeout_minutes, *wm.record);
 }
@@ -45,6 +48,9 @@ RequestContext* make_context(request_rec* r, const Runtime& rt, const WebModuleR
         routing::find_route_sources(cookies ? cookies : "", r->uri, ctx->cluster->session_cookie);
     carry_over_retries(r, *ctx);
     ctx->tls = ap_ssl_conn_is_ssl(r->connection);
+    ctx->pinned_version = -1;
+    look_up_session(r, *ctx);
+    open_side_door(r, *ctx);
     return ctx;
 }
 

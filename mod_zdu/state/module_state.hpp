@@ -14,7 +14,11 @@
 #include "config/error_pages.hpp"
 #include "config/model.hpp"
 #include "headers/strip_list.hpp"
+#include "headers/trusted_clients.hpp"
+#include "lifecycle/drained_command.hpp"
 #include "mod_zdu/config/runtime.hpp"
+#include "sessions/session_table.hpp"
+#include "sessions/version_pin.hpp"
 #include "state/shared_block.hpp"
 
 namespace zdu::glue {
@@ -37,7 +41,13 @@ struct ModuleState {
     bool manager_ping_any_url = false;  // ZduManagerPingAnyUrl
     // ZduStripClientHeaders applied to the default list.
     headers::StripList strip_headers;
+    sessions::PinKeys pin_keys;                 // ZduVersionPinKey; none: no version pins
+    headers::TrustedClients side_door_clients;  // ZduSideDoorClients; empty: no side door
+    // ZduDrainedCommand: run once when an instance becomes drained.
+    std::optional<lifecycle::DrainedCommand> drained_command;
     std::unique_ptr<Runtime> runtime;
+    // The session table of `block`, looked up once per config pass.
+    std::optional<sessions::SessionTable> session_table;
 };
 
 ModuleState& module_state();

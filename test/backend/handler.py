@@ -1,5 +1,6 @@
 """The backend's request handler: a JSON echo of each request, with behaviours chosen by the
-last path segment (/login, /logout, /slow, /error, /redirect, /cookiedomain, /health). GET /__hang makes the
+last path segment (/login, /logout, /logout-silent, /logout-header, /relogin, /events, /slow,
+/error, /redirect, /cookiedomain, /health). GET /__hang makes the
 instance hang: every later request is read and counted but not answered until GET /__hang/off
 (what a backend stuck in a deadlock or a full thread pool looks like to the proxy)."""
 import json
@@ -43,6 +44,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._hang_control(path)
         self._count()
         self.server.answering.wait(HANG_LIMIT_SECONDS)
+        if path.rsplit("/", 1)[-1] == "events":
+            return self._stream_events()
         status, extra_headers, fields = self._behaviour(path)
         self._answer(status, extra_headers, self._echo(body, fields))
 
@@ -65,8 +68,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _behaviour(self, path):
         """(status, extra headers, extra JSON fields) for the path's last segment."""
-        last = path.rsplit("/", 1)[-1]
-        handler = getattr(self, "_on_" + last, None)
+        last = path.rsplit("/", 1)[-1].replace("-", "_")
+        handler = getattr(self, "_on_" + last, None) if last.isidentifier() else None
         return handler(path) if handler else (200, [], {})
 
     def _on_login(self, path):
@@ -82,6 +85,52 @@ class Handler(BaseHTTPRequestHandler):
     def _on_logout(self, path):
         cookie = f"{self.server.opts.session_cookie}=; Max-Age=0; Path=/"
         return 200, [("Set-Cookie", cookie)], {}
+
+    # The ways a session ends that leave the cookie in the browser: only the proxy's
+    # logout-url-pattern, the end header or the new id can tell the session is over.
+    END_HEADER = "X-Zdu-Session-End"
+
+    def _on_logout_silent(self, path):
+        """As Tomcat's session.invalidate(): the session is over, no cookie is set."""
+        return 200, [], {"ended": self._carried()}
+
+    def _on_logout_header(self, path):
+        """The app says the session ended with the documented header, and sets no cookie."""
+        return 200, [(self.END_HEADER, "1")], {"ended": self._carried()}
+
+    def _on_relogin(self, path):
+        """A new session id for a browser that still sends its old one, the old cookie not
+        expired: what a servlet login after invalidate() looks like on the wire."""
+        opts = self.server.opts
+        value = sessions.new_session_value(opts.route_style, opts.route)
+        headers = [("Set-Cookie", f"{opts.session_cookie}={value}; Path=/")]
+        return 200, headers, {"session": value, "replaced": self._carried()}
+
+    def _stream_events(self):
+        """Server-sent events for ?ms= milliseconds (default 2000), one every 100 ms, chunked:
+        a long-lived request as a drain must wait for."""
+        end = time.monotonic() + self._query_int("ms", 2000) / 1000.0
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("X-Backend-Instance", self.server.opts.instance)
+        self.end_headers()
+        n = 0
+        while True:
+            event = f"data: {self.server.opts.instance} {n}\n\n".encode()
+            self.wfile.write(f"{len(event):x}\r\n".encode() + event + b"\r\n")
+            self.wfile.flush()  # each event leaves now, not when the buffer fills
+            n += 1
+            if time.monotonic() >= end:
+                break
+            time.sleep(0.1)
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+    def _carried(self):
+        return sessions.carried_session(self.headers.get_all("Cookie", []), self.path,
+                                        self.server.opts.session_cookie)
 
     def _on_slow(self, path):
         time.sleep(self._query_int("ms", 2000) / 1000.0)

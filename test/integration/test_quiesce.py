@@ -23,7 +23,11 @@ class InstanceQuiesce(ZduTestCase):
         def xml(i2_enabled):
             attrs = [{"disable_timeout": 1},
                      {"disable_timeout": 1, "enabled": "true" if i2_enabled else "false"}]
-            return loadbalancer_xml([cluster_of(backends, instance_attrs=attrs)], props)
+            # stale-session="failover": past the timeout the sessions move, as GlassFish does;
+            # the default (a redirect to the entry page) is test_upgrade_drain's.
+            cluster = cluster_of(backends, instance_attrs=attrs,
+                                 web_module={"stale_session": "failover"})
+            return loadbalancer_xml([cluster], props)
 
         httpd = self.start_httpd(xml(True))
         on_i2 = []

@@ -125,7 +125,8 @@ class ReloadSwapTest(ZduTestCase):
 
     def test_request_in_flight_finishes_on_its_snapshot_and_sessions_stay(self):
         httpd, backends = self.start()
-        cookie = {"Cookie": f"JROUTE={self.route_of(httpd, 'i1')}"}
+        # A session cookie with its route: a route cookie alone would start a new session.
+        cookie = {"Cookie": f"JSESSIONID=S1; JROUTE={self.route_of(httpd, 'i1')}"}
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             slow = pool.submit(lambda: Client(httpd.base_url).get("/app/slow?ms=1500",
                                                                    headers=cookie))

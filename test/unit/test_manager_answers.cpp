@@ -13,6 +13,20 @@ using namespace zdu;
 using namespace std::chrono_literals;
 using state::AdminState;
 
+namespace {
+
+manager::ClusterStatus cluster_of(const manager::InstanceStatus& s, int used, int total) {
+    manager::ClusterStatus c;
+    c.name = "c1";
+    c.policy = "round-robin";
+    c.instances = {s};
+    c.workers_used = used;
+    c.workers_total = total;
+    return c;
+}
+
+}  // namespace
+
 TEST_CASE("errors and proxy pings are JSON objects with ok, command and ms", "[manager]") {
     CHECK(manager::error_answer("", 403, "no \"secret\"\n", 0us) ==
           R"({"ok":false,"command":null,"status":403,"error":"no \"secret\"\n","ms":0.000})");
@@ -84,7 +98,7 @@ TEST_CASE("status reads config, admin state, health and counters", "[manager]") 
     CHECK(s.unhealthy_since_ms == 1700000000000);
     s.url = "http://127.0.0.1:8080";
     s.busy = 4;
-    manager::ClusterStatus cluster{"c1", "round-robin", {s}, 1, 17};
+    manager::ClusterStatus cluster = cluster_of(s, 1, 17);
     manager::ConfigStatus config;
     config.pid = 42;
     config.generation = 3;
@@ -96,20 +110,83 @@ TEST_CASE("status reads config, admin state, health and counters", "[manager]") 
     config.last_generation = 3;
     config.last_at_ms = 1700000001000;
     config.last_errors = {"/etc/lb.xml:7: bad"};
-    CHECK(manager::status_answer(config, {cluster}, 20us) ==
+    CHECK(manager::status_answer(config, {cluster}, {}, 20us) ==
           R"({"ok":true,"command":"status","pid":42,"generation":3,"published_generation":4,)"
           R"("loaded_at":"2023-11-14T22:13:20.123Z","loaded_at_ms":1700000000123,)"
           R"("config_hash":"0000000000000abc","config_file":"/etc/lb.xml",)"
           R"("last_reload":{"ok":false,"generation":3,"at":"2023-11-14T22:13:21.000Z",)"
           R"("errors":["/etc/lb.xml:7: bad"]},"spare_clusters":{"used":0,"total":0},)"
+          R"("session_table":{"capacity":0,"used":0,"bytes":0,"overflow":0,"evicted":0},)"
           R"("clusters":[{"name":"c1","policy":"round-robin","workers":{"used":1,"total":17},)"
+          R"("generation":0,"active_version":null,"canary":null,"stale_sessions":0,)"
+          R"("session_overflow":0,)"
           R"("instances":[{"name":"i\"1","route":"r1","domain":"d1","version":null,)"
           R"("url":"http://127.0.0.1:8080","weight":50,"enabled":true,)"
           R"("admin_state":"disabled","healthy":false,"unhealthy_since_ms":1700000000000,)"
           R"("last_error":"connect failed","failures_in_a_row":2,"worker_usable":false,)"
-          R"("busy":4,"removed":false,)"
+          R"("busy":4,"removed":false,"state":"active","live_sessions":0,)"
+          R"("untracked_sessions":0,"sessions_created_while_draining":0,"sessions_ended":0,)"
+          R"("sessions_expired":0,"long_lived":0,"draining_since_ms":null,)"
+          R"("drained_since_ms":null,)"
           R"("counters":{"requests":7,"new_sessions":3,"failures":1,"failovers":1,)"
           R"("retries":2}}]}],"ms":0.020})");
+}
+
+TEST_CASE("status reports the upgrade lifecycle: versions, canary, drain state, sessions",
+          "[manager][lifecycle]") {
+    config::Instance inst;
+    inst.name = "v1a";
+    inst.version = "1.0";
+    state::SharedRecord record{};
+    record.live_sessions = 12;
+    record.untracked_sessions = 3;
+    record.drain_created = 2;
+    record.sessions_ended = 40;
+    record.sessions_expired = 5;
+    record.long_lived = 1;
+    record.draining_since_ms = 1700000000000;
+    record.drained_since_ms = 1700000060000;
+
+    manager::InstanceStatus s = manager::read_status(inst, "r1", record);
+    CHECK(s.live_sessions == 12);
+    CHECK(s.untracked_sessions == 3);
+    CHECK(s.drain_created == 2);
+    CHECK(s.sessions_ended == 40);
+    CHECK(s.sessions_expired == 5);
+    CHECK(s.long_lived == 1);
+    CHECK(s.draining_since_ms == 1700000000000);
+    CHECK(s.drained_since_ms == 1700000060000);
+    s.state = lifecycle::Reported::Drained;
+
+    manager::ClusterStatus cluster = cluster_of(s, 1, 1);
+    cluster.generation = 7;
+    cluster.active_version = "2.0";
+    cluster.has_active_version = true;
+    cluster.canary_version = "2.1";
+    cluster.canary_percent = 10;
+    cluster.stale_sessions = 4;
+    cluster.session_overflow = 9;
+    manager::SessionTableStatus table{1048576, 15, 50331712, 9, 6};
+    std::string json = manager::status_answer({}, {cluster}, table, 0us);
+    CHECK_THAT(json,
+               Catch::Contains(R"("session_table":{"capacity":1048576,"used":15,"bytes":50331712,)"
+                               R"("overflow":9,"evicted":6})"));
+    CHECK_THAT(json,
+               Catch::Contains(R"("generation":7,"active_version":"2.0",)"
+                               R"("canary":{"version":"2.1","percent":10},"stale_sessions":4,)"
+                               R"("session_overflow":9,)"));
+    CHECK_THAT(json, Catch::Contains(R"("version":"1.0",)"));
+    CHECK_THAT(json, Catch::Contains(
+                         R"("state":"drained","live_sessions":12,"untracked_sessions":3,)"
+                         R"("sessions_created_while_draining":2,"sessions_ended":40,)"
+                         R"("sessions_expired":5,"long_lived":1,)"
+                         R"("draining_since_ms":1700000000000,"drained_since_ms":1700000060000,)"));
+
+    // A canary at 0 % is off: reported as none, like a cluster without one.
+    cluster.canary_percent = 0;
+    cluster.has_active_version = false;
+    json = manager::status_answer({}, {cluster}, table, 0us);
+    CHECK_THAT(json, Catch::Contains(R"("active_version":null,"canary":null,)"));
 }
 
 TEST_CASE("a reload answers with its generation or its errors", "[manager][reload]") {

@@ -51,4 +51,9 @@ TEST_CASE("route sources of each form", "[routing]") {
     auto replica = find_route_sources("JREPLICA=i2", "/app", "JSESSIONID");
     CHECK(replica.replica == "i2");
     CHECK(find_route_sources("", "/a;jreplica=i3", "JSESSIONID").replica == "i3");
+
+    // The version pin is only found here; its signature is checked when a session starts.
+    auto pinned = find_route_sources("a=1; ZDU_PIN=2.0.17.sig; ZDU_PIN=other", "/", "JSESSIONID");
+    CHECK(pinned.pin == "2.0.17.sig");
+    CHECK(find_route_sources("XZDU_PIN=1", "/", "JSESSIONID").pin.empty());
 }

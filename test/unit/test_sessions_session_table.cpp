@@ -102,6 +102,8 @@ TEST_CASE("the sweep counts live sessions per instance and removes idle ones", "
     CHECK(r.per_slot[1].untracked == 5);
     CHECK(r.per_slot[2].live == 10);
     CHECK(r.expired == 10);
+    CHECK(r.per_slot[2].expired == 10);  // each instance's record counts its own
+    CHECK(r.per_slot[0].expired == 0);
     CHECK(r.used == 36);  // 34 live + 1 beyond the slots + 1 marker
     CHECK(t.stats().used == 36);
     CHECK(t.find(key_of(2, 36)).found == Found::None);
@@ -383,4 +385,22 @@ TEST_CASE("keys searched to share a bucket contend on it and all stay findable",
         }
     }
     CHECK(t.stats().overflow == 0);
+}
+
+TEST_CASE("an idled-out session leaves an ended marker when the sweep is given one", "[sessions]") {
+    TableMemory m(64);
+    SessionTable& t = m.table;
+    t.insert(key_of(3, 1), 1, 10, 0);   // idle by 20
+    t.insert(key_of(3, 2), 1, 100, 0);  // still live
+    SweepResult r = t.sweep(20, 4, 30);
+    CHECK(r.expired == 1);
+    CHECK(r.per_slot[1].expired == 1);
+    CHECK(r.per_slot[1].live == 1);
+    Binding gone = t.find(key_of(3, 1));
+    CHECK(gone.found == Found::Ended);  // its cookie now starts a new session
+    CHECK(gone.expires == 50);
+    CHECK(t.sweep(40, 4, 30).expired == 0);  // counted once
+    CHECK(t.find(key_of(3, 1)).found == Found::Ended);
+    t.sweep(51, 4, 30);
+    CHECK(t.find(key_of(3, 1)).found == Found::None);  // the marker went at its deadline
 }

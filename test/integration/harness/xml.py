@@ -19,14 +19,20 @@ ZDU_DOCTYPE = ('<!DOCTYPE loadbalancer PUBLIC "-//mod_zdu//DTD Load Balancer 1.4
 
 # dict key -> xml attribute, in the order GlassFish writes them; extensions last.
 CLUSTER_ATTRS = {"name": "name", "policy": "policy", "policy_module": "policy-module",
-                 "session_cookie": "session-cookie"}
+                 "session_cookie": "session-cookie", "active_version": "active-version",
+                 "canary_version": "canary-version", "canary_percent": "canary-percent"}
 INSTANCE_ATTRS = {"name": "name", "enabled": "enabled",
                   "disable_timeout": "disable-timeout-in-minutes", "listeners": "listeners",
                   "weight": "weight", "version": "version", "route": "route", "domain": "domain"}
 WEB_MODULE_ATTRS = {"context_root": "context-root", "enabled": "enabled",
-                    "disable_timeout": "disable-timeout-in-minutes", "error_url": "error-url"}
+                    "disable_timeout": "disable-timeout-in-minutes", "error_url": "error-url",
+                    "logout_url_pattern": "logout-url-pattern",
+                    "session_timeout": "session-timeout-in-minutes",
+                    "stale_session": "stale-session"}
 HEALTH_ATTRS = {"url": "url", "interval": "interval-in-seconds", "timeout": "timeout-in-seconds"}
-EXTENSION_KEYS = {"session_cookie", "version", "route", "domain"}
+EXTENSION_KEYS = {"session_cookie", "version", "route", "domain", "active_version",
+                  "canary_version", "canary_percent", "logout_url_pattern", "session_timeout",
+                  "stale_session"}
 
 
 def loadbalancer_xml(clusters, properties=None, doctype="auto"):
@@ -50,8 +56,8 @@ def uses_extensions(clusters):
     keys = set()
     for cluster in clusters:
         keys |= {k for k, v in cluster.items() if v is not None}
-        for instance in cluster.get("instances", []):
-            keys |= {k for k, v in instance.items() if v is not None}
+        for element in cluster.get("instances", []) + cluster.get("web_modules", []):
+            keys |= {k for k, v in element.items() if v is not None}
     return bool(keys & EXTENSION_KEYS)
 
 
