@@ -61,6 +61,10 @@ struct SharedRecord {
     // Instance of a cluster with active checks: a state::CheckGate. One a reload adds takes new
     // sessions only after its first passing check.
     std::atomic<std::uint32_t> check_gate;
+    // Instance: 1 once the sweep saw it take new sessions. Only such an instance is drained
+    // with a log line and ZduDrainedCommand: one added disabled, or of a version not yet
+    // active, has nothing to drain and must not be stopped by the command.
+    std::atomic<std::uint32_t> in_service;
 };
 
 enum class CheckGate : std::uint32_t {

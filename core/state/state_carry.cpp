@@ -130,6 +130,7 @@ std::size_t copy_records(const SharedTable& from, SharedTable& to) {
         copy(f.canary_draws, t->canary_draws);
         copy(f.session_overflow, t->session_overflow);
         copy(f.check_gate, t->check_gate);
+        copy(f.in_service, t->in_service);
     }
     return lost;
 }

@@ -94,7 +94,14 @@ void moved(const ClusterRuntime& cluster, int i, DrainState from, DrainState to,
 // one sweep (active -> draining -> drained) rather than two.
 void decide(const Runtime& rt, const ClusterRuntime& cluster, int i, bool retiring,
             std::int64_t now, server_rec* s) {
-    std::atomic<std::uint32_t>& state = cluster.instances[i].record->drain_state;
+    state::SharedRecord& record = *cluster.instances[i].record;
+    std::atomic<std::uint32_t>& state = record.drain_state;
+    if (!retiring) record.in_service.store(1, relaxed);
+    // Never in service: nothing to drain, no drained report, no command.
+    if (record.in_service.load(relaxed) == 0 &&
+        state.load(std::memory_order_acquire) == static_cast<std::uint32_t>(DrainState::Active)) {
+        return;
+    }
     for (int step = 0; step < 2; ++step) {
         auto from = static_cast<DrainState>(state.load(std::memory_order_acquire));
         lifecycle::DrainFacts facts = drain_facts(rt, cluster, i, retiring, now);

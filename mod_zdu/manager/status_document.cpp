@@ -36,7 +36,14 @@ manager::InstanceStatus instance_status(const Runtime& rt, const ClusterRuntime&
     // The state the sweep keeps, with what status adds on top (stopped, unhealthy) from the
     // same facts the sweep decides on.
     auto drain = static_cast<lifecycle::DrainState>(inst.record->drain_state.load(relaxed));
-    s.state = lifecycle::reported(drain, drain_facts(rt, cluster, i, retiring, now));
+    const lifecycle::DrainFacts facts = drain_facts(rt, cluster, i, retiring, now);
+    // Never in service (added disabled, a version not yet active): the sweep keeps no drain
+    // state for it, yet it takes no new sessions; what it holds says draining or drained.
+    if (retiring && drain == lifecycle::DrainState::Active &&
+        inst.record->in_service.load(relaxed) == 0) {
+        drain = lifecycle::next_state(lifecycle::DrainState::Draining, facts);
+    }
+    s.state = lifecycle::reported(drain, facts);
     return s;
 }
 

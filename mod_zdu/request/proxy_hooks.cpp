@@ -92,10 +92,18 @@ char* point_at_instance(request_rec* r, const char* balancer_url, const Instance
     return r->filename + kPrefix;
 }
 
-void count(const InstanceRuntime& inst, routing::Decision::Kind kind) {
+void count(const RequestContext& ctx, const InstanceRuntime& inst, routing::Decision::Kind kind) {
     inst.record->requests.fetch_add(1, std::memory_order_relaxed);
     if (kind == routing::Decision::Kind::New) {
         inst.record->new_sessions.fetch_add(1, std::memory_order_relaxed);
+        // Given a new session by routing (not through the side door): in service, so it is
+        // drained, reported and handed to ZduDrainedCommand when it retires. Read first: one
+        // write per instance, not per request.
+        auto& in_service = inst.record->in_service;
+        if (ctx.side_door_instance < 0 && ctx.side_door_version < 0 &&
+            in_service.load(std::memory_order_relaxed) == 0) {
+            in_service.store(1, std::memory_order_relaxed);
+        }
     } else if (kind == routing::Decision::Kind::Moved) {
         inst.record->failovers.fetch_add(1, std::memory_order_relaxed);
     }
@@ -219,7 +227,7 @@ int pre_request(proxy_worker** worker, proxy_balancer** balancer, request_rec* r
     *balancer = ctx->cluster->balancer;
     *worker = inst->worker;
     mark_busy(r, inst->worker);
-    count(*inst, ctx->decision.kind);
+    count(*ctx, *inst, ctx->decision.kind);
     note_routed_session(r, *ctx);
     note_upgrade_request(r, *ctx);
     set_request_notes(r, *inst);

@@ -259,6 +259,24 @@ class DrainLifecycle(ZduTestCase):
         self.wait_state(httpd, "i2", "drained", SWEEP + 2)
         self.assertTrue(wait_until(lambda: len(self.runs()) == 2, 5), self.runs())
 
+    def test_an_instance_never_in_service_is_not_drained_nor_given_to_the_command(self):
+        """Added disabled (step 1 of a rolling upgrade): nothing to drain, and the command that
+        stops drained instances must not stop it. Once enabled and given sessions, it is."""
+        self.backends = self.start_backends(("1.0", "1.0"))
+        httpd = self.start(self.backends, self.xml(i2_enabled=False))
+        self.wait_state(httpd, "i2", "drained", 15)  # reported: it holds nothing
+        time.sleep(12 + 3 * SWEEP)  # the sweep's watchdog may wait 10 s before its first run
+        self.assertEqual(self.runs(), [], "the drained command never ran for it")
+        self.assertEqual(log_lines(httpd, "ZDU0130"), [], "no drained line")
+        self.assertIsNone(self.state_of(httpd, "i2")["drained_since_ms"])
+
+        self.reload(httpd, self.xml(i2_enabled=True))
+        self.wait_state(httpd, "i2", "active", SWEEP + 2)
+        time.sleep(2 * SWEEP)  # a sweep sees it take new sessions: in service from now on
+        self.reload(httpd, self.xml(i2_enabled=False))
+        self.wait_state(httpd, "i2", "drained", SWEEP + 2)
+        self.assertTrue(wait_until(lambda: self.runs() == ["c1 i2 1.0"], 5), self.runs())
+
     def test_drain_deadline_forces_drained_with_a_request_in_flight(self):
         minute = 3
         self.backends = self.start_backends(("1.0", "1.0"))

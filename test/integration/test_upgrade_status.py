@@ -128,6 +128,7 @@ class StatusDocument(UpgradeTestCase):
         self.start_status()
         self.login(self.client(self.httpd))
         self.wait_state("i1", "drained", SWEEP + 2 * SLACK)  # v1 without a session
+        self.wait_live({"i2": 1})  # a sweep has counted the session
         response = self.client(self.httpd).get("/zdu-status?json")
         self.assertEqual(response.status, 200, response.text)
         self.assertIn("json", response.header("Content-Type", ""))

@@ -1,5 +1,6 @@
 """The demo behind scripts/demo.sh: three test backends (two of version 1.0, one of 2.0) behind
-httpd with mod_zdu, cluster "demo" at context root /demo.
+httpd with mod_zdu, cluster "demo" at context root /demo, in the middle of an upgrade: 1.0 is
+the active version, 2.0 is reachable through the side door until the xml makes it active.
 
     python3 -m harness.demo [--build-dir DIR] [--once] [--keep]
 """
@@ -20,6 +21,13 @@ from .xml import loadbalancer_xml
 
 INSTANCES = (("instance1", "1.0"), ("instance2", "1.0"), ("instance3", "2.0"))
 CONTEXT_ROOT = "/demo"
+# The status document, and the side door for the loopback client that runs the demo (httpd
+# listens on loopback only; a real site closes /zdu-status with Require, as server-status).
+DEMO_CONF = """ZduSideDoorClients 127.0.0.1 ::1
+<Location /zdu-status>
+    SetHandler zdu-status
+</Location>
+"""
 
 
 def parse_args(argv):
@@ -34,7 +42,7 @@ def parse_args(argv):
 def demo_xml(backends):
     instances = [{"name": b.instance, "listeners": b.listener, "version": b.version}
                  for b in backends]
-    cluster = {"name": "demo", "instances": instances,
+    cluster = {"name": "demo", "instances": instances, "active_version": "1.0",
                "web_modules": [{"context_root": CONTEXT_ROOT}],
                "health_checker": {"url": f"{CONTEXT_ROOT}/health", "interval": 5,
                                   "timeout": 2}}
@@ -47,16 +55,20 @@ def print_banner(httpd, backends):
     for b in backends:
         print(f"  backend {b.instance} (version {b.version}) at {b.url}")
     tries = [
-        (f"curl -i {base}{CONTEXT_ROOT}/login", "starts a session on some instance"),
+        (f"curl -i {base}{CONTEXT_ROOT}/login", "starts a session on a 1.0 instance"),
         (f"curl -i -b 'JSESSIONID=<id>; JROUTE=<route>' {base}{CONTEXT_ROOT}/page",
          "sticks to that instance"),
-        (f"curl -i {base}{CONTEXT_ROOT}/page", "no session: spread over the instances"),
+        (f"curl -i -H 'X-Zdu-Version: 2.0' {base}{CONTEXT_ROOT}/login",
+         "the side door: 2.0 before it takes user traffic"),
+        (f"curl -s {base}/zdu-status?json", "versions, instance states, live sessions"),
         (f"curl -i {base}/static/hello.txt", "a static file, served by httpd itself"),
     ]
     print("\nTry:")
     for command, why in tries:
         print(f"  {command}\n      # {why}")
-    print(f"\nEdit {httpd.xml_path} (e.g. enabled=\"false\" on an instance), then reload:\n"
+    print(f"\nUpgrade: in {httpd.xml_path} set active-version=\"2.0\" (or remove it); within a\n"
+          f"minute new sessions go to 2.0, the 1.0 instances drain as their sessions end.\n"
+          f"Or reload at once:\n"
           f"  {paths.apache2()} -d {httpd.root} -f {httpd.conf_path} -k graceful\n"
           f"Error log: {httpd.root / 'error.log'}\n", flush=True)
 
@@ -64,7 +76,7 @@ def print_banner(httpd, backends):
 def tour(httpd):
     """The banner's requests, sent for real; True when all were answered with 2xx."""
     steps = [("login", f"{CONTEXT_ROOT}/login"), ("same session", f"{CONTEXT_ROOT}/page"),
-             ("static file", "/static/hello.txt")]
+             ("status", "/zdu-status?json"), ("static file", "/static/hello.txt")]
     ok = True
     with Client(httpd.url("")) as client:
         for label, path in steps:
@@ -97,7 +109,7 @@ def run(opts, stack):
     else:
         stack.callback(shutil.rmtree, root, True)
     backends = [stack.enter_context(Backend(name, version)) for name, version in INSTANCES]
-    httpd = Httpd(root, demo_xml(backends))
+    httpd = Httpd(root, demo_xml(backends), extra_conf=DEMO_CONF)
     stack.callback(httpd.stop)
     httpd.start()
     print_banner(httpd, backends)
