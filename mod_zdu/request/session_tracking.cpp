@@ -7,6 +7,7 @@
 #include "mod_zdu/state/module_state.hpp"
 #include "mod_zdu/time_ms.hpp"
 #include "routing/retry_policy.hpp"
+#include "routing/url_pattern_list.hpp"
 #include "sessions/session_table.hpp"
 
 APLOG_USE_MODULE(zdu);
@@ -28,8 +29,15 @@ sessions::SessionKey key_of(const RequestContext& ctx, std::string_view session_
                                  session_id);
 }
 
-bool matches_logout(const WebModuleRuntime& wm, const char* uri) {
+// The container maps the path less every segment's ";params": so do the patterns, or
+// "/app/account;v=1/logout" would log the user out unseen. A copy only for such a path.
+bool matches_logout(request_rec* r, const WebModuleRuntime& wm) {
     if (wm.logout_patterns.empty()) return false;
+    std::string_view uri = r->uri;
+    if (uri.find(';') != std::string_view::npos) {
+        uri =
+            routing::without_path_params(uri, static_cast<char*>(apr_palloc(r->pool, uri.size())));
+    }
     return wm.logout_patterns.matches(routing::path_in_module(uri, wm.config->context_root));
 }
 
@@ -94,7 +102,7 @@ bool instance_draining(const RequestContext& ctx, int i) {
 
 void look_up_session(request_rec* r, RequestContext& ctx) {
     ctx.table_home = -1;
-    ctx.logout = matches_logout(*ctx.web_module, r->uri);
+    ctx.logout = matches_logout(r, *ctx.web_module);
     if (ctx.sources.session_id.empty() || !table()) return;
     ctx.session = key_of(ctx, ctx.sources.session_id);
     if (ctx.session.hash == 0) return;
