@@ -25,8 +25,7 @@ sessions::Seconds store_now() {
 }
 
 sessions::SessionKey key_of(const RequestContext& ctx, std::string_view session_id) {
-    return sessions::session_key(module_state().block->hash_seed(), ctx.cluster->key,
-                                 session_id);
+    return sessions::session_key(module_state().block->hash_seed(), ctx.cluster->key, session_id);
 }
 
 // The container maps the path less every segment's ";params": so do the patterns, or
@@ -62,8 +61,7 @@ void note_untracked_seen(const InstanceRuntime& inst) {
     }
 }
 
-void end_session(request_rec* r, RequestContext& ctx, sessions::SessionKey key,
-                 const char* why) {
+void end_session(request_rec* r, RequestContext& ctx, sessions::SessionKey key, const char* why) {
     if (key.hash == 0 || !table()) return;
     table()->end(key, store_now() + ctx.web_module->session_timeout_s);
     if (ctx.decision.instance >= 0) {
@@ -73,30 +71,37 @@ void end_session(request_rec* r, RequestContext& ctx, sessions::SessionKey key,
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZDU_LOG_SESSION_ENDED "session ended: %s", why);
 }
 
-void record_created(request_rec* r, RequestContext& ctx, std::string_view value) {
+// Whether a new session was recorded: a Set-Cookie that only re-sends the id the client sent
+// for a session the table holds (an app refreshing the cookie's Max-Age on every response) is
+// no new session: nothing is written, counted or pinned.
+bool record_created(request_rec* r, RequestContext& ctx, std::string_view value) {
     const int i = ctx.decision.instance;
     const InstanceRuntime& inst = ctx.cluster->instances[i];
+    sessions::SessionKey key = key_of(ctx, value);
+    if (ctx.session == key && ctx.binding.found == sessions::Found::Live) return false;
     std::uint8_t flags = 0;
     if (instance_draining(ctx, i)) {
         flags = sessions::kDrainCreated;
         inst.record->drain_created.fetch_add(1, std::memory_order_relaxed);
     }
-    sessions::SessionKey key = key_of(ctx, value);
-    auto result = table()->insert(key, inst.slot, store_now() + ctx.web_module->session_timeout_s,
-                                  flags);
+    auto result =
+        table()->insert(key, inst.slot, store_now() + ctx.web_module->session_timeout_s, flags);
     if (result == sessions::InsertResult::Full) {
         note_overflow(r, ctx);
         note_untracked_seen(inst);
     }
     // The client sent another session and was handed a new one (an app server that keeps the
     // cookie on invalidate() and makes a new session at the next login): the old one ended.
-    if (ctx.session.hash != 0 && !(ctx.session == key)) end_session(r, ctx, ctx.session, "replaced");
+    if (ctx.session.hash != 0 && !(ctx.session == key))
+        end_session(r, ctx, ctx.session, "replaced");
+    return true;
 }
 
 }  // namespace
 
 bool instance_draining(const RequestContext& ctx, int i) {
-    const auto state = ctx.cluster->instances[i].record->drain_state.load(std::memory_order_relaxed);
+    const auto state =
+        ctx.cluster->instances[i].record->drain_state.load(std::memory_order_relaxed);
     return state != static_cast<std::uint32_t>(lifecycle::DrainState::Active);
 }
 
@@ -148,18 +153,16 @@ void note_routed_session(request_rec*, RequestContext& ctx) {
     note_untracked_seen(inst);
 }
 
-void learn_from_response(request_rec* r, RequestContext& ctx, const SessionCookieSeen& seen) {
+bool learn_from_response(request_rec* r, RequestContext& ctx, const SessionCookieSeen& seen) {
     const bool end_header = apr_table_get(r->headers_out, kSessionEndHeader) != nullptr ||
                             apr_table_get(r->err_headers_out, kSessionEndHeader) != nullptr;
     if (end_header) {
         apr_table_unset(r->headers_out, kSessionEndHeader);
         apr_table_unset(r->err_headers_out, kSessionEndHeader);
     }
-    if (!table() || ctx.decision.instance < 0) return;
-    if (!seen.created.empty()) {
-        record_created(r, ctx, seen.created);
-        return;
-    }
+    if (ctx.decision.instance < 0) return false;
+    if (!table()) return !seen.created.empty();
+    if (!seen.created.empty()) return record_created(r, ctx, seen.created);
     if (seen.deleted) {
         end_session(r, ctx, ctx.session, "the backend expired the session cookie");
     } else if (end_header) {
@@ -167,6 +170,7 @@ void learn_from_response(request_rec* r, RequestContext& ctx, const SessionCooki
     } else if (ctx.logout) {
         end_session(r, ctx, ctx.session, "logout-url-pattern");
     }
+    return false;
 }
 
 }  // namespace zdu::glue
