@@ -133,10 +133,11 @@ void note_routed_session(request_rec*, RequestContext& ctx) {
         case sessions::Found::Live:
             if (ctx.table_home == ctx.decision.instance) {
                 table()->touch(ctx.session, expires);
-            } else {
+            } else if (ctx.decision.kind == routing::Decision::Kind::Moved) {
                 // Failover moved the session: it lives where it went now.
                 table()->insert(ctx.session, inst.slot, expires, ctx.binding.flags);
             }
+            // Else the side door sent this one request elsewhere: the session stays home.
             return;
         case sessions::Found::Ended:
             return;  // its request starts a new session; the old id means nothing now
