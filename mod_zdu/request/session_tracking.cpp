@@ -64,9 +64,13 @@ void note_untracked_seen(const InstanceRuntime& inst) {
 void end_session(request_rec* r, RequestContext& ctx, sessions::SessionKey key, const char* why) {
     if (key.hash == 0 || !table()) return;
     table()->end(key, store_now() + ctx.web_module->session_timeout_s);
-    if (ctx.decision.instance >= 0) {
-        const InstanceRuntime& inst = ctx.cluster->instances[ctx.decision.instance];
-        inst.record->sessions_ended.fetch_add(1, std::memory_order_relaxed);
+    // Counted where a live session lived: a logout of a session that already ended (its
+    // request routed as a new one, maybe to another version) ends nothing.
+    const int home = ctx.binding.found != sessions::Found::Live            ? -1
+                     : ctx.decision.kind == routing::Decision::Kind::Moved ? ctx.decision.instance
+                                                                           : ctx.table_home;
+    if (home >= 0) {
+        ctx.cluster->instances[home].record->sessions_ended.fetch_add(1, std::memory_order_relaxed);
     }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZDU_LOG_SESSION_ENDED "session ended: %s", why);
 }
