@@ -23,4 +23,16 @@ bool UrlPatternList::matches(std::string_view path_in_module) const {
     return false;
 }
 
+std::string_view without_path_params(std::string_view path, char* buffer) {
+    if (path.find(';') == std::string_view::npos) return path;
+    std::size_t n = 0;
+    bool in_params = false;
+    for (char c : path) {
+        if (c == '/') in_params = false;
+        if (c == ';') in_params = true;
+        if (!in_params) buffer[n++] = c;
+    }
+    return {buffer, n};
+}
+
 }  // namespace zdu::routing

@@ -24,4 +24,9 @@ class UrlPatternList {
     std::vector<std::string> patterns_;
 };
 
+// `path` less every segment's ";params", as a servlet container maps it ("/app/a;v=1/logout"
+// runs the servlet of "/app/a/logout"). Returns `path` itself when it has no ';' (the usual
+// case: no copy); else writes into `buffer`, which holds at least path.size() characters.
+std::string_view without_path_params(std::string_view path, char* buffer);
+
 }  // namespace zdu::routing

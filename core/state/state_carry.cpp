@@ -126,7 +126,9 @@ std::size_t copy_records(const SharedTable& from, SharedTable& to) {
         copy(f.sessions_ended, t->sessions_ended);
         copy(f.sessions_expired, t->sessions_expired);
         copy(f.stale_sessions, t->stale_sessions);
-        copy(f.long_lived, t->long_lived);
+        // Not long_lived: the requests it counts run in the old block's children and end
+        // against its records; copied, nothing would take them off and the instance would
+        // never drain.
         copy(f.canary_draws, t->canary_draws);
         copy(f.session_overflow, t->session_overflow);
         copy(f.check_gate, t->check_gate);

@@ -66,6 +66,27 @@ std::vector<bool> retiring_instances(const ClusterRuntime& cluster) {
     return retiring;
 }
 
+namespace {
+
+// What retiring_instances() says of instance `i` alone, without building the cluster's vector:
+// the request path asks it of an instance in a drain.
+bool still_retiring(const ClusterRuntime& cluster, int i) {
+    const InstanceRuntime& inst = cluster.instances[i];
+    if (inst.record->check_gate.load(relaxed) ==
+        static_cast<std::uint32_t>(state::CheckGate::Waiting)) {
+        return false;
+    }
+    if (!open_for_sessions(inst)) return true;
+    const int active = active_version_index(cluster);
+    const int v = cluster.routes.version_of(i);
+    if (active < 0 || v == active) return false;
+    // An open instance of the running canary: the canary takes its share.
+    const routing::VersionPlan& plan = cluster.routes.plan();
+    return !(plan.canary_on() && v == plan.canary);
+}
+
+}  // namespace
+
 std::int64_t session_timeout_ms(const Runtime& rt, const ClusterRuntime& cluster) {
     const int property = rt.settings.session_timeout_minutes;
     int minutes = 0;
@@ -86,8 +107,12 @@ std::int64_t drain_deadline_ms(const Runtime& rt, const ClusterRuntime& cluster,
         // The same timeout as a disable in the xml, from when the manager disabled it.
         since = r.admin_since_ms.load(relaxed);
     } else if (r.drain_state.load(relaxed) !=
-               static_cast<std::uint32_t>(lifecycle::DrainState::Active)) {
-        since = r.draining_since_ms.load(relaxed);  // weight 0, removed, or an old version
+                   static_cast<std::uint32_t>(lifecycle::DrainState::Active) &&
+               still_retiring(cluster, i)) {
+        // Weight 0, removed, or an old version. One that takes new sessions again (a rollback)
+        // is past no deadline, though its state says so until the next sweep: the sessions it
+        // takes meanwhile must come back to it.
+        since = r.draining_since_ms.load(relaxed);
     } else {
         return INT64_MAX;
     }

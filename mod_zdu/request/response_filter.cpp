@@ -125,8 +125,9 @@ void follow_sessions(request_rec* r, RequestContext& ctx) {
     if (ctx.decision.instance < 0) return;
     CookieScan scan = scan_set_cookies(r, ctx.cluster->session_cookie);
     apply_route_cookie(r, ctx, scan);
-    learn_from_response(r, ctx, {scan.created_value, scan.session_deleted});
-    if (!scan.created_value.empty()) set_pin_cookie(r, ctx);
+    if (learn_from_response(r, ctx, {scan.created_value, scan.session_deleted})) {
+        set_pin_cookie(r, ctx);
+    }
     note_event_stream(r, ctx);
 }
 

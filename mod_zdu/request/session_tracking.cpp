@@ -7,6 +7,7 @@
 #include "mod_zdu/state/module_state.hpp"
 #include "mod_zdu/time_ms.hpp"
 #include "routing/retry_policy.hpp"
+#include "routing/url_pattern_list.hpp"
 #include "sessions/session_table.hpp"
 
 APLOG_USE_MODULE(zdu);
@@ -27,8 +28,15 @@ sessions::SessionKey key_of(const RequestContext& ctx, std::string_view session_
     return sessions::session_key(module_state().block->hash_seed(), ctx.cluster->key, session_id);
 }
 
-bool matches_logout(const WebModuleRuntime& wm, const char* uri) {
+// The container maps the path less every segment's ";params": so do the patterns, or
+// "/app/account;v=1/logout" would log the user out unseen. A copy only for such a path.
+bool matches_logout(request_rec* r, const WebModuleRuntime& wm) {
     if (wm.logout_patterns.empty()) return false;
+    std::string_view uri = r->uri;
+    if (uri.find(';') != std::string_view::npos) {
+        uri =
+            routing::without_path_params(uri, static_cast<char*>(apr_palloc(r->pool, uri.size())));
+    }
     return wm.logout_patterns.matches(routing::path_in_module(uri, wm.config->context_root));
 }
 
@@ -56,22 +64,30 @@ void note_untracked_seen(const InstanceRuntime& inst) {
 void end_session(request_rec* r, RequestContext& ctx, sessions::SessionKey key, const char* why) {
     if (key.hash == 0 || !table()) return;
     table()->end(key, store_now() + ctx.web_module->session_timeout_s);
-    if (ctx.decision.instance >= 0) {
-        const InstanceRuntime& inst = ctx.cluster->instances[ctx.decision.instance];
-        inst.record->sessions_ended.fetch_add(1, std::memory_order_relaxed);
+    // Counted where a live session lived: a logout of a session that already ended (its
+    // request routed as a new one, maybe to another version) ends nothing.
+    const int home = ctx.binding.found != sessions::Found::Live            ? -1
+                     : ctx.decision.kind == routing::Decision::Kind::Moved ? ctx.decision.instance
+                                                                           : ctx.table_home;
+    if (home >= 0) {
+        ctx.cluster->instances[home].record->sessions_ended.fetch_add(1, std::memory_order_relaxed);
     }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZDU_LOG_SESSION_ENDED "session ended: %s", why);
 }
 
-void record_created(request_rec* r, RequestContext& ctx, std::string_view value) {
+// Whether a new session was recorded: a Set-Cookie that only re-sends the id the client sent
+// for a session the table holds (an app refreshing the cookie's Max-Age on every response) is
+// no new session: nothing is written, counted or pinned.
+bool record_created(request_rec* r, RequestContext& ctx, std::string_view value) {
     const int i = ctx.decision.instance;
     const InstanceRuntime& inst = ctx.cluster->instances[i];
+    sessions::SessionKey key = key_of(ctx, value);
+    if (ctx.session == key && ctx.binding.found == sessions::Found::Live) return false;
     std::uint8_t flags = 0;
     if (instance_draining(ctx, i)) {
         flags = sessions::kDrainCreated;
         inst.record->drain_created.fetch_add(1, std::memory_order_relaxed);
     }
-    sessions::SessionKey key = key_of(ctx, value);
     auto result =
         table()->insert(key, inst.slot, store_now() + ctx.web_module->session_timeout_s, flags);
     if (result == sessions::InsertResult::Full) {
@@ -82,6 +98,7 @@ void record_created(request_rec* r, RequestContext& ctx, std::string_view value)
     // cookie on invalidate() and makes a new session at the next login): the old one ended.
     if (ctx.session.hash != 0 && !(ctx.session == key))
         end_session(r, ctx, ctx.session, "replaced");
+    return true;
 }
 
 }  // namespace
@@ -94,7 +111,7 @@ bool instance_draining(const RequestContext& ctx, int i) {
 
 void look_up_session(request_rec* r, RequestContext& ctx) {
     ctx.table_home = -1;
-    ctx.logout = matches_logout(*ctx.web_module, r->uri);
+    ctx.logout = matches_logout(r, *ctx.web_module);
     if (ctx.sources.session_id.empty() || !table()) return;
     ctx.session = key_of(ctx, ctx.sources.session_id);
     if (ctx.session.hash == 0) return;
@@ -120,10 +137,11 @@ void note_routed_session(request_rec*, RequestContext& ctx) {
         case sessions::Found::Live:
             if (ctx.table_home == ctx.decision.instance) {
                 table()->touch(ctx.session, expires);
-            } else {
+            } else if (ctx.decision.kind == routing::Decision::Kind::Moved) {
                 // Failover moved the session: it lives where it went now.
                 table()->insert(ctx.session, inst.slot, expires, ctx.binding.flags);
             }
+            // Else the side door sent this one request elsewhere: the session stays home.
             return;
         case sessions::Found::Ended:
             return;  // its request starts a new session; the old id means nothing now
@@ -140,18 +158,16 @@ void note_routed_session(request_rec*, RequestContext& ctx) {
     note_untracked_seen(inst);
 }
 
-void learn_from_response(request_rec* r, RequestContext& ctx, const SessionCookieSeen& seen) {
+bool learn_from_response(request_rec* r, RequestContext& ctx, const SessionCookieSeen& seen) {
     const bool end_header = apr_table_get(r->headers_out, kSessionEndHeader) != nullptr ||
                             apr_table_get(r->err_headers_out, kSessionEndHeader) != nullptr;
     if (end_header) {
         apr_table_unset(r->headers_out, kSessionEndHeader);
         apr_table_unset(r->err_headers_out, kSessionEndHeader);
     }
-    if (!table() || ctx.decision.instance < 0) return;
-    if (!seen.created.empty()) {
-        record_created(r, ctx, seen.created);
-        return;
-    }
+    if (ctx.decision.instance < 0) return false;
+    if (!table()) return !seen.created.empty();
+    if (!seen.created.empty()) return record_created(r, ctx, seen.created);
     if (seen.deleted) {
         end_session(r, ctx, ctx.session, "the backend expired the session cookie");
     } else if (end_header) {
@@ -159,6 +175,7 @@ void learn_from_response(request_rec* r, RequestContext& ctx, const SessionCooki
     } else if (ctx.logout) {
         end_session(r, ctx, ctx.session, "logout-url-pattern");
     }
+    return false;
 }
 
 }  // namespace zdu::glue

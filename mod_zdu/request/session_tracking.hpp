@@ -30,8 +30,9 @@ struct SessionCookieSeen {
 };
 
 // The response filter: records a session the backend created and ends the one a signal ends;
-// strips X-Zdu-Session-End.
-void learn_from_response(request_rec* r, RequestContext& ctx, const SessionCookieSeen& seen);
+// strips X-Zdu-Session-End. Whether the response started a new session (the version pin is
+// given only then).
+bool learn_from_response(request_rec* r, RequestContext& ctx, const SessionCookieSeen& seen);
 
 // Whether instance `i` of the request's cluster is in a drain (sessions made there are
 // counted as created while draining).

@@ -106,6 +106,12 @@ class Handler(BaseHTTPRequestHandler):
         headers = [("Set-Cookie", f"{opts.session_cookie}={value}; Path=/")]
         return 200, headers, {"session": value, "replaced": self._carried()}
 
+    def _on_refresh(self, path):
+        """Sends the carried session id again (a sliding cookie lifetime): no new session."""
+        value = self._carried()
+        cookie = f"{self.server.opts.session_cookie}={value}; Max-Age=1800; Path=/"
+        return 200, [("Set-Cookie", cookie)] if value else [], {"session": value}
+
     def _stream_events(self):
         """Server-sent events for ?ms= milliseconds (default 2000), one every 100 ms, chunked:
         a long-lived request as a drain must wait for."""
