@@ -21,6 +21,11 @@ PREFILL_LOGS = "LogLevel warn zdu:notice"
 # post_config and inserts sessions BENCH0, BENCH1, ... bound round-robin to the instances.
 PREFILL_VARIABLE = "ZDU_BENCH_PREFILL_SESSIONS"
 PREFILLED_SESSIONS = 1_000_000
+
+
+def prefilled_id(n):
+    """mod_zdu's bench_session_id(n): as long as a Tomcat id, so a request hashes as much."""
+    return f"BENCH{n:027d}"
 # A sweep of a million sessions at the default 5 s would land in some callgrind runs and not
 # in others; under callgrind the prefilled httpd sweeps once an hour.
 SLOW_SWEEP = {"session-sweep-interval-in-seconds": "3600"}

@@ -58,7 +58,8 @@ def _send(httpd, target, workload, count, instances, ports):
                 # instance n % N; instance k listens on ports[k]), far into the table.
                 k = ports.index(found[0].port)
                 n = (httpds.PREFILLED_SESSIONS // 2 // instances) * instances + k
-                cookie = f"{nginx.SESSION_COOKIE}=BENCH{n}; JROUTE={found[0].cookies['JROUTE']}"
+                cookie = (f"{nginx.SESSION_COOKIE}={httpds.prefilled_id(n)}; "
+                          f"JROUTE={found[0].cookies['JROUTE']}")
         for _ in range(count):
             client.jar.clear()
             headers = {"Cookie": cookie} if cookie else None
@@ -72,11 +73,17 @@ def _profile_run(target, workload, count, root, ports):
     os.chmod(root, 0o777)  # httpd writes the profile after dropping to www-data
     httpd_cmd = [str(paths.apache2()), "-X", "-d", str(httpd.root), "-f", str(httpd.conf_path)]
     cmd = callgrind.command(out, ["--vgdb=no"]) + httpd_cmd
-    prefill = (httpds.prefill_environment() if target == targets.ZDU_1M
-               else contextlib.nullcontext())
-    with prefill:
-        proc = procs.start(cmd, root / "valgrind.log", lambda: process.port_open(httpd.port),
-                           f"httpd -X ({target})", START_TIMEOUT)
+    prefilled = target == targets.ZDU_1M
+    # httpd listens before post_config: the prefilled one is ready once ZDU0086 says it is
+    # done (a million inserts take a while under callgrind), not when the port opens.
+    def ready():
+        if prefilled and not httpds.prefill_report(httpd.root / "error.log"):
+            return False
+        return process.port_open(httpd.port)
+
+    with httpds.prefill_environment() if prefilled else contextlib.nullcontext():
+        proc = procs.start(cmd, root / "valgrind.log", ready, f"httpd -X ({target})",
+                           START_TIMEOUT)
     # callgrind made the file as root at start; httpd -X writes it at exit as www-data.
     os.chmod(out, 0o666)
     try:

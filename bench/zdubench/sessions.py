@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 from . import harness_path  # noqa: F401
-from . import nginx
+from . import httpds, nginx
 from harness.client import Client
 
 LOGIN_TIMEOUT = 60.0  # bounds the logins of one server, whatever their number
@@ -78,8 +78,8 @@ def prefilled(target, found, count, total):
     for j in range(count):
         n = j * PREFILL_STRIDE % total  # the stride is coprime to 10^k: distinct ids
         port = ports[n % len(ports)]
-        out.append(Session({nginx.SESSION_COOKIE: f"BENCH{n}", "JROUTE": route_of_port[port]},
-                           port))
+        out.append(Session({nginx.SESSION_COOKIE: httpds.prefilled_id(n),
+                            "JROUTE": route_of_port[port]}, port))
     return out
 
 

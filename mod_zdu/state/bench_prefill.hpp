@@ -15,7 +15,8 @@ namespace zdu::glue {
 
 inline constexpr const char* kBenchPrefillVariable = "ZDU_BENCH_PREFILL_SESSIONS";
 
-// The session id of synthetic session n: "BENCH<n>". Session n is bound to instance
+// The session id of synthetic session n: "BENCH" and n in 27 digits, zero-padded
+// ("BENCH000000000000000000000000042"). Session n is bound to instance
 // n % (instances of the first cluster), in config order.
 std::string bench_session_id(std::uint64_t n);
 
