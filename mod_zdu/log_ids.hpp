@@ -51,6 +51,7 @@
 #define ZDU_LOG_STATE_UNUSABLE "ZDU0083: "
 #define ZDU_LOG_STATE_WRITTEN "ZDU0084: "
 #define ZDU_LOG_STATE_WRITE_FAILED "ZDU0085: "
+#define ZDU_LOG_BENCH_PREFILL "ZDU0086: "
 // 0090-0099: response rewriting, error pages, properties not implemented yet
 #define ZDU_LOG_COOKIE_DOMAIN_REWRITTEN "ZDU0090: "
 #define ZDU_LOG_NOT_IMPLEMENTED "ZDU0091: "

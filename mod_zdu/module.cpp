@@ -23,6 +23,7 @@
 #include "mod_zdu/request/proxy_hooks.hpp"
 #include "mod_zdu/request/response_filter.hpp"
 #include "mod_zdu/request/translate.hpp"
+#include "mod_zdu/state/bench_prefill.hpp"
 #include "mod_zdu/state/module_state.hpp"
 #include "mod_zdu/state/shared_state.hpp"
 #include "mod_zdu/state/state_persistence.hpp"
@@ -84,6 +85,7 @@ int build(server_rec* s, apr_pool_t* pconf) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     note_disabled_since(*state.runtime, now_ms());
+    prefill_bench_sessions(s);
     if (!publish_startup(s)) return HTTP_INTERNAL_SERVER_ERROR;
     persist_state_on_clear(s, pconf);
     load_error_pages(s);

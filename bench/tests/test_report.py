@@ -91,6 +91,51 @@ class Reload(unittest.TestCase):
         self.assertIn("2.0 -> 4.0", report.reload_table(self.reload_row(1.0, 0)))
 
 
+def session_bench(kind, sessions, ns, probes, mib=None):
+    b = {"name": f"BM_Session{kind}/{sessions}", "ns_per_op": ns, "probes_per_op": probes,
+         "max_probes": 12}
+    if mib is not None:
+        b["MiB"] = mib
+    return b
+
+
+class SessionTable(unittest.TestCase):
+    def micro(self, probes_at_1m, mib_at_1m):
+        return [session_bench("Find", 10_000, 20.0, 1.6, 0.46),
+                session_bench("Find", 1_000_000, 90.0, probes_at_1m, mib_at_1m),
+                session_bench("Insert", 10_000, 30.0, 3.5, 0.46),
+                session_bench("Insert", 1_000_000, 150.0, 3.5, mib_at_1m)]
+
+    def checks(self, micro):
+        return {label: (value, met) for label, value, _, met in
+                report.target_checks({"micro": micro}) if "session" in label}
+
+    def test_constant_probes_and_room_in_64_mib_meet_the_targets(self):
+        checks = self.checks(self.micro(1.6, 45.8))
+        self.assertEqual(checks["session-table probes per lookup, 1M / 10k sessions"], (1.0, True))
+        self.assertTrue(checks["session-table probes per insert, 1M / 10k sessions"][1])
+        self.assertEqual(checks["session table at 1M sessions, MiB"], (45.8, True))
+
+    def test_probes_that_grow_with_the_table_or_too_many_bytes_do_not(self):
+        checks = self.checks(self.micro(2.4, 70.0))
+        self.assertAlmostEqual(checks["session-table probes per lookup, 1M / 10k sessions"][0],
+                               1.5)
+        self.assertFalse(checks["session-table probes per lookup, 1M / 10k sessions"][1])
+        self.assertFalse(checks["session table at 1M sessions, MiB"][1])
+
+    def test_table_gives_probes_ns_and_the_bytes_at_a_million(self):
+        text = report.micro_table(self.micro(1.6, 45.8), None)
+        line = next(l for l in text.splitlines() if l.startswith("1,000,000"))
+        self.assertEqual(line.split(), ["1,000,000", "90.0", "1.60", "12", "150.0", "3.50", "12",
+                                        "45.80"])
+        self.assertIn("shared memory at 1,000,000 sessions: 45.8 MiB", text)
+
+    def test_no_session_benchmarks_no_session_table(self):
+        text = report.micro_table([{"name": "BM_RouteFind/1000", "ns_per_op": 8.4}], None)
+        self.assertNotIn("session table", text)
+        self.assertEqual(self.checks([]), {})
+
+
 class JsonSummary(unittest.TestCase):
     def test_each_peer_gets_mod_zdus_ratio(self):
         results = {"compare": [row(targets.BALANCER, "sticky", [100.0, 200.0]),

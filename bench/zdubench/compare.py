@@ -1,11 +1,17 @@
 """The head-to-head rows at 2 instances: the backend direct, mod_proxy_balancer, mod_zdu,
-HAProxy (sticky and new sessions each), and a static file from mod_zdu's own httpd."""
+HAProxy (sticky and new sessions each), and a static file from mod_zdu's own httpd. Next to
+mod_zdu's sticky row (the sessions of its logins, in a table that holds little else), the
+same requests on a second mod_zdu whose table holds a million tracked sessions."""
 import contextlib
 
 from . import httpds, nginx, rounds, sessions, targets
 from .rounds import Row
 
-NAMES = (targets.DIRECT, targets.BALANCER, targets.ZDU, targets.HAPROXY, targets.STATIC)
+NAMES = (targets.DIRECT, targets.BALANCER, targets.ZDU, targets.ZDU_1M, targets.HAPROXY,
+         targets.STATIC)
+# Sessions of the 1M-tracked row wrk cycles through: as many as the largest distinct-sessions
+# row, so the table's lookups miss the CPU caches as a real million users' would.
+TRACKED_SENT = 100_000
 
 
 def session_rows(section, target, cookie_file, instances=None):
@@ -23,6 +29,21 @@ def prepare_sticky(target, workdir, routes_wanted, log):
     return sessions.write_cookie_file(workdir / f"{target.name}.cookies", found)
 
 
+def prepare_prefilled(target, workdir, instances, log, count=TRACKED_SENT):
+    """The cookie file of `count` of the prefilled sessions. Probes without the route cookie
+    show the table routes them (a session id it does not know, with no route, is a new one)."""
+    found = sessions.login_all_routes(target, instances)
+    chosen = sessions.prefilled(target, found, count, httpds.PREFILLED_SESSIONS)
+    share = sessions.sticky_share(target, sessions.without_route(chosen))
+    stored = httpds.prefill_report(target.error_log)
+    said = ("no ZDU0086 line" if stored is None else
+            f"{stored[0]} stored, {stored[1]} not stored, {stored[2]} evicted")
+    log(f"  {target.name}: {httpds.PREFILLED_SESSIONS} sessions prefilled ({said}); "
+        f"{count} of them sent; {share:.0%} of probes without JROUTE stuck to their instance")
+    return sessions.write_cookie_file(workdir / f"{target.name.replace(' ', '-')}.cookies",
+                                      chosen)
+
+
 def run(workdir, backend, ports, profile, log):
     workdir.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
@@ -30,6 +51,10 @@ def run(workdir, backend, ports, profile, log):
         rows = []
         for name in NAMES[:-1]:
             target = started[name]
+            if name == targets.ZDU_1M:
+                rows.append(Row("compare", target, "sticky", nginx.PAGE_PATH,
+                                str(prepare_prefilled(target, workdir, len(ports), log))))
+                continue
             wanted = 1 if name == targets.DIRECT else len(ports)
             rows += session_rows("compare", target, prepare_sticky(target, workdir, wanted, log))
         rows.append(Row("compare", started[targets.STATIC], "static", httpds.STATIC_PATH))

@@ -19,15 +19,22 @@ def binaries(build_dir):
     return micro / "zdu_micro", micro / "zdu_decide_driver"
 
 
+# The session table's own counters (bm_session_table.cpp), kept beside ns/op.
+COUNTERS = ("probes_per_op", "max_probes", "MiB", "overflow", "evicted")
+
+
 def run_benchmarks(binary, min_time):
-    """[{"name", "ns_per_op"}] or None when the binary was not built."""
+    """[{"name", "ns_per_op", counters...}] or None when the binary was not built. Names lose
+    their C++ namespace: "zdu::sessions::BM_SessionFind/10000" is "BM_SessionFind/10000"."""
     if not binary.exists():
         return None
     done = subprocess.run([str(binary), f"--benchmark_min_time={min_time}",
                            "--benchmark_format=json"], capture_output=True, text=True,
                           timeout=TIMEOUT, check=True)
     factor = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
-    return [{"name": b["name"], "ns_per_op": b["real_time"] * factor[b["time_unit"]]}
+    return [dict({"name": b["name"].rpartition("::")[2],
+                  "ns_per_op": b["real_time"] * factor[b["time_unit"]]},
+                 **{c: b[c] for c in COUNTERS if c in b})
             for b in json.loads(done.stdout)["benchmarks"] if b.get("run_type") != "aggregate"]
 
 

@@ -5,7 +5,9 @@ request counts; the difference divided by the extra requests cancels start-up an
 Figures, per request: the whole process; httpd's translate_name phase; mod_proxy's
 ap_proxy_pre_request (mod_zdu's pre_request, or mod_proxy_balancer's selection — Debian strips
 mod_proxy_balancer's static functions, so its selection is only visible through this caller);
-ap_proxy_post_request (mod_proxy_balancer's bookkeeping); mod_zdu's own hooks and filter."""
+ap_proxy_post_request (mod_proxy_balancer's bookkeeping); mod_zdu's own hooks and filter.
+The 1M-tracked case is mod_zdu with a million prefilled sessions, one of them sent."""
+import contextlib
 import os
 from pathlib import Path
 
@@ -24,12 +26,16 @@ FIGURES = {
     "zdu post_request": ("zdu::glue::post_request",),
 }
 FILTER = ("zdu::glue::", "response_filter(ap_filter_t")
-CASES = ((targets.ZDU, "sticky"), (targets.ZDU, "new"), (targets.BALANCER, "sticky"),
+CASES = ((targets.ZDU, "sticky"), (targets.ZDU_1M, "sticky"), (targets.ZDU, "new"),
+         (targets.BALANCER, "sticky"),
          (targets.BALANCER, "new"), (targets.STATIC, "static"))
 
 
 def _httpd(target, root, ports):
     # One child with few threads: callgrind runs threads one at a time anyway.
+    if target == targets.ZDU_1M:
+        return httpds.prefilled_httpd(root, ports, servers=1, threads=4,
+                                      properties=httpds.SLOW_SWEEP)
     make = httpds.balancer_httpd if target == targets.BALANCER else httpds.zdu_httpd
     return make(root, ports, servers=1, threads=4)
 
@@ -39,7 +45,7 @@ def _path(workload):
             "static": httpds.STATIC_PATH}[workload]
 
 
-def _send(httpd, target, workload, count, instances):
+def _send(httpd, target, workload, count, instances, ports):
     with Client(httpd.base_url) as client:
         cookie = None
         if workload == "sticky":
@@ -47,6 +53,13 @@ def _send(httpd, target, workload, count, instances):
                                                              targets.ROUTE_OF[target]),
                                               instances)
             cookie = found[0].header()
+            if target == targets.ZDU_1M:
+                # A prefilled session of the instance that login reached (BENCH<n> is on
+                # instance n % N; instance k listens on ports[k]), far into the table.
+                k = ports.index(found[0].port)
+                n = (httpds.PREFILLED_SESSIONS // 2 // instances) * instances + k
+                cookie = (f"{nginx.SESSION_COOKIE}={httpds.prefilled_id(n)}; "
+                          f"JROUTE={found[0].cookies['JROUTE']}")
         for _ in range(count):
             client.jar.clear()
             headers = {"Cookie": cookie} if cookie else None
@@ -60,12 +73,21 @@ def _profile_run(target, workload, count, root, ports):
     os.chmod(root, 0o777)  # httpd writes the profile after dropping to www-data
     httpd_cmd = [str(paths.apache2()), "-X", "-d", str(httpd.root), "-f", str(httpd.conf_path)]
     cmd = callgrind.command(out, ["--vgdb=no"]) + httpd_cmd
-    proc = procs.start(cmd, root / "valgrind.log", lambda: process.port_open(httpd.port),
-                       f"httpd -X ({target})", START_TIMEOUT)
+    prefilled = target == targets.ZDU_1M
+    # httpd listens before post_config: the prefilled one is ready once ZDU0086 says it is
+    # done (a million inserts take a while under callgrind), not when the port opens.
+    def ready():
+        if prefilled and not httpds.prefill_report(httpd.root / "error.log"):
+            return False
+        return process.port_open(httpd.port)
+
+    with httpds.prefill_environment() if prefilled else contextlib.nullcontext():
+        proc = procs.start(cmd, root / "valgrind.log", ready, f"httpd -X ({target})",
+                           START_TIMEOUT)
     # callgrind made the file as root at start; httpd -X writes it at exit as www-data.
     os.chmod(out, 0o666)
     try:
-        _send(httpd, target, workload, count, len(ports))
+        _send(httpd, target, workload, count, len(ports), ports)
     finally:
         procs.stop(proc, timeout=60.0)
     return callgrind.read(out)

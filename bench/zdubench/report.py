@@ -172,9 +172,57 @@ def _reload_checks(r):
              None if growth is None else 1024 / max(growth, 1e-9), 1.0)]
 
 
+SESSION_FIND = "BM_SessionFind/"
+SESSION_INSERT = "BM_SessionInsert/"
+SESSION_SWEEP = "BM_SessionSweep/"
+SESSION_TABLE_BUDGET_MIB = 64.0
+MILLION = 1_000_000
+
+
+def _by_size(micro, prefix):
+    return {int(b["name"][len(prefix):]): b for b in micro or [] if b["name"].startswith(prefix)}
+
+
+def session_table_table(micro):
+    """The session table at each size: ns and probes per lookup and per insert, the table's
+    bytes; the issue promises probes that do not grow with the size and <= 64 MiB at 1M."""
+    finds, inserts = _by_size(micro, SESSION_FIND), _by_size(micro, SESSION_INSERT)
+    if not finds and not inserts:
+        return ""
+
+    def cells(b):
+        if not b:
+            return ["-", "-", "-"]
+        return [f'{b["ns_per_op"]:.1f}', f'{b.get("probes_per_op", 0):.2f}',
+                f'{b.get("max_probes", 0):.0f}']
+
+    out = []
+    for n in sorted(set(finds) | set(inserts)):
+        b = finds.get(n) or inserts.get(n)
+        mib = b.get("MiB")
+        out.append([f"{n:,}"] + cells(finds.get(n)) + cells(inserts.get(n)) +
+                   ["-" if mib is None else f"{mib:.2f}"])
+    text = ("session table, 90 % full (inserts fill the last 10 %)\n" +
+            _table(["sessions", "lookup ns", "probes/lookup", "max", "insert ns",
+                    "probes/insert", "max", "MiB"], out))
+    at_million = (finds.get(MILLION) or inserts.get(MILLION) or {}).get("MiB")
+    if at_million is not None:
+        text += (f"\nshared memory at {MILLION:,} sessions: {at_million:.1f} MiB "
+                 f"({at_million * 1024 * 1024:,.0f} bytes; budget {SESSION_TABLE_BUDGET_MIB:.0f}"
+                 " MiB)")
+    sweep = _by_size(micro, SESSION_SWEEP)
+    for n, b in sorted(sweep.items()):
+        text += (f"\nsweep of {n:,} sessions (off the request path): "
+                 f"{b['ns_per_op'] / 1e6:.1f} ms")
+    return text
+
+
 def micro_table(micro, decisions):
     out = [[b["name"], f'{b["ns_per_op"]:.1f}'] for b in micro or []]
     text = _table(["benchmark", "ns/op"], out) if out else "micro-benchmarks: not built"
+    sessions = session_table_table(micro)
+    if sessions:
+        text += "\n\n" + sessions
     if decisions:
         rows = [[mode, f'{d["instructions"]:.0f}'] for mode, d in decisions.items()]
         text += "\n\n" + _table(["route decision at 1,000 instances (callgrind)",
@@ -267,9 +315,28 @@ def target_checks(results):
                        2000 / n if n else None, 1.0))
     ms = (_micro_ns(micro, "BM_LoadFile/1000") or 0) / 1e6 or None
     checks.append(("1,000-instance xml load, ms", ms, "<= 20", ms and 20 / ms, 1.0))
+    checks += _session_table_checks(micro)
     checks += _reload_checks(results.get("reload"))
     return [(label, value, goal, None if score is None else score >= bar)
             for label, value, goal, score, bar in checks]
+
+
+def _session_table_checks(micro):
+    """Probes per operation at 1M over those at 10k (constant: <= 1.1x), and bytes at 1M."""
+    checks = []
+    for label, prefix in (("lookup", SESSION_FIND), ("insert", SESSION_INSERT)):
+        by = _by_size(micro, prefix)
+        small, large = by.get(10_000), by.get(MILLION)
+        if small and large and small.get("probes_per_op"):
+            r = large["probes_per_op"] / small["probes_per_op"]
+            checks.append((f"session-table probes per {label}, 1M / 10k sessions", r,
+                           "<= 1.1", 1.1 / r if r else None, 1.0))
+    b = _by_size(micro, SESSION_FIND).get(MILLION) or _by_size(micro, SESSION_INSERT).get(MILLION)
+    if b and b.get("MiB") is not None:
+        mib = b["MiB"]
+        checks.append(("session table at 1M sessions, MiB", mib, "<= 64",
+                       SESSION_TABLE_BUDGET_MIB / mib if mib else None, 1.0))
+    return checks
 
 
 def _instruction_checks(rows):

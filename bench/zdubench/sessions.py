@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 from . import harness_path  # noqa: F401
-from . import nginx
+from . import httpds, nginx
 from harness.client import Client
 
 LOGIN_TIMEOUT = 60.0  # bounds the logins of one server, whatever their number
@@ -65,3 +65,31 @@ def write_cookie_file(path, sessions, count=None):
         lines = [sessions[k % len(sessions)].header(f"{k:032x}") for k in range(count)]
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def prefilled(target, found, count, total):
+    """`count` of the `total` sessions mod_zdu's bench-only start-up path made (BENCH<n> on the
+    instance listening on target.ports[n % N]), spread over all of them, each with the route
+    cookie of its instance as a browser would send it. `found`: logins through the target,
+    which say each instance's route."""
+    route_of_port = {s.port: s.cookies["JROUTE"] for s in found}
+    ports = target.ports
+    out = []
+    for j in range(count):
+        n = j * PREFILL_STRIDE % total  # the stride is coprime to 10^k: distinct ids
+        port = ports[n % len(ports)]
+        out.append(Session({nginx.SESSION_COOKIE: httpds.prefilled_id(n),
+                            "JROUTE": route_of_port[port]}, port))
+    return out
+
+
+# Odd and not a multiple of 5, so j -> j * stride mod 10^k is one to one, and consecutive
+# sessions alternate between instances.
+PREFILL_STRIDE = 9973
+
+
+def without_route(sessions_):
+    """The same sessions with the session cookie only: they stick only if the table knows
+    them (a session id the table does not know and no route is a new session)."""
+    return [Session({nginx.SESSION_COOKIE: s.cookies[nginx.SESSION_COOKIE]}, s.port)
+            for s in sessions_]

@@ -10,6 +10,8 @@ from .haproxy import COOKIE as HAPROXY_COOKIE, Haproxy
 DIRECT = "direct"
 BALANCER = "mod_proxy_balancer"
 ZDU = "mod_zdu"
+# The same httpd with a session table prefilled with a million tracked sessions.
+ZDU_1M = "mod_zdu 1M tracked"
 HAPROXY = "haproxy"
 STATIC = "static"
 PROXIES = (BALANCER, ZDU, HAPROXY)
@@ -25,6 +27,7 @@ ROUTE_OF = {
     DIRECT: _session_suffix,
     BALANCER: _session_suffix,
     ZDU: lambda cookies: cookies.get("JROUTE"),
+    ZDU_1M: lambda cookies: cookies.get("JROUTE"),
     HAPROXY: lambda cookies: cookies.get(HAPROXY_COOKIE),
 }
 
@@ -35,6 +38,8 @@ class Target:
     url: str
     route_of: Callable = None
     pids: Callable[[], List[int]] = field(default=lambda: [])
+    ports: List[int] = field(default_factory=list)  # instance k on ports[k] (ZDU_1M)
+    error_log: str = None
 
 
 def _pids(server):
@@ -60,6 +65,13 @@ def start(stack, workdir, ports, names, backend):
         h.start()
         targets[ZDU] = Target(ZDU, h.base_url, ROUTE_OF[ZDU], _pids(h))
         targets[STATIC] = Target(STATIC, h.base_url, pids=_pids(h))
+    if ZDU_1M in names:
+        h = httpds.prefilled_httpd(workdir / "zdu-1m", ports)
+        stack.callback(h.stop)
+        with httpds.prefill_environment():
+            h.start()
+        targets[ZDU_1M] = Target(ZDU_1M, h.base_url, ROUTE_OF[ZDU_1M], _pids(h), list(ports),
+                                 str(h.root / "error.log"))
     if HAPROXY in names:
         ha = Haproxy(workdir / "haproxy", ports)
         stack.callback(ha.stop)
