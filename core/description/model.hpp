@@ -144,6 +144,8 @@ struct Description {
     std::vector<Server> servers;  // standalone
     std::vector<LbConfig> lb_configs;
     std::vector<LoadBalancerDef> load_balancers;
+    // The file it was loaded from, for the diagnostics of generate; not part of equality.
+    std::string file;
 
     bool operator==(const Description& o) const;
     bool operator!=(const Description& o) const { return !(*this == o); }
@@ -186,14 +188,22 @@ Description load_description_string(std::string_view xml, const std::string& nam
 // load_description_string(write_description(d)) == d.
 std::string write_description(const Description& d);
 
-// generate found the description lacking for the lb-config: what() names what is missing.
+// generate found the description lacking for the lb-config: what() names what is missing, or
+// lists the rules of loadbalancer.xml the result breaks (diagnostics, located at the description's
+// elements they come from).
 class GenerateError : public std::runtime_error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit GenerateError(const std::string& message) : std::runtime_error(message) {}
+    explicit GenerateError(std::vector<config::Diagnostic> diagnostics);
+    const std::vector<config::Diagnostic>& diagnostics() const { return diagnostics_; }
+
+  private:
+    std::vector<config::Diagnostic> diagnostics_;
 };
 
 // The loadbalancer.xml model of one lb-config: a cluster per cluster-ref, in order, then one per
-// standalone server-ref named after the server; the lb-config's properties. Throws GenerateError.
+// standalone server-ref named after the server; the lb-config's properties. The model's line
+// numbers are those of the description elements each part comes from. Throws GenerateError.
 config::LoadBalancer generate(const Description& d, std::string_view lb_config_name);
 
 }  // namespace zdu::description
