@@ -1,7 +1,11 @@
-// lbxml-gen: creates, checks and converts mod_zdu's loadbalancer.xml. Each command group lives in
-// its own file and registers its subcommands here.
+// lbxml-gen: creates, checks and converts mod_zdu's loadbalancer.xml and edits the cluster
+// description it is generated from. Each command group lives in its own file and registers its
+// subcommands here.
 #include <CLI/CLI.hpp>
 
+#include "admin_commands.hpp"
+#include "diff_command.hpp"
+#include "export_command.hpp"
 #include "validate_command.hpp"
 
 namespace {
@@ -15,12 +19,21 @@ constexpr int kUsageError = 2;
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Creates and checks loadbalancer.xml files for mod_zdu", "lbxml-gen"};
+    CLI::App app{
+        "Creates and checks loadbalancer.xml files for mod_zdu and edits the cluster "
+        "description they are generated from",
+        "lbxml-gen"};
     app.set_version_flag("--version", std::string("lbxml-gen ") + kVersion);
+    // Every command's help and example on one page: the manual, from the same definitions.
+    app.set_help_all_flag("--help-all", "Print the help of every command, with examples");
+    app.footer("Exit codes: 0 ok, 1 invalid input or refused, 2 usage error.");
     app.require_subcommand(1);
 
     int exit_code = 0;
     lbxml_gen::add_validate_command(app, exit_code);
+    lbxml_gen::add_diff_command(app, exit_code);
+    lbxml_gen::add_export_command(app, exit_code);
+    lbxml_gen::add_admin_commands(app, exit_code);
 
     try {
         app.parse(argc, argv);
