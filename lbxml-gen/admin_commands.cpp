@@ -596,6 +596,17 @@ int edit_description_file(const std::string& path,
         print_diagnostics(e);
         return 1;
     }
+    // The lb-configs that generate a valid loadbalancer.xml now; an edit must not break one of
+    // them (e.g. a canary version not above the active one passes the description's checks but
+    // not loadbalancer.xml's), or the next export or apply would fail far from its cause.
+    std::vector<std::string> exportable;
+    for (const desc::LbConfig& config : d.lb_configs) {
+        try {
+            desc::generate(d, config.name);
+            exportable.push_back(config.name);
+        } catch (const desc::GenerateError&) {
+        }
+    }
     const EditResult result = edit(d);
     if (!result.ok()) {
         std::cerr << "lbxml-gen " << result.error << '\n';
@@ -610,6 +621,18 @@ int edit_description_file(const std::string& path,
         std::cerr << "lbxml-gen: the edit would leave " << path << " invalid, nothing written:\n";
         for (const auto& diag : e.diagnostics()) std::cerr << "  " << diag.message << '\n';
         return 1;
+    }
+    for (const std::string& name : exportable) {
+        if (!desc::find_lb_config(d, name)) continue;  // deleted by the edit
+        try {
+            desc::generate(d, name);
+        } catch (const desc::GenerateError& e) {
+            std::cerr << "lbxml-gen: the edit would leave lb-config '" << name
+                      << "' unexportable, nothing written:\n";
+            if (e.diagnostics().empty()) std::cerr << "  " << e.what() << '\n';
+            for (const auto& diag : e.diagnostics()) std::cerr << "  " << diag.message << '\n';
+            return 1;
+        }
     }
     const std::string why = write_file_atomically(path, text);
     if (!why.empty()) {

@@ -37,6 +37,18 @@ ServerRef& server_ref_in(ClusterRef& ref, std::string_view server) {
     return ref.server_refs.back();
 }
 
+// Explicit server-refs follow the cluster's server order, so an edited file reads like the
+// cluster it refers to whatever order the commands ran in.
+void order_like_cluster(ClusterRef& ref, const Cluster& cluster) {
+    auto rank = [&](const ServerRef& r) {
+        auto it = std::find_if(cluster.servers.begin(), cluster.servers.end(),
+                               [&](const Server& s) { return s.name == r.ref; });
+        return it - cluster.servers.begin();
+    };
+    std::stable_sort(ref.server_refs.begin(), ref.server_refs.end(),
+                     [&](const ServerRef& a, const ServerRef& b) { return rank(a) < rank(b); });
+}
+
 ApplicationRef& application_ref_in(std::vector<ApplicationRef>& refs, std::string_view app) {
     if (ApplicationRef* existing = find_ref(refs, app)) return *existing;
     ApplicationRef added;
@@ -306,6 +318,7 @@ EditResult set_lb_server_enabled(Description& d, std::string_view target, bool e
                 ServerRef& sr = server_ref_in(*ref, s.name);
                 set_enabled(sr.lb_enabled, sr.disable_timeout_minutes, enabled, timeout_minutes);
             }
+            order_like_cluster(*ref, *cluster);
         }
     } else if (const Cluster* owner = nullptr; find_clustered_server(d, target, &owner)) {
         for (LbConfig& config : d.lb_configs) {
@@ -314,6 +327,7 @@ EditResult set_lb_server_enabled(Description& d, std::string_view target, bool e
             ++changed;
             ServerRef& sr = server_ref_in(*ref, target);
             set_enabled(sr.lb_enabled, sr.disable_timeout_minutes, enabled, timeout_minutes);
+            order_like_cluster(*ref, *owner);
         }
     } else if (find_standalone_server(d, target)) {
         for (LbConfig& config : d.lb_configs) {
@@ -450,7 +464,9 @@ EditResult create_instance(Description& d, std::string_view cluster, const Serve
     c->servers.push_back(added);
     for (LbConfig& config : d.lb_configs) {
         ClusterRef* ref = find_ref(config.cluster_refs, cluster);
-        if (ref != nullptr) server_ref_in(*ref, server.name).lb_enabled = enabled;
+        if (ref == nullptr) continue;
+        server_ref_in(*ref, server.name).lb_enabled = enabled;
+        order_like_cluster(*ref, *c);
     }
     return EditResult::made("instance " + quoted(server.name) + " added to cluster " +
                             quoted(cluster) + (enabled ? "" : " (lb-disabled)"));

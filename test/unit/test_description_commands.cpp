@@ -260,6 +260,12 @@ TEST_CASE("enable/disable-http-lb-server on a cluster, an instance, a standalone
         REQUIRE(r != nullptr);
         CHECK_FALSE(r->lb_enabled);
     }
+    // Explicit refs follow the cluster's order, whatever order the commands ran in.
+    const auto& refs = find_lb_config(d, "lb1-config")->cluster_refs[0].server_refs;
+    REQUIRE(refs.size() == 3);
+    CHECK(refs[0].ref == "i1");
+    CHECK(refs[1].ref == "i2");
+    CHECK(refs[2].ref == "i3");
     // Without --timeout the timeout already set stays.
     CHECK(instance_ref(d, "lb1-config", "c1", "i2")->disable_timeout_minutes == 5);
     REQUIRE(set_lb_server_enabled(d, "i2", true).ok());
