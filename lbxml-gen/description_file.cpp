@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace lbxml_gen {
@@ -46,11 +47,18 @@ std::string write_new_file(const std::string& temp, const std::string& text, uns
 
 }  // namespace
 
-std::string write_file_atomically(const std::string& path, const std::string& text,
+std::string write_file_atomically(const std::string& given, const std::string& text,
                                   const WriteOptions& options) {
+    // An operator who keeps the description behind a symlink (e.g. into a git checkout) expects
+    // the file it points to edited, not the link replaced by a copy.
+    std::string path = given;
+    if (char* real = ::realpath(given.c_str(), nullptr)) {
+        path = real;
+        std::free(real);
+    }
     struct stat st {};
     const bool exists = ::stat(path.c_str(), &st) == 0;
-    if (exists && options.refuse_existing) return path + " exists (use --force to overwrite)";
+    if (exists && options.refuse_existing) return given + " exists (use --force to overwrite)";
     if (exists && !S_ISREG(st.st_mode)) return path + " is not a regular file";
     unsigned mode = exists ? (st.st_mode & 07777) : options.mode;
 

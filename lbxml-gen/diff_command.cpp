@@ -3,7 +3,6 @@
 #include <iostream>
 #include <memory>
 
-#include "config/config_diff.hpp"
 #include "config/loader.hpp"
 
 namespace lbxml_gen {

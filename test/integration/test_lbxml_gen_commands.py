@@ -290,6 +290,19 @@ class AdminCommands(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn('<server-ref ref="s1" lb-enabled="false"/>', self.path.read_text())
 
+    def test_a_symlinked_description_is_edited_where_it_lives(self):
+        real_dir = self.dir / "checkout"
+        real_dir.mkdir()
+        real = real_dir / "cluster.xml"
+        real.write_text(DESCRIPTION)
+        self.path.unlink()
+        self.path.symlink_to(real)
+        result = run("disable-http-lb-server", "--description", self.path, "s1")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(self.path.is_symlink())
+        self.assertIn('<server-ref ref="s1" lb-enabled="false"/>', real.read_text())
+        self.assertEqual((real_dir / "cluster.xml.bak").read_text(), DESCRIPTION)
+
     def test_edits_in_a_row_keep_unrelated_content(self):
         for args in (["disable-http-lb-server", "i1"], ["enable-http-lb-server", "i1"],
                      ["delete-http-health-checker", "--config", "lb1-config", "c1"],
