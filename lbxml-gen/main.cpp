@@ -8,6 +8,7 @@
 #include "admin_commands.hpp"
 #include "diff_command.hpp"
 #include "export_command.hpp"
+#include "generate_command.hpp"
 #include "validate_command.hpp"
 
 namespace {
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
 
     int exit_code = 0;
     lbxml_gen::add_validate_command(app, exit_code);
+    lbxml_gen::add_generate_command(app, exit_code);
     lbxml_gen::add_diff_command(app, exit_code);
     lbxml_gen::add_export_command(app, exit_code);
     lbxml_gen::add_admin_commands(app, exit_code);

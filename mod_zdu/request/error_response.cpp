@@ -62,6 +62,9 @@ void carry_over_retries(request_rec* r, RequestContext& ctx) {
             ctx.tried = earlier->tried;  // same r->pool, same cluster: shared on purpose
             // Should no instance be left to try, the client hears why the first try failed.
             ctx.failure = earlier->failure;
+            // The side-door headers were removed from the request this one repeats.
+            ctx.side_door_instance = earlier->side_door_instance;
+            ctx.side_door_version = earlier->side_door_version;
         }
         return;
     }

@@ -46,11 +46,12 @@ RequestContext* make_context(request_rec* r, const Runtime& rt, const WebModuleR
     const char* cookies = apr_table_get(r->headers_in, "Cookie");
     ctx->sources =
         routing::find_route_sources(cookies ? cookies : "", r->uri, ctx->cluster->session_cookie);
-    carry_over_retries(r, *ctx);
     ctx->tls = ap_ssl_conn_is_ssl(r->connection);
     ctx->pinned_version = -1;
     look_up_session(r, *ctx);
     open_side_door(r, *ctx);
+    // After the side door: our resend carries the earlier request's choice over.
+    carry_over_retries(r, *ctx);
     return ctx;
 }
 

@@ -24,15 +24,19 @@ const Cluster* cluster_named(const LoadBalancer& lb, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("all four DTDs are bundled", "[config][loader]") {
+TEST_CASE("all four loadbalancer DTDs and the cluster description DTD are bundled",
+          "[config][loader]") {
     std::vector<std::string> names;
     for (const auto& dtd : bundled_dtds()) {
         names.emplace_back(dtd.system_id);
-        CHECK(dtd.text.find("<!ELEMENT loadbalancer (cluster*, property*)>") !=
+        const bool description = dtd.system_id == "zdu-cluster-description_1_0.dtd";
+        CHECK(dtd.text.find(description ? "<!ELEMENT cluster-description"
+                                        : "<!ELEMENT loadbalancer (cluster*, property*)>") !=
               std::string_view::npos);
     }
     CHECK(names == std::vector<std::string>{"glassfish-loadbalancer_1_3.dtd",
                                             "sun-loadbalancer_1_1.dtd", "sun-loadbalancer_1_2.dtd",
+                                            "zdu-cluster-description_1_0.dtd",
                                             "zdu-loadbalancer_1_4.dtd"});
 }
 
