@@ -24,6 +24,9 @@ bool validate_file(const std::string& path) {
 void add_validate_command(CLI::App& app, int& exit_code) {
     CLI::App* command =
         app.add_subcommand("validate", "Check loadbalancer.xml files against the DTD and rules");
+    command->footer(
+        "Example:\n  lbxml-gen validate /etc/zdu/loadbalancer.xml\nPrints FILE:LINE: message for "
+        "every problem; exit 1 when any file has an error.");
     // Shared with the callback, which CLI11 runs after this function has returned.
     auto files = std::make_shared<std::vector<std::string>>();
     command->add_option("FILE", *files, "loadbalancer.xml files to check")->required();
