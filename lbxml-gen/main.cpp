@@ -2,6 +2,7 @@
 // its own file and registers its subcommands here.
 #include <CLI/CLI.hpp>
 
+#include "apply_command.hpp"
 #include "validate_command.hpp"
 
 namespace {
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
 
     int exit_code = 0;
     lbxml_gen::add_validate_command(app, exit_code);
+    lbxml_gen::add_apply_command(app, exit_code);
 
     try {
         app.parse(argc, argv);
