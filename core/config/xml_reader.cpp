@@ -110,11 +110,12 @@ void install_hooks(xmlParserCtxt& ctxt, ParseSession& session) {
 
 // A document whose DOCTYPE names no DTD is checked against the default one; libxml2 reports
 // through the parser context's own validation context, so errors reach the session.
-void validate_against_default_dtd(xmlParserCtxt& ctxt, xmlDoc& doc, ParseSession& session) {
-    const BundledDtd* bundled = find_bundled_dtd(kDefaultDtd);
+void validate_against_default_dtd(xmlParserCtxt& ctxt, xmlDoc& doc, ParseSession& session,
+                                  std::string_view default_dtd) {
+    const BundledDtd* bundled = find_bundled_dtd(default_dtd);
     const XmlDtdPtr dtd = bundled != nullptr ? parse_bundled_dtd(*bundled) : nullptr;
     if (!dtd) {
-        session.add_error(0, "the bundled " + std::string(kDefaultDtd) + " cannot be used");
+        session.add_error(0, "the bundled " + std::string(default_dtd) + " cannot be used");
         return;
     }
     xmlValidateDtd(&ctxt.vctxt, &doc, dtd.get());
@@ -123,6 +124,11 @@ void validate_against_default_dtd(xmlParserCtxt& ctxt, xmlDoc& doc, ParseSession
 }  // namespace
 
 XmlReadResult read_xml(std::string_view xml, const std::string& file) {
+    return read_xml(xml, file, kDefaultDtd);
+}
+
+XmlReadResult read_xml(std::string_view xml, const std::string& file,
+                       std::string_view default_dtd) {
     init_libxml();
     ParseSession session(file);
     const ScopedThreadErrorHandler thread_errors(session);
@@ -139,7 +145,7 @@ XmlReadResult read_xml(std::string_view xml, const std::string& file) {
                                        file.c_str(), nullptr, kParseOptions));
     if (session.refused()) result.doc.reset();
     if (result.doc && result.doc->extSubset == nullptr) {
-        validate_against_default_dtd(*ctxt, *result.doc, session);
+        validate_against_default_dtd(*ctxt, *result.doc, session, default_dtd);
     }
     result.diagnostics = session.take_diagnostics();
     return result;

@@ -19,5 +19,8 @@ struct XmlReadResult {
 
 // `file` names the text in diagnostics.
 XmlReadResult read_xml(std::string_view xml, const std::string& file);
+// The same for another kind of document: one whose DOCTYPE names no DTD is validated against the
+// bundled `default_dtd` (a file name of dtd/).
+XmlReadResult read_xml(std::string_view xml, const std::string& file, std::string_view default_dtd);
 
 }  // namespace zdu::config
