@@ -84,3 +84,9 @@
 #define ZDU_LOG_SIDE_DOOR "ZDU0143: "
 #define ZDU_LOG_STALE_SESSION "ZDU0144: "
 #define ZDU_LOG_PIN_REFUSED "ZDU0145: "
+// 0150-0159: config push through the manager (push-validate, push-commit)
+#define ZDU_LOG_PUSH_REFUSED "ZDU0150: "
+#define ZDU_LOG_PUSH_VALIDATED "ZDU0151: "
+#define ZDU_LOG_PUSH_COMMITTED "ZDU0152: "
+#define ZDU_LOG_PUSH_INVALID "ZDU0153: "
+#define ZDU_LOG_PUSH_WRITE_FAILED "ZDU0154: "

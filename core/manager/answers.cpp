@@ -41,6 +41,22 @@ void write_change(JsonWriter& w, const AdminChange& c) {
         .end_object();
 }
 
+void write_override(JsonWriter& w, const Override& o) {
+    w.begin_object()
+        .field("cluster", o.cluster)
+        .field("instance", o.instance)
+        .field("admin_state", admin_state_name(o.admin_state))
+        .field("origin", o.origin)
+        .field("since_ms", o.since_ms)
+        .end_object();
+}
+
+void write_overrides(JsonWriter& w, std::string_view key, const std::vector<Override>& all) {
+    w.key(key).begin_array();
+    for (const auto& o : all) write_override(w, o);
+    w.end_array();
+}
+
 void write_counters(JsonWriter& w, const InstanceStatus& s) {
     w.key("counters")
         .begin_object()
@@ -236,11 +252,36 @@ std::string reload_answer(const ReloadReport& report, std::chrono::microseconds 
     return finish(w, elapsed);
 }
 
+std::string push_validate_answer(std::string_view command, std::uint64_t hash,
+                                 const std::vector<std::string>& errors,
+                                 std::chrono::microseconds elapsed) {
+    JsonWriter w;
+    begin(w, errors.empty(), command);
+    w.field("hash", hex64(hash));
+    write_errors(w, errors);
+    return finish(w, elapsed);
+}
+
+std::string push_commit_answer(const PushCommitReport& report, std::chrono::microseconds elapsed) {
+    JsonWriter w;
+    begin(w, true, "push-commit");
+    w.field("generation", report.generation)
+        .field("hash", hex64(report.hash))
+        .field("changed", report.changed);
+    write_overrides(w, "overrides", report.overrides);
+    w.field("reset", report.reset);
+    write_overrides(w, "cleared", report.cleared);
+    w.field("pid", report.pid);
+    return finish(w, elapsed);
+}
+
 std::string status_answer(const ConfigStatus& config, const std::vector<ClusterStatus>& clusters,
-                          const SessionTableStatus& sessions, std::chrono::microseconds elapsed) {
+                          const SessionTableStatus& sessions, std::chrono::microseconds elapsed,
+                          const std::vector<Override>& overrides) {
     JsonWriter w;
     begin(w, true, "status");
     write_config(w, config);
+    write_overrides(w, "overrides", overrides);
     w.key("session_table")
         .begin_object()
         .field("capacity", sessions.capacity)

@@ -37,8 +37,10 @@ std::string admin_answer(const Command& command, const std::vector<AdminChange>&
                          std::chrono::microseconds elapsed);
 
 // The status document: cmd=status and SetHandler zdu-status answer this same text.
+// Its top-level "overrides" lists `overrides` (write_override's objects).
 std::string status_answer(const ConfigStatus& config, const std::vector<ClusterStatus>& clusters,
-                          const SessionTableStatus& sessions, std::chrono::microseconds elapsed);
+                          const SessionTableStatus& sessions, std::chrono::microseconds elapsed,
+                          const std::vector<Override>& overrides = {});
 
 struct ReloadReport {
     bool ok = false;
@@ -50,6 +52,26 @@ struct ReloadReport {
 
 // {"ok":..,"command":"reload","generation":N,"changed":..,"errors":[..],"pid":..,"ms":..}
 std::string reload_answer(const ReloadReport& report, std::chrono::microseconds elapsed);
+
+// cmd=push-validate: {"ok":true,"command":..,"hash":"<hex64>","errors":[],"ms":..}, or ok
+// false with the "LINE: message" errors of the xml (push-commit refuses an invalid xml with it).
+std::string push_validate_answer(std::string_view command, std::uint64_t hash,
+                                 const std::vector<std::string>& errors,
+                                 std::chrono::microseconds elapsed);
+
+struct PushCommitReport {
+    std::uint64_t generation = 0;  // now served by the child that answers
+    std::uint64_t hash = 0;
+    bool changed = false;             // false: that content was already published
+    std::vector<Override> overrides;  // standing after the commit
+    bool reset = false;               // reset-overrides=1 was asked
+    std::vector<Override> cleared;    // what the reset set back to active
+    long pid = 0;
+};
+
+// {"ok":true,"command":"push-commit","generation":N,"hash":..,"changed":..,"overrides":[..],
+//  "reset":..,"cleared":[..],"pid":..,"ms":..}
+std::string push_commit_answer(const PushCommitReport& report, std::chrono::microseconds elapsed);
 
 // "2026-12-01T09:30:00.123Z"
 std::string utc_time(std::int64_t ms);

@@ -26,7 +26,9 @@ constexpr std::array<std::string_view, 3> kPingArgs{"instance", "cluster", "url"
 constexpr std::array<std::string_view, 3> kDomainArgs{"domain", "cluster"};
 constexpr std::array<std::string_view, 3> kInstanceArgs{"instance", "cluster"};
 
-constexpr std::array<Spec, 9> kSpecs{{
+constexpr std::array<std::string_view, 3> kCommitArgs{"hash", "reset-overrides"};
+
+constexpr std::array<Spec, 11> kSpecs{{
     {"ping", K::PingProxy, S::Active, kPingArgs, ""},
     {"status", K::Status, S::Active, {"cluster"}, ""},
     {"disable-domain", K::SetDomain, S::Disabled, kDomainArgs, "domain"},
@@ -36,6 +38,8 @@ constexpr std::array<Spec, 9> kSpecs{{
     {"enable-instance", K::SetInstance, S::Active, kInstanceArgs, "instance"},
     {"stop-instance", K::SetInstance, S::Stopped, kInstanceArgs, "instance"},
     {"reload", K::Reload, S::Active, {}, ""},
+    {"push-validate", K::PushValidate, S::Active, {}, ""},
+    {"push-commit", K::PushCommit, S::Active, kCommitArgs, "hash"},
 }};
 
 const Spec* find_spec(std::string_view name) {
@@ -63,8 +67,10 @@ ParsedCommand failure(int status, std::string error) {
 // Read-only commands take GET (and HEAD) or POST; changes take POST only, so a link, a
 // prefetch or a crawler can never change state.
 std::string method_error(const Spec& spec, std::string_view method, std::string& allow) {
+    // push-validate changes nothing, but its xml comes as a body: POST only as well.
     bool changes = spec.kind == CommandKind::SetDomain || spec.kind == CommandKind::SetInstance ||
-                   spec.kind == CommandKind::Reload;
+                   spec.kind == CommandKind::Reload || spec.kind == CommandKind::PushValidate ||
+                   spec.kind == CommandKind::PushCommit;
     allow = changes ? "POST" : "GET, HEAD, POST";
     if (method == "POST") return {};
     if (!changes && (method == "GET" || method == "HEAD")) return {};
@@ -115,6 +121,23 @@ std::string choose_ping_target(Command& c) {
     return {};
 }
 
+// The hash is hex64's text: 16 hex digits, compared lower-case.
+std::string choose_commit_args(Command& c, const Query& q) {
+    c.hash = value_of(q, "hash");
+    bool hex = c.hash.size() == 16;
+    for (char& ch : c.hash) {
+        if (ch >= 'A' && ch <= 'F') ch = static_cast<char>(ch - 'A' + 'a');
+        hex = hex && ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'));
+    }
+    if (!hex) return "hash " + quoted(value_of(q, "hash")) + " is not 16 hex digits";
+    std::string reset = value_of(q, "reset-overrides");
+    if (!reset.empty() && reset != "0" && reset != "1") {
+        return "reset-overrides " + quoted(reset) + " is not 0 or 1";
+    }
+    c.reset_overrides = reset == "1";
+    return {};
+}
+
 }  // namespace
 
 ParsedCommand parse_command(std::string_view method, std::string_view query) {
@@ -143,6 +166,9 @@ ParsedCommand parse_command(std::string_view method, std::string_view query) {
     if (c.kind == CommandKind::PingProxy) {
         if (std::string e = choose_ping_target(c); !e.empty()) return failure(400, std::move(e));
     }
+    if (c.kind == CommandKind::PushCommit) {
+        if (std::string e = choose_commit_args(c, q); !e.empty()) return failure(400, std::move(e));
+    }
     return parsed;
 }
 
@@ -164,6 +190,8 @@ std::string describe(const Command& c) {
     add("domain", c.domain);
     add("cluster", c.cluster);
     add("url", c.url);
+    add("hash", c.hash);
+    if (c.reset_overrides) text += " reset-overrides=1";
     return text;
 }
 

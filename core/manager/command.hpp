@@ -18,6 +18,8 @@ enum class CommandKind {
     SetDomain,     // cmd=<disable|enable|stop>-domain&domain=[&cluster=]
     SetInstance,   // cmd=<disable|enable|stop>-instance&instance=[&cluster=]
     Reload,        // cmd=reload: read ZduConfigFile and publish it to every child
+    PushValidate,  // cmd=push-validate, body: a loadbalancer.xml to check (nothing changes)
+    PushCommit,    // cmd=push-commit&hash=<hex>[&reset-overrides=1], body: the same xml
 };
 
 struct Command {
@@ -29,10 +31,17 @@ struct Command {
     std::string domain;
     std::string url;
     health::PingTarget url_target;  // PingUrl: the parsed url
+    std::string hash;               // PushCommit: the config hash push-validate answered
+    bool reset_overrides = false;   // PushCommit: manager admin states back to active
+
+    // Push commands carry a loadbalancer.xml in the request body.
+    bool takes_body() const {
+        return kind == CommandKind::PushValidate || kind == CommandKind::PushCommit;
+    }
 
     bool changes_state() const {
         return kind == CommandKind::SetDomain || kind == CommandKind::SetInstance ||
-               kind == CommandKind::Reload;
+               kind == CommandKind::Reload || kind == CommandKind::PushCommit;
     }
 };
 

@@ -70,6 +70,17 @@ struct SessionTableStatus {
     std::uint64_t evicted = 0;
 };
 
+// An admin state set through the manager (kept in the state file, so it survives restarts):
+// the xml says what an instance should do, an override says what an operator made it do
+// since. A push reports them rather than undoing them unasked.
+struct Override {
+    std::string cluster;
+    std::string instance;
+    state::AdminState admin_state = state::AdminState::Disabled;  // never Active
+    std::string origin = "manager";
+    std::int64_t since_ms = 0;  // when the manager set it
+};
+
 // Which config the answering child runs, and how the last reload attempt went.
 struct ConfigStatus {
     long pid = 0;                   // the child that answered

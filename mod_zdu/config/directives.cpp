@@ -229,6 +229,12 @@ const command_rec directives[] = {
     AP_INIT_FLAG("ZduManagerPingAnyUrl", as_cmd_func(set_manager_ping_any_url), nullptr, RSRC_CONF,
                  "On: cmd=ping&url= may reach any host:port; Off (default): only instance "
                  "listeners"),
+    AP_INIT_FLAG("ZduConfigPush", as_cmd_func(set_config_push), nullptr, RSRC_CONF,
+                 "On: the manager's cmd=push-validate / push-commit accept a loadbalancer.xml "
+                 "and write it over ZduConfigFile; Off (default): refused"),
+    AP_INIT_TAKE1("ZduConfigPushMaxBytes", as_cmd_func(set_config_push_max_bytes), nullptr,
+                  RSRC_CONF,
+                  "largest pushed request body (bytes, k or M); default ZduConfigMaxBytes"),
     AP_INIT_TAKE1("ZduErrorPageDir", as_cmd_func(set_error_page_dir), nullptr, RSRC_CONF,
                   "directory of the error pages a web-module's error-url may name"),
     AP_INIT_ITERATE("ZduStripClientHeaders", as_cmd_func(set_strip_client_headers), nullptr,

@@ -156,6 +156,9 @@ ManagerAnswer run_command(const Command& c, const Snapshot* snap) {
         case CommandKind::SetDomain:
         case CommandKind::SetInstance:
             return set_admin_state(c, rt, start);
+        case CommandKind::PushValidate:
+        case CommandKind::PushCommit:
+            break;  // they need the request body: handle_push runs them
     }
     return failure(c, HTTP_INTERNAL_SERVER_ERROR, "unhandled command", start);
 }

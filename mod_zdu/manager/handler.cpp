@@ -1,6 +1,7 @@
 #include "mod_zdu/manager/handler.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/manager/commands.hpp"
 #include "mod_zdu/manager/json_response.hpp"
+#include "mod_zdu/manager/push.hpp"
 #include "mod_zdu/reload/child_switch.hpp"
 #include "mod_zdu/reload/snapshot.hpp"
 #include "mod_zdu/state/module_state.hpp"
@@ -61,10 +63,19 @@ void log_command(request_rec* r, const manager::Command& c, const ManagerAnswer&
 
 int handle(request_rec* r) {
     if (!r->handler || std::strcmp(r->handler, kHandlerName) != 0) return DECLINED;
+    manager::ParsedCommand parsed = manager::parse_command(r->method, r->args ? r->args : "");
+    if (parsed.ok() && parsed.command.takes_body()) {
+        // A push's body is read only for whoever holds the secret; a refusal closes the
+        // connection instead of reading what may be megabytes.
+        if (!authorised(r)) {
+            r->connection->keepalive = AP_CONN_CLOSE;
+            return OK;
+        }
+        return handle_push(r, parsed.command);
+    }
     // Read any body first, so the connection stays usable whatever the answer.
     if (int rc = ap_discard_request_body(r); rc != OK) return rc;
     if (!authorised(r)) return OK;
-    manager::ParsedCommand parsed = manager::parse_command(r->method, r->args ? r->args : "");
     if (!parsed.ok()) {
         refuse_command(r, parsed);
         return OK;
@@ -100,6 +111,26 @@ const char* set_manager_secret(cmd_parms* cmd, void*, const char* secret) {
 const char* set_manager_ping_any_url(cmd_parms* cmd, void*, int on) {
     if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
     module_state().manager_ping_any_url = on != 0;
+    return nullptr;
+}
+
+const char* set_config_push(cmd_parms* cmd, void*, int on) {
+    if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+    module_state().config_push = on != 0;
+    return nullptr;
+}
+
+const char* set_config_push_max_bytes(cmd_parms* cmd, void*, const char* arg) {
+    if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+    char* end = nullptr;
+    long long n = std::strtoll(arg, &end, 10);
+    if (end && (*end == 'k' || *end == 'K')) n *= 1024, ++end;
+    if (end && (*end == 'm' || *end == 'M')) n *= 1024 * 1024, ++end;
+    if (!end || *end || n < 1024 || n > (256LL << 20)) {
+        return apr_pstrcat(cmd->pool, "ZduConfigPushMaxBytes: '", arg,
+                           "' is not a size from 1k to 256M", nullptr);
+    }
+    module_state().config_push_max_bytes = static_cast<std::size_t>(n);
     return nullptr;
 }
 

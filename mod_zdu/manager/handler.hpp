@@ -1,4 +1,4 @@
-// The manager handler (SetHandler zdu-manager): PING and domain commands, as JSON, refused
+// The manager handler (SetHandler zdu-manager): PING, domain and push commands, as JSON, refused
 // unless ZduManagerSecret is configured and presented.
 #pragma once
 
@@ -11,5 +11,9 @@ const char* set_manager_secret(cmd_parms* cmd, void*, const char* secret);
 // ZduManagerPingAnyUrl On|Off (default Off): whether cmd=ping&url= may reach any host:port
 // rather than only the instance listeners of the config.
 const char* set_manager_ping_any_url(cmd_parms* cmd, void*, int on);
+// ZduConfigPush On|Off (default Off): whether cmd=push-validate / push-commit are accepted.
+const char* set_config_push(cmd_parms* cmd, void*, int on);
+// ZduConfigPushMaxBytes size: the largest push body; default (0) ZduConfigMaxBytes.
+const char* set_config_push_max_bytes(cmd_parms* cmd, void*, const char* arg);
 
 }  // namespace zdu::glue

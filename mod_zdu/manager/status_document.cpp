@@ -9,6 +9,7 @@
 #include "mod_zdu/config/spare_balancers.hpp"
 #include "mod_zdu/config/worker_provisioning.hpp"
 #include "mod_zdu/lifecycle/drain_facts.hpp"
+#include "mod_zdu/manager/overrides.hpp"
 #include "mod_zdu/state/module_state.hpp"
 #include "mod_zdu/time_ms.hpp"
 
@@ -144,7 +145,7 @@ ManagerAnswer status_document(const Snapshot* snap, const std::string& cluster,
     }
     return {HTTP_OK,
             manager::status_answer(config_status(snap), clusters, session_table_status(),
-                                   since(started)),
+                                   since(started), overrides_of(rt)),
             {}};
 }
 

@@ -98,8 +98,34 @@ void log_reloaded(server_rec* s, const Candidate& c, std::uint64_t generation, c
                  n.web_modules, what.c_str());
 }
 
-// Builds this process's snapshot, publishes, installs. Under both locks.
-ReloadOutcome publish(server_rec* s, Candidate& c, const char* trigger) {
+// "LINE: message" for a pushed body, which has no file name of its own.
+std::vector<std::string> pushed_lines(const config::LoadResult& r) {
+    std::vector<std::string> lines;
+    for (const auto& d : r.diagnostics) {
+        if (d.severity != config::Diagnostic::Severity::Error) continue;
+        lines.push_back(d.line > 0 ? std::to_string(d.line) + ": " + d.message : d.message);
+    }
+    return lines;
+}
+
+std::vector<std::string> validate_pushed(Candidate& c) {
+    config::LoadResult loaded = config::load_string(c.text, module_state().config_file);
+    if (!loaded.ok()) return pushed_lines(loaded);
+    c.file_model = loaded.config;
+    apr_pool_t* pool = nullptr;
+    apr_pool_create_unmanaged_ex(&pool, nullptr, nullptr);
+    std::string err = check_clusters(*c.file_model, pool);
+    apr_pool_destroy(pool);
+    if (!err.empty()) return {err};
+    return {};
+}
+
+using WriteFile = std::function<std::string()>;
+
+// Builds this process's snapshot, publishes, installs. Under both locks. A push's
+// `write_file` runs once the snapshot is built, before anything shared changes.
+ReloadOutcome publish(server_rec* s, Candidate& c, const char* trigger,
+                      const WriteFile* write_file = nullptr) {
     const ModuleState& st = module_state();
     state::ConfigRegion region = st.block->config();
     auto start = apr_time_now();
@@ -117,10 +143,17 @@ ReloadOutcome publish(server_rec* s, Candidate& c, const char* trigger) {
     } catch (const std::exception& e) {
         return refuse(s, c, {st.config_file + ": " + e.what()});
     }
+    if (write_file) {
+        if (std::string why = (*write_file)(); !why.empty()) {
+            ReloadOutcome out{false, false, region.generation(), {}, {}};
+            out.write_error = why;
+            return out;  // the snapshot goes with `snap`; nothing was published
+        }
+    }
     // Before the publish: a child that switches at once must find the quiesce clocks running.
     note_disabled_since(*snap.runtime, next.loaded_ms);
     snap.generation = region.publish(next.file, next.retained, c.hash, next.loaded_ms);
-    ReloadOutcome out{true, true, snap.generation, {}};
+    ReloadOutcome out{true, true, snap.generation, {}, {}};
     region.set_result({true, out.generation, next.loaded_ms, {}});
     region.forget_bad_content();
     // A failed install (every slot pinned) leaves this child to switch at a later request.
@@ -143,9 +176,9 @@ bool file_unchanged(const std::string& text) {
 
 ReloadOutcome reload_config(server_rec* s, const char* trigger) {
     const ModuleState& st = module_state();
-    if (!st.block || st.config_file.empty()) return {false, false, 0, {"no ZduConfigFile"}};
+    if (!st.block || st.config_file.empty()) return {false, false, 0, {"no ZduConfigFile"}, {}};
     PublishLock lock;
-    if (!lock.locked()) return {false, false, 0, {"the reload mutex is not available"}};
+    if (!lock.locked()) return {false, false, 0, {"the reload mutex is not available"}, {}};
     std::lock_guard<std::mutex> local(switch_mutex());
     Candidate c;
     std::string why;
@@ -159,7 +192,7 @@ ReloadOutcome reload_config(server_rec* s, const char* trigger) {
     if (published && published->hash == c.hash) {
         region.set_result({true, published->generation, now_ms(), {}});
         region.forget_bad_content();
-        return {true, false, published->generation, {}};
+        return {true, false, published->generation, {}, {}};
     }
     apr_pool_t* pool = nullptr;
     apr_pool_create_unmanaged_ex(&pool, nullptr, nullptr);
@@ -168,6 +201,42 @@ ReloadOutcome reload_config(server_rec* s, const char* trigger) {
     if (!errors.empty()) return refuse(s, c, std::move(errors));
     prepare_model(c, published);
     return publish(s, c, trigger);
+}
+
+std::vector<std::string> check_pushed(const std::string& text) {
+    Candidate c;
+    c.text = text;
+    return validate_pushed(c);
+}
+
+ReloadOutcome push_config(server_rec* s, const std::string& text, const WriteFile& write_file,
+                          const char* trigger) {
+    const ModuleState& st = module_state();
+    if (!st.block || st.config_file.empty()) return {false, false, 0, {"no ZduConfigFile"}, {}};
+    PublishLock lock;
+    if (!lock.locked()) return {false, false, 0, {"the reload mutex is not available"}, {}};
+    std::lock_guard<std::mutex> local(switch_mutex());
+    Candidate c;
+    c.text = text;
+    c.hash = state::content_hash(c.text);
+    std::vector<std::string> errors = validate_pushed(c);
+    state::ConfigRegion region = st.block->config();
+    // Not through refuse(): a pushed body that is refused is not the file, so neither the
+    // last reload result nor the poller's bad-content memory is about it.
+    if (!errors.empty()) return {false, false, region.generation(), std::move(errors), {}};
+    std::optional<state::PublishedConfig> published = region.read();
+    if (published && published->hash == c.hash) {
+        ReloadOutcome out{true, false, published->generation, {}, {}};
+        out.write_error = write_file();
+        out.ok = out.write_error.empty();
+        if (out.ok) {
+            region.set_result({true, published->generation, now_ms(), {}});
+            region.forget_bad_content();
+        }
+        return out;
+    }
+    prepare_model(c, published);
+    return publish(s, c, trigger, &write_file);
 }
 
 bool publish_startup(server_rec* s) {

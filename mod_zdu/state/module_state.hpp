@@ -36,9 +36,11 @@ struct ModuleState {
     bool state_file_off = false;
     std::optional<state::SharedBlock> block;  // this pass's shared memory
     std::string error_page_dir;
-    config::ErrorPages error_pages;     // read from error_page_dir in post_config
-    std::string manager_secret;         // ZduManagerSecret; empty: the manager refuses all
-    bool manager_ping_any_url = false;  // ZduManagerPingAnyUrl
+    config::ErrorPages error_pages;         // read from error_page_dir in post_config
+    std::string manager_secret;             // ZduManagerSecret; empty: the manager refuses all
+    bool manager_ping_any_url = false;      // ZduManagerPingAnyUrl
+    bool config_push = false;               // ZduConfigPush: the manager may replace the file
+    std::size_t config_push_max_bytes = 0;  // ZduConfigPushMaxBytes; 0: config_capacity
     // ZduStripClientHeaders applied to the default list.
     headers::StripList strip_headers;
     sessions::PinKeys pin_keys;                 // ZduVersionPinKey; none: no version pins

@@ -116,6 +116,7 @@ TEST_CASE("status reads config, admin state, health and counters", "[manager]") 
           R"("config_hash":"0000000000000abc","config_file":"/etc/lb.xml",)"
           R"("last_reload":{"ok":false,"generation":3,"at":"2023-11-14T22:13:21.000Z",)"
           R"("errors":["/etc/lb.xml:7: bad"]},"spare_clusters":{"used":0,"total":0},)"
+          R"("overrides":[],)"
           R"("session_table":{"capacity":0,"used":0,"bytes":0,"overflow":0,"evicted":0},)"
           R"("clusters":[{"name":"c1","policy":"round-robin","workers":{"used":1,"total":17},)"
           R"("generation":0,"active_version":null,"canary":null,"stale_sessions":0,)"
