@@ -3,6 +3,7 @@ validates before any commits, each then runs the same config (its status shows t
 session keeps its instance through all three, and a wrong secret, an invalid xml, a front-end
 that is down or one that does not accept pushes changes nothing anywhere."""
 import os
+import pwd
 import re
 import subprocess
 import time
@@ -12,6 +13,7 @@ from pathlib import Path
 from harness import Client, ZduTestCase
 from harness import paths, process
 from harness.manager import HANDLER_CONF, SECRET, Manager
+from harness.httpd_conf import UNPRIVILEGED_USER
 from harness.testcase import cluster_of
 from harness.xml import loadbalancer_xml
 
@@ -74,6 +76,12 @@ class ApplyFrontEnds(ZduTestCase):
                                      {"reload-poll-interval-in-seconds": 0})
         self.front_ends = [self.start_httpd(start_xml, extra_conf=PUSH_CONF)
                            for _ in range(FRONT_ENDS)]
+        if os.geteuid() == 0:
+            # The children run as the unprivileged user when the tests run as root, and the
+            # atomic write puts its temp file and the .bak beside ZduConfigFile.
+            pw = pwd.getpwnam(UNPRIVILEGED_USER)
+            for h in self.front_ends:
+                os.chown(h.root, pw.pw_uid, pw.pw_gid)
         self.secret_file = self.dir / "secret"
         self.secret_file.write_text(SECRET + "\n")
         self.description = self.dir / "cluster.xml"
