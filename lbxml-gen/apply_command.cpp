@@ -41,6 +41,14 @@ std::string utc_now() {
     return text;
 }
 
+// A relative secret-file is taken from the description's directory, so the description and its
+// secret can move together and the command works from any directory.
+std::string beside(const std::string& description, const std::string& file) {
+    if (file.empty() || file.front() == '/') return file;
+    const auto slash = description.rfind('/');
+    return slash == std::string::npos ? file : description.substr(0, slash + 1) + file;
+}
+
 int run(const ApplyArgs& a) {
     std::vector<std::string> urls;
     std::string xml;
@@ -61,7 +69,7 @@ int run(const ApplyArgs& a) {
         xml = a.xml_file.empty() ? zdu::config::write_xml(
                                        zdu::description::generate(d, lb->lb_config_name), utc_now())
                                  : read_file(a.xml_file);
-        secret = read_secret_file(lb->secret_file);
+        secret = read_secret_file(beside(a.description, lb->secret_file));
     } catch (const zdu::description::DescriptionError& e) {
         for (const auto& diag : e.diagnostics()) std::cerr << diag.text() << '\n';
         return 1;

@@ -182,6 +182,11 @@ class ApplyFrontEnds(ZduTestCase):
         self.assertIn("nothing committed on any front-end", result.stderr)
         self.assertUnchanged(hashes, files)
 
+    def test_a_relative_secret_file_is_read_beside_the_description(self):
+        self.write_description(secret_file=self.secret_file.name)
+        result = self.apply()  # run from the test's directory, not the description's
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
     def test_an_invalid_xml_is_refused_400_with_line_errors_and_changes_nothing(self):
         hashes, files = [self.hashes(h) for h in self.front_ends], self.files()
         bad = self.dir / "bad.xml"
