@@ -6,6 +6,7 @@
 #include <string>
 
 #include "admin_commands.hpp"
+#include "apply_command.hpp"
 #include "diff_command.hpp"
 #include "export_command.hpp"
 #include "generate_command.hpp"
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
     lbxml_gen::add_diff_command(app, exit_code);
     lbxml_gen::add_export_command(app, exit_code);
     lbxml_gen::add_admin_commands(app, exit_code);
+    lbxml_gen::add_apply_command(app, exit_code);
 
     try {
         app.parse(argc, argv);

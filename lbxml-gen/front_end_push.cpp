@@ -1,0 +1,403 @@
+#include "front_end_push.hpp"
+
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "manager/answers.hpp"
+#include "state/config_region.hpp"
+
+namespace lbxml_gen {
+namespace {
+
+// Just enough JSON to read the manager's answers: objects, arrays, strings, numbers, literals.
+struct Json {
+    enum class Type { Null, Bool, Number, String, Array, Object } type = Type::Null;
+    bool boolean = false;
+    double number = 0;
+    std::string text;
+    std::vector<Json> items;
+    std::map<std::string, Json> members;
+
+    const Json* get(const std::string& key) const {
+        if (type != Type::Object) return nullptr;
+        auto it = members.find(key);
+        return it == members.end() ? nullptr : &it->second;
+    }
+    std::string str(const std::string& key) const {
+        const Json* v = get(key);
+        return v && v->type == Type::String ? v->text : std::string();
+    }
+};
+
+class JsonParser {
+  public:
+    explicit JsonParser(std::string_view text) : s_(text) {}
+
+    bool parse(Json& out) {
+        if (!value(out, 0)) return false;
+        skip();
+        return pos_ == s_.size();
+    }
+
+  private:
+    // Deep nesting in an answer is not something the manager writes; stop before the stack.
+    static constexpr int kMaxDepth = 32;
+
+    void skip() {
+        while (pos_ < s_.size() &&
+               (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' || s_[pos_] == '\t'))
+            ++pos_;
+    }
+    bool literal(std::string_view word) {
+        if (s_.substr(pos_, word.size()) != word) return false;
+        pos_ += word.size();
+        return true;
+    }
+    static void append_utf8(std::string& out, unsigned cp) {
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+    bool hex4(unsigned& cp) {
+        if (pos_ + 4 > s_.size()) return false;
+        cp = 0;
+        for (int i = 0; i < 4; ++i) {
+            char c = s_[pos_++];
+            cp <<= 4;
+            if (c >= '0' && c <= '9')
+                cp |= c - '0';
+            else if (c >= 'a' && c <= 'f')
+                cp |= c - 'a' + 10;
+            else if (c >= 'A' && c <= 'F')
+                cp |= c - 'A' + 10;
+            else
+                return false;
+        }
+        return true;
+    }
+    bool string(std::string& out) {
+        if (pos_ >= s_.size() || s_[pos_] != '"') return false;
+        ++pos_;
+        while (pos_ < s_.size()) {
+            char c = s_[pos_++];
+            if (c == '"') return true;
+            if (c != '\\') {
+                out += c;
+                continue;
+            }
+            if (pos_ >= s_.size()) return false;
+            char e = s_[pos_++];
+            switch (e) {
+                case '"':
+                    out += '"';
+                    break;
+                case '\\':
+                    out += '\\';
+                    break;
+                case '/':
+                    out += '/';
+                    break;
+                case 'b':
+                    out += '\b';
+                    break;
+                case 'f':
+                    out += '\f';
+                    break;
+                case 'n':
+                    out += '\n';
+                    break;
+                case 'r':
+                    out += '\r';
+                    break;
+                case 't':
+                    out += '\t';
+                    break;
+                case 'u': {
+                    unsigned cp;
+                    if (!hex4(cp)) return false;
+                    if (cp >= 0xD800 && cp < 0xDC00 && literal("\\u")) {
+                        unsigned low;
+                        if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                    }
+                    append_utf8(out, cp);
+                    break;
+                }
+                default:
+                    return false;
+            }
+        }
+        return false;
+    }
+    bool value(Json& out, int depth) {
+        if (depth > kMaxDepth) return false;
+        skip();
+        if (pos_ >= s_.size()) return false;
+        char c = s_[pos_];
+        if (c == '{') {
+            out.type = Json::Type::Object;
+            ++pos_;
+            skip();
+            if (pos_ < s_.size() && s_[pos_] == '}') return ++pos_, true;
+            for (;;) {
+                skip();
+                std::string key;
+                if (!string(key)) return false;
+                skip();
+                if (pos_ >= s_.size() || s_[pos_++] != ':') return false;
+                if (!value(out.members[key], depth + 1)) return false;
+                skip();
+                if (pos_ >= s_.size()) return false;
+                if (s_[pos_] == ',') {
+                    ++pos_;
+                    continue;
+                }
+                return s_[pos_++] == '}';
+            }
+        }
+        if (c == '[') {
+            out.type = Json::Type::Array;
+            ++pos_;
+            skip();
+            if (pos_ < s_.size() && s_[pos_] == ']') return ++pos_, true;
+            for (;;) {
+                out.items.emplace_back();
+                if (!value(out.items.back(), depth + 1)) return false;
+                skip();
+                if (pos_ >= s_.size()) return false;
+                if (s_[pos_] == ',') {
+                    ++pos_;
+                    continue;
+                }
+                return s_[pos_++] == ']';
+            }
+        }
+        if (c == '"') {
+            out.type = Json::Type::String;
+            return string(out.text);
+        }
+        if (literal("true")) return out.type = Json::Type::Bool, out.boolean = true, true;
+        if (literal("false")) return out.type = Json::Type::Bool, true;
+        if (literal("null")) return true;
+        const std::string rest(s_.substr(pos_, 64));
+        char* end = nullptr;
+        out.number = std::strtod(rest.c_str(), &end);
+        if (end == rest.c_str()) return false;
+        out.type = Json::Type::Number;
+        pos_ += static_cast<std::size_t>(end - rest.c_str());
+        return true;
+    }
+
+    std::string_view s_;
+    std::size_t pos_ = 0;
+};
+
+bool parse_json(std::string_view text, Json& out) {
+    return JsonParser(text).parse(out);
+}
+
+bool answer_ok(const Json& answer) {
+    const Json* ok = answer.get("ok");
+    return ok && ok->type == Json::Type::Bool && ok->boolean;
+}
+
+// The reasons a refusal gives: its "errors" list, else its "error" text, else the raw body
+// (trimmed: a proxy in front may answer with a whole HTML page).
+std::vector<std::string> refusal_reasons(const HttpResult& r, const Json* answer) {
+    std::vector<std::string> reasons;
+    if (answer) {
+        if (const Json* errors = answer->get("errors"); errors && errors->type == Json::Type::Array)
+            for (const auto& e : errors->items)
+                if (e.type == Json::Type::String) reasons.push_back(e.text);
+        if (reasons.empty() && !answer->str("error").empty())
+            reasons.push_back(answer->str("error"));
+    }
+    if (reasons.empty()) {
+        std::string body = r.body.substr(0, 200);
+        while (!body.empty() && (body.back() == '\n' || body.back() == '\r')) body.pop_back();
+        reasons.push_back("HTTP " + std::to_string(r.status) + (body.empty() ? "" : ": " + body));
+    }
+    return reasons;
+}
+
+std::vector<Override> read_overrides(const Json& answer) {
+    std::vector<Override> out;
+    const Json* list = answer.get("overrides");
+    if (!list || list->type != Json::Type::Array) return out;
+    for (const auto& o : list->items) {
+        Override v{o.str("cluster"), o.str("instance"), o.str("admin_state"), o.str("origin"), 0};
+        if (const Json* since = o.get("since_ms"); since && since->type == Json::Type::Number)
+            v.since_ms = static_cast<std::int64_t>(since->number);
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+HttpRequest request(const std::string& method, const std::string& url, const std::string& secret,
+                    const std::string& body) {
+    HttpRequest r{method, url, {{"X-Zdu-Secret", secret}}, body};
+    if (method == "POST") r.headers.emplace_back("Content-Type", "application/xml");
+    return r;
+}
+
+// Sends one request and records, on refusal or no answer, why in `fe`. Returns the parsed
+// answer when the front-end said ok.
+bool exchange(Transport& transport, const HttpRequest& req, const std::string& phase,
+              FrontEndReport& fe, Json& answer) {
+    fe.phase = phase;
+    const HttpResult r = transport.send(req);
+    if (!r.reached) {
+        fe.outcome = Outcome::Unreachable;
+        fe.reasons = {r.error.empty() ? "no answer" : r.error};
+        return false;
+    }
+    fe.status = r.status;
+    const bool parsed = parse_json(r.body, answer);
+    if (r.status == 200 && parsed && answer_ok(answer)) return true;
+    fe.outcome = Outcome::Refused;
+    fe.reasons = refusal_reasons(r, parsed ? &answer : nullptr);
+    if (r.status == 200 && !parsed) fe.reasons = {"answer is not the manager's JSON"};
+    return false;
+}
+
+}  // namespace
+
+std::string_view outcome_name(Outcome o) {
+    switch (o) {
+        case Outcome::Applied:
+            return "applied";
+        case Outcome::Refused:
+            return "refused";
+        case Outcome::Unreachable:
+            return "unreachable";
+        case Outcome::NotPushed:
+            return "not pushed";
+    }
+    return "?";
+}
+
+bool ApplyReport::all_applied() const {
+    if (front_ends.empty()) return false;
+    for (const auto& fe : front_ends)
+        if (fe.outcome != Outcome::Applied) return false;
+    return true;
+}
+
+std::string command_url(const std::string& manager_url, std::string_view query) {
+    std::string url = manager_url;
+    // A fragment is never sent; the query goes before it.
+    if (auto hash = url.find('#'); hash != std::string::npos) url.erase(hash);
+    const auto q = url.find('?');
+    if (q == std::string::npos)
+        url += '?';
+    else if (q + 1 != url.size() && url.back() != '&')
+        url += '&';
+    url += query;
+    return url;
+}
+
+std::string config_hash_hex(std::string_view xml) {
+    return zdu::manager::hex64(zdu::state::content_hash(xml));
+}
+
+ApplyReport apply(const std::string& xml, const std::vector<std::string>& urls,
+                  const std::string& secret, const ApplyOptions& options, Transport& transport) {
+    ApplyReport report;
+    for (const auto& u : urls) {
+        report.front_ends.emplace_back();
+        report.front_ends.back().url = u;
+    }
+    const std::string expected_hash = config_hash_hex(xml);
+
+    bool all_ready = true;
+    for (auto& fe : report.front_ends) {
+        Json answer;
+        if (options.ping &&
+            !exchange(transport, request("GET", command_url(fe.url, "cmd=ping"), secret, ""),
+                      "ping", fe, answer)) {
+            all_ready = false;
+            continue;
+        }
+        answer = Json{};
+        if (!exchange(transport,
+                      request("POST", command_url(fe.url, "cmd=push-validate"), secret, xml),
+                      "validate", fe, answer)) {
+            all_ready = false;
+            continue;
+        }
+        fe.hash = answer.str("hash");
+        // The front-end hashes the bytes it received; another hash means other bytes arrived
+        // (a proxy rewrote them, or another version of the module hashes differently), and
+        // committing would leave the front-ends on configs nobody validated here.
+        if (fe.hash != expected_hash) {
+            fe.outcome = Outcome::Refused;
+            fe.reasons = {"validated hash " + (fe.hash.empty() ? "(none)" : fe.hash) +
+                          " is not the hash of the xml sent (" + expected_hash + ")"};
+            all_ready = false;
+        }
+    }
+    if (!all_ready) {
+        for (auto& fe : report.front_ends)
+            if (fe.reasons.empty()) {
+                fe.outcome = Outcome::NotPushed;
+                fe.reasons = {"valid, not committed: another front-end was not ready"};
+            }
+        return report;
+    }
+
+    report.committed = true;
+    const std::string commit_query = "cmd=push-commit&hash=" + expected_hash +
+                                     (options.reset_overrides ? "&reset-overrides=1" : "");
+    for (auto& fe : report.front_ends) {
+        Json answer;
+        if (!exchange(transport, request("POST", command_url(fe.url, commit_query), secret, xml),
+                      "commit", fe, answer))
+            continue;
+        fe.outcome = Outcome::Applied;
+        fe.hash = answer.str("hash");
+        if (const Json* g = answer.get("generation"); g && g->type == Json::Type::Number)
+            fe.generation = static_cast<std::int64_t>(g->number);
+        if (const Json* r = answer.get("reset"); r && r->type == Json::Type::Bool)
+            fe.reset = r->boolean;
+        fe.overrides = read_overrides(answer);
+    }
+    return report;
+}
+
+std::string format_report(const ApplyReport& report) {
+    std::ostringstream out;
+    for (const auto& fe : report.front_ends) {
+        out << fe.url << ": " << outcome_name(fe.outcome);
+        if (fe.outcome == Outcome::Applied) {
+            out << " (generation " << fe.generation << ", hash " << fe.hash
+                << (fe.reset ? ", overrides reset" : "") << ")\n";
+        } else {
+            out << " at " << fe.phase;
+            if (fe.status) out << " (HTTP " << fe.status << ")";
+            out << '\n';
+        }
+        for (const auto& r : fe.reasons) out << "  " << r << '\n';
+        for (const auto& o : fe.overrides)
+            out << "  override: " << o.cluster << '/' << o.instance << ' ' << o.admin_state
+                << " by " << o.origin << " since_ms " << o.since_ms
+                << " (kept; --reset-overrides lets the xml decide)\n";
+    }
+    if (!report.committed) out << "nothing committed on any front-end\n";
+    return out.str();
+}
+
+}  // namespace lbxml_gen

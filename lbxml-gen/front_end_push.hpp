@@ -1,0 +1,69 @@
+// Two-phase push of a loadbalancer.xml to every front-end of a load balancer: first every
+// front-end validates the bytes (nothing changes anywhere), then, only if all accepted them,
+// every front-end commits. A front-end that refuses or cannot be reached in the first phase
+// keeps every front-end on its current config, so none runs a config another one refused.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http_client.hpp"
+
+namespace lbxml_gen {
+
+// An admin state set through a front-end's manager; the xml does not undo it unless asked.
+struct Override {
+    std::string cluster;
+    std::string instance;
+    std::string admin_state;
+    std::string origin;
+    std::int64_t since_ms = 0;
+};
+
+enum class Outcome {
+    Applied,
+    Refused,      // answered, but said no (why in `reasons`)
+    Unreachable,  // no HTTP answer
+    NotPushed,    // reachable and willing, held back because another front-end was not
+};
+
+std::string_view outcome_name(Outcome o);
+
+struct FrontEndReport {
+    std::string url;
+    Outcome outcome = Outcome::NotPushed;
+    std::string phase;  // where it ended: "ping", "validate" or "commit"
+    long status = 0;    // HTTP status of the last answer (0: none)
+    std::vector<std::string> reasons;
+    std::string hash;
+    std::int64_t generation = 0;
+    bool reset = false;
+    std::vector<Override> overrides;
+};
+
+struct ApplyOptions {
+    bool ping = false;             // first check every front-end's manager answers cmd=ping
+    bool reset_overrides = false;  // have the xml decide again over manager-set admin states
+};
+
+struct ApplyReport {
+    std::vector<FrontEndReport> front_ends;
+    bool committed = false;  // phase 2 ran
+    bool all_applied() const;
+};
+
+// `manager_url` with `query` ("cmd=...") added after '?' or '&' as the URL already needs.
+std::string command_url(const std::string& manager_url, std::string_view query);
+
+// Lower-case hex of the hash the module shows as config_hash for these bytes.
+std::string config_hash_hex(std::string_view xml);
+
+ApplyReport apply(const std::string& xml, const std::vector<std::string>& urls,
+                  const std::string& secret, const ApplyOptions& options, Transport& transport);
+
+// The report for operators: one block per front-end, then the overrides each reports.
+std::string format_report(const ApplyReport& report);
+
+}  // namespace lbxml_gen

@@ -1,0 +1,86 @@
+#include "http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <memory>
+#include <mutex>
+
+namespace lbxml_gen {
+namespace {
+
+std::size_t append_body(char* data, std::size_t size, std::size_t count, void* out) {
+    static_cast<std::string*>(out)->append(data, size * count);
+    return size * count;
+}
+
+struct CurlDeleter {
+    void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+struct SlistDeleter {
+    void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+
+}  // namespace
+
+CurlTransport::CurlTransport(HttpClientOptions options) : options_(std::move(options)) {
+    // curl_global_init is not thread-safe and must run once before any handle exists.
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+HttpResult CurlTransport::send(const HttpRequest& request) {
+    HttpResult result;
+    std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+    if (!curl) {
+        result.error = "cannot create an HTTP client";
+        return result;
+    }
+    CURL* c = curl.get();
+    char error_text[CURL_ERROR_SIZE] = "";
+    std::unique_ptr<curl_slist, SlistDeleter> headers;
+    for (const auto& [name, value] : request.headers) {
+        curl_slist* next = curl_slist_append(headers.get(), (name + ": " + value).c_str());
+        if (next) {
+            headers.release();
+            headers.reset(next);
+        }
+    }
+    if (request.method == "POST") {
+        // An explicit empty Expect: curl would otherwise wait for "100 Continue" on large bodies.
+        curl_slist* next = curl_slist_append(headers.get(), "Expect:");
+        if (next) {
+            headers.release();
+            headers.reset(next);
+        }
+    }
+    curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
+    // Only the two schemes a manager URL may have; no redirects, which would carry the secret
+    // (and the config) to wherever the answer points.
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, options_.timeout_ms);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_text);
+    if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
+    if (request.method == "POST") {
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                         static_cast<curl_off_t>(request.body.size()));
+    }
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, append_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &result.body);
+
+    const CURLcode code = curl_easy_perform(c);
+    if (code != CURLE_OK) {
+        result.error = error_text[0] ? error_text : curl_easy_strerror(code);
+        return result;
+    }
+    result.reached = true;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &result.status);
+    return result;
+}
+
+}  // namespace lbxml_gen

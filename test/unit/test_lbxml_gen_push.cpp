@@ -1,0 +1,216 @@
+// lbxml-gen's two-phase push to front-ends, against a scripted transport: what is sent, what
+// is reported, and that nothing is committed anywhere unless every front-end validated.
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "front_end_push.hpp"
+
+using namespace lbxml_gen;
+
+namespace {
+
+const std::string kXml = "<loadbalancer/>\n";
+
+// Answers each request with the handler for its front-end (the URL before '?') and records it.
+struct ScriptedTransport : Transport {
+    std::map<std::string, std::function<HttpResult(const HttpRequest&)>> front_ends;
+    std::vector<HttpRequest> sent;
+
+    HttpResult send(const HttpRequest& r) override {
+        sent.push_back(r);
+        return front_ends.at(r.url.substr(0, r.url.find('?')))(r);
+    }
+    int count(const std::string& query_part) const {
+        int n = 0;
+        for (const auto& r : sent) n += r.url.find(query_part) != std::string::npos;
+        return n;
+    }
+};
+
+HttpResult answer(long status, std::string body) {
+    return HttpResult{true, status, body, ""};
+}
+
+// A front-end that accepts everything, as the module does for a valid xml.
+HttpResult willing(const HttpRequest& r) {
+    const std::string hash = config_hash_hex(r.body);
+    if (r.url.find("cmd=ping") != std::string::npos) return answer(200, R"({"ok":true})");
+    if (r.url.find("cmd=push-validate") != std::string::npos)
+        return answer(200, R"({"ok":true,"hash":")" + hash + R"("})");
+    return answer(200, R"({"ok":true,"generation":7,"hash":")" + hash +
+                           R"(","overrides":[{"cluster":"c1","instance":"i2",)"
+                           R"("admin_state":"disabled","origin":"manager","since_ms":1234}],)"
+                           R"("reset":false})");
+}
+
+const std::vector<std::string> kUrls = {"http://a/zdu-manager", "http://b/zdu-manager",
+                                        "http://c/zdu-manager"};
+
+ScriptedTransport three_willing() {
+    ScriptedTransport t;
+    for (const auto& u : kUrls) t.front_ends[u] = willing;
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("apply validates on all front-ends, then commits on all", "[lbxml-gen-push]") {
+    auto t = three_willing();
+    const auto report = apply(kXml, kUrls, "s3cret", ApplyOptions{}, t);
+
+    REQUIRE(report.all_applied());
+    CHECK(report.committed);
+    REQUIRE(t.sent.size() == 6);
+    for (int i = 0; i < 3; ++i) CHECK(t.sent[i].url == kUrls[i] + "?cmd=push-validate");
+    for (int i = 3; i < 6; ++i)
+        CHECK(t.sent[i].url == kUrls[i - 3] + "?cmd=push-commit&hash=" + config_hash_hex(kXml));
+    for (const auto& r : t.sent) {
+        CHECK(r.method == "POST");
+        CHECK(r.body == kXml);
+        CHECK(std::count(r.headers.begin(), r.headers.end(),
+                         std::pair<std::string, std::string>{"X-Zdu-Secret", "s3cret"}) == 1);
+        CHECK(std::count(r.headers.begin(), r.headers.end(),
+                         std::pair<std::string, std::string>{"Content-Type", "application/xml"}) ==
+              1);
+    }
+    const auto& fe = report.front_ends[1];
+    CHECK(fe.generation == 7);
+    CHECK(fe.hash == config_hash_hex(kXml));
+    REQUIRE(fe.overrides.size() == 1);
+    CHECK(fe.overrides[0].instance == "i2");
+    CHECK(fe.overrides[0].admin_state == "disabled");
+    CHECK(fe.overrides[0].origin == "manager");
+    CHECK(fe.overrides[0].since_ms == 1234);
+    const std::string text = format_report(report);
+    CHECK(text.find("http://c/zdu-manager: applied (generation 7") != std::string::npos);
+    CHECK(text.find("override: c1/i2 disabled by manager") != std::string::npos);
+}
+
+TEST_CASE("a front-end refusing the xml keeps every front-end from committing",
+          "[lbxml-gen-push]") {
+    auto t = three_willing();
+    t.front_ends[kUrls[1]] = [](const HttpRequest&) {
+        return answer(400, R"({"ok":false,"errors":["5: <instance> needs listeners"]})");
+    };
+    const auto report = apply(kXml, kUrls, "s3cret", ApplyOptions{}, t);
+
+    CHECK_FALSE(report.all_applied());
+    CHECK_FALSE(report.committed);
+    CHECK(t.count("push-commit") == 0);
+    // The later front-end still validates, so the operator sees every problem at once.
+    CHECK(t.count("push-validate") == 3);
+    CHECK(report.front_ends[1].outcome == Outcome::Refused);
+    CHECK(report.front_ends[1].status == 400);
+    CHECK(report.front_ends[1].reasons ==
+          std::vector<std::string>{"5: <instance> needs listeners"});
+    CHECK(report.front_ends[0].outcome == Outcome::NotPushed);
+    CHECK(report.front_ends[2].outcome == Outcome::NotPushed);
+    CHECK(format_report(report).find("nothing committed on any front-end") != std::string::npos);
+}
+
+TEST_CASE("an unreachable front-end is reported and nothing is committed", "[lbxml-gen-push]") {
+    auto t = three_willing();
+    t.front_ends[kUrls[2]] = [](const HttpRequest&) {
+        return HttpResult{false, 0, "", "Failed to connect to c port 80"};
+    };
+    const auto report = apply(kXml, kUrls, "s3cret", ApplyOptions{}, t);
+
+    CHECK(t.count("push-commit") == 0);
+    CHECK(report.front_ends[2].outcome == Outcome::Unreachable);
+    CHECK(report.front_ends[2].phase == "validate");
+    CHECK(report.front_ends[2].reasons[0].find("Failed to connect") != std::string::npos);
+    CHECK(format_report(report).find("http://c/zdu-manager: unreachable at validate") !=
+          std::string::npos);
+}
+
+TEST_CASE("a wrong secret is a refusal with the manager's reason", "[lbxml-gen-push]") {
+    auto t = three_willing();
+    t.front_ends[kUrls[0]] = [](const HttpRequest&) {
+        return answer(403, R"({"ok":false,"error":"wrong secret"})");
+    };
+    const auto report = apply(kXml, kUrls, "bad", ApplyOptions{}, t);
+    CHECK(t.count("push-commit") == 0);
+    CHECK(report.front_ends[0].outcome == Outcome::Refused);
+    CHECK(report.front_ends[0].reasons == std::vector<std::string>{"wrong secret"});
+}
+
+TEST_CASE("a non-JSON refusal shows the status and the start of the body", "[lbxml-gen-push]") {
+    auto t = three_willing();
+    t.front_ends[kUrls[0]] = [](const HttpRequest&) { return answer(404, "Not Found\n"); };
+    const auto report = apply(kXml, kUrls, "s", ApplyOptions{}, t);
+    CHECK(report.front_ends[0].reasons == std::vector<std::string>{"HTTP 404: Not Found"});
+}
+
+TEST_CASE("a validated hash other than that of the bytes sent stops the commit",
+          "[lbxml-gen-push]") {
+    auto t = three_willing();
+    t.front_ends[kUrls[0]] = [](const HttpRequest&) {
+        return answer(200, R"({"ok":true,"hash":"0000000000000000"})");
+    };
+    const auto report = apply(kXml, kUrls, "s", ApplyOptions{}, t);
+    CHECK(t.count("push-commit") == 0);
+    CHECK(report.front_ends[0].outcome == Outcome::Refused);
+    CHECK(report.front_ends[0].reasons[0].find("is not the hash of the xml sent") !=
+          std::string::npos);
+}
+
+TEST_CASE("a commit failing on one front-end is reported, the others applied", "[lbxml-gen-push]") {
+    auto t = three_willing();
+    t.front_ends[kUrls[1]] = [](const HttpRequest& r) {
+        if (r.url.find("push-commit") != std::string::npos)
+            return answer(500, R"({"ok":false,"error":"cannot write /etc/zdu/lb.xml.tmp"})");
+        return willing(r);
+    };
+    const auto report = apply(kXml, kUrls, "s", ApplyOptions{}, t);
+    CHECK(report.committed);
+    CHECK_FALSE(report.all_applied());
+    CHECK(report.front_ends[0].outcome == Outcome::Applied);
+    CHECK(report.front_ends[1].outcome == Outcome::Refused);
+    CHECK(report.front_ends[1].phase == "commit");
+    CHECK(report.front_ends[2].outcome == Outcome::Applied);
+}
+
+TEST_CASE("--ping checks every manager first, --reset-overrides goes on the commit",
+          "[lbxml-gen-push]") {
+    auto t = three_willing();
+    auto report = apply(kXml, kUrls, "s", ApplyOptions{true, true}, t);
+    REQUIRE(report.all_applied());
+    CHECK(t.sent[0].method == "GET");
+    CHECK(t.sent[0].url == kUrls[0] + "?cmd=ping");
+    CHECK(t.count("cmd=ping") == 3);
+    CHECK(t.count("&reset-overrides=1") == 3);
+
+    auto down = three_willing();
+    down.front_ends[kUrls[0]] = [](const HttpRequest& r) {
+        if (r.url.find("cmd=ping") != std::string::npos)
+            return answer(503, R"({"ok":false,"error":"unhealthy"})");
+        return willing(r);
+    };
+    report = apply(kXml, kUrls, "s", ApplyOptions{true, false}, down);
+    CHECK(down.count("push-commit") == 0);
+    CHECK(down.count("push-validate") == 2);
+    CHECK(report.front_ends[0].phase == "ping");
+}
+
+TEST_CASE("a load balancer with no front-end is never all applied", "[lbxml-gen-push]") {
+    ScriptedTransport t;
+    CHECK_FALSE(apply(kXml, {}, "s", ApplyOptions{}, t).all_applied());
+}
+
+TEST_CASE("command_url adds the query as the manager URL needs", "[lbxml-gen-push]") {
+    CHECK(command_url("http://h/zdu-manager", "cmd=ping") == "http://h/zdu-manager?cmd=ping");
+    CHECK(command_url("http://h/m?", "cmd=ping") == "http://h/m?cmd=ping");
+    CHECK(command_url("http://h/m?a=1", "cmd=ping") == "http://h/m?a=1&cmd=ping");
+    CHECK(command_url("http://h/m#top", "cmd=ping") == "http://h/m?cmd=ping");
+}
+
+TEST_CASE("config_hash_hex is the module's 16-digit config_hash", "[lbxml-gen-push]") {
+    const std::string h = config_hash_hex(kXml);
+    CHECK(h.size() == 16);
+    CHECK(h.find_first_not_of("0123456789abcdef") == std::string::npos);
+    CHECK(h != config_hash_hex(kXml + " "));
+}
