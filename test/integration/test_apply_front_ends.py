@@ -156,9 +156,7 @@ class ApplyFrontEnds(ZduTestCase):
         for client in clients:  # connections open before, so the second measures the switch
             self.assertEqual(client.get("/app/login").status, 200)
         edit = lbxml_gen("disable-http-lb-server", "--description", self.description, "i2")
-        if edit.returncode != 0:
-            # Without the admin commands the same edit is made to the file directly.
-            self.write_description(disabled={"i2"})
+        self.assertEqual(edit.returncode, 0, edit.stdout + edit.stderr)
         result = self.apply()
         applied_at = time.monotonic()
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
