@@ -174,7 +174,7 @@ TEST_CASE("a commit failing on one front-end is reported, the others applied", "
     CHECK(report.front_ends[2].outcome == Outcome::Applied);
 }
 
-TEST_CASE("--ping checks every manager first, --reset-overrides goes on the commit",
+TEST_CASE("with --ping every manager is checked first; --reset-overrides goes on the commit",
           "[lbxml-gen-push]") {
     auto t = three_willing();
     auto report = apply(kXml, kUrls, "s", ApplyOptions{true, true}, t);
