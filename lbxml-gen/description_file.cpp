@@ -1,6 +1,7 @@
 #include "description_file.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -79,6 +80,35 @@ std::string write_file_atomically(const std::string& given, const std::string& t
         error = os_error("cannot rename " + temp + " to " + path);
     if (!error.empty()) ::unlink(temp.c_str());
     return error;
+}
+
+EditLock::EditLock(const std::string& path) {
+    // The lock is on the inode, and every edit renames a new inode over the name: a lock taken
+    // on a file that was replaced meanwhile guards nothing, so take it again on the new one.
+    for (;;) {
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            if (errno != ENOENT) error_ = os_error("cannot open " + path);
+            return;
+        }
+        if (::flock(fd, LOCK_EX) != 0) {
+            error_ = os_error("cannot lock " + path);
+            ::close(fd);
+            return;
+        }
+        struct stat held {
+        }, now{};
+        if (::fstat(fd, &held) == 0 && ::stat(path.c_str(), &now) == 0 &&
+            held.st_dev == now.st_dev && held.st_ino == now.st_ino) {
+            fd_ = fd;
+            return;
+        }
+        ::close(fd);
+    }
+}
+
+EditLock::~EditLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
 }
 
 bool read_text_file(const std::string& path, std::string& text, std::string& why) {
