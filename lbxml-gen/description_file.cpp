@@ -30,13 +30,18 @@ bool write_all(int fd, const std::string& text) {
 }
 
 // Writes `text` into a new file `temp` (never through a link planted at that name).
-std::string write_new_file(const std::string& temp, const std::string& text, unsigned mode) {
+std::string write_new_file(const std::string& temp, const std::string& text, unsigned mode,
+                           const struct stat* owner) {
     ::unlink(temp.c_str());
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                     static_cast<mode_t>(mode));
     if (fd < 0) return os_error("cannot create " + temp);
     std::string error;
     if (!write_all(fd, text)) error = os_error("cannot write " + temp);
+    // An operator running the command through sudo on a file another account owns must leave it
+    // that account's, or its owner can no longer edit it. Best effort: only root may give a
+    // file away, and a file that keeps the editor as owner is still a correct edit.
+    if (error.empty() && owner) (void)::fchown(fd, owner->st_uid, owner->st_gid);
     // The umask may have narrowed the mode; an edited file keeps the owner's chosen bits.
     if (error.empty() && ::fchmod(fd, static_cast<mode_t>(mode)) != 0)
         error = os_error("cannot chmod " + temp);
@@ -65,7 +70,7 @@ std::string write_file_atomically(const std::string& given, const std::string& t
 
     // Same directory as `path`, so the rename stays on one file system and is atomic.
     const std::string temp = path + ".tmp." + std::to_string(::getpid());
-    std::string error = write_new_file(temp, text, mode);
+    std::string error = write_new_file(temp, text, mode, exists ? &st : nullptr);
     if (error.empty() && exists && options.keep_backup) {
         // A hard link keeps the old bytes under .bak without copying and without a moment when
         // `path` is missing; the rename below then replaces only the name `path`.
