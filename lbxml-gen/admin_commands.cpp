@@ -589,6 +589,12 @@ void add_list_commands(CLI::App& app, int& exit_code) {
 
 int edit_description_file(const std::string& path,
                           const std::function<EditResult(desc::Description&)>& edit) {
+    // Held from the read to the rename, so a concurrent edit starts from this one's result.
+    EditLock lock(path);
+    if (!lock.error().empty()) {
+        std::cerr << "lbxml-gen: " << lock.error() << '\n';
+        return 1;
+    }
     desc::Description d;
     try {
         d = desc::load_description(path);

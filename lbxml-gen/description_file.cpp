@@ -1,6 +1,7 @@
 #include "description_file.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,13 +30,18 @@ bool write_all(int fd, const std::string& text) {
 }
 
 // Writes `text` into a new file `temp` (never through a link planted at that name).
-std::string write_new_file(const std::string& temp, const std::string& text, unsigned mode) {
+std::string write_new_file(const std::string& temp, const std::string& text, unsigned mode,
+                           const struct stat* owner) {
     ::unlink(temp.c_str());
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                     static_cast<mode_t>(mode));
     if (fd < 0) return os_error("cannot create " + temp);
     std::string error;
     if (!write_all(fd, text)) error = os_error("cannot write " + temp);
+    // An operator running the command through sudo on a file another account owns must leave it
+    // that account's, or its owner can no longer edit it. Best effort: only root may give a
+    // file away, and a file that keeps the editor as owner is still a correct edit.
+    if (error.empty() && owner) (void)::fchown(fd, owner->st_uid, owner->st_gid);
     // The umask may have narrowed the mode; an edited file keeps the owner's chosen bits.
     if (error.empty() && ::fchmod(fd, static_cast<mode_t>(mode)) != 0)
         error = os_error("cannot chmod " + temp);
@@ -64,7 +70,7 @@ std::string write_file_atomically(const std::string& given, const std::string& t
 
     // Same directory as `path`, so the rename stays on one file system and is atomic.
     const std::string temp = path + ".tmp." + std::to_string(::getpid());
-    std::string error = write_new_file(temp, text, mode);
+    std::string error = write_new_file(temp, text, mode, exists ? &st : nullptr);
     if (error.empty() && exists && options.keep_backup) {
         // A hard link keeps the old bytes under .bak without copying and without a moment when
         // `path` is missing; the rename below then replaces only the name `path`.
@@ -79,6 +85,35 @@ std::string write_file_atomically(const std::string& given, const std::string& t
         error = os_error("cannot rename " + temp + " to " + path);
     if (!error.empty()) ::unlink(temp.c_str());
     return error;
+}
+
+EditLock::EditLock(const std::string& path) {
+    // The lock is on the inode, and every edit renames a new inode over the name: a lock taken
+    // on a file that was replaced meanwhile guards nothing, so take it again on the new one.
+    for (;;) {
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            if (errno != ENOENT) error_ = os_error("cannot open " + path);
+            return;
+        }
+        if (::flock(fd, LOCK_EX) != 0) {
+            error_ = os_error("cannot lock " + path);
+            ::close(fd);
+            return;
+        }
+        struct stat held {
+        }, now{};
+        if (::fstat(fd, &held) == 0 && ::stat(path.c_str(), &now) == 0 &&
+            held.st_dev == now.st_dev && held.st_ino == now.st_ino) {
+            fd_ = fd;
+            return;
+        }
+        ::close(fd);
+    }
+}
+
+EditLock::~EditLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
 }
 
 bool read_text_file(const std::string& path, std::string& text, std::string& why) {

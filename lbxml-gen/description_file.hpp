@@ -22,6 +22,23 @@ struct WriteOptions {
 std::string write_file_atomically(const std::string& path, const std::string& text,
                                   const WriteOptions& options = {});
 
+// An exclusive lock on the file at `path` (through symlinks) for one read-modify-write: edits
+// run at once would otherwise each rename their own copy over the file and all but the last be
+// lost while reporting success. Waits for the holder. A missing file takes no lock (nothing to
+// edit); error() says why the lock could not be taken.
+class EditLock {
+  public:
+    explicit EditLock(const std::string& path);
+    ~EditLock();
+    EditLock(const EditLock&) = delete;
+    EditLock& operator=(const EditLock&) = delete;
+    const std::string& error() const { return error_; }
+
+  private:
+    int fd_ = -1;
+    std::string error_;
+};
+
 // The bytes of `path`; false with `why` when it cannot be read.
 bool read_text_file(const std::string& path, std::string& text, std::string& why);
 

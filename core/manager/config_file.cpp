@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -81,7 +82,14 @@ std::string keep_backup(const std::string& path, const std::string& dir_pattern)
 
 }  // namespace
 
-std::string replace_file(const std::string& path, std::string_view text) {
+std::string replace_file(const std::string& given, std::string_view text) {
+    // A ZduConfigFile that is a symlink (into a release directory, a checkout) keeps being one:
+    // the file it points to is replaced, with its .bak beside it, not the link by a copy.
+    std::string path = given;
+    if (char* real = ::realpath(given.c_str(), nullptr)) {
+        path = real;
+        std::free(real);
+    }
     std::string base = path.substr(path.find_last_of('/') + 1);
     std::string dir = path.substr(0, path.size() - base.size());
     std::string pattern_text = dir + "." + base + ".XXXXXX";

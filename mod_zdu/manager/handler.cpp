@@ -63,19 +63,17 @@ void log_command(request_rec* r, const manager::Command& c, const ManagerAnswer&
 
 int handle(request_rec* r) {
     if (!r->handler || std::strcmp(r->handler, kHandlerName) != 0) return DECLINED;
-    manager::ParsedCommand parsed = manager::parse_command(r->method, r->args ? r->args : "");
-    if (parsed.ok() && parsed.command.takes_body()) {
-        // A push's body is read only for whoever holds the secret; a refusal closes the
-        // connection instead of reading what may be megabytes.
-        if (!authorised(r)) {
-            r->connection->keepalive = AP_CONN_CLOSE;
-            return OK;
-        }
-        return handle_push(r, parsed.command);
+    // A body is read only for whoever holds the secret, whatever the command (a push whose
+    // query does not parse included): a refusal closes the connection instead of reading what
+    // an anonymous client announced, which may be gigabytes or never come.
+    if (!authorised(r)) {
+        r->connection->keepalive = AP_CONN_CLOSE;
+        return OK;
     }
+    manager::ParsedCommand parsed = manager::parse_command(r->method, r->args ? r->args : "");
+    if (parsed.ok() && parsed.command.takes_body()) return handle_push(r, parsed.command);
     // Read any body first, so the connection stays usable whatever the answer.
     if (int rc = ap_discard_request_body(r); rc != OK) return rc;
-    if (!authorised(r)) return OK;
     if (!parsed.ok()) {
         refuse_command(r, parsed);
         return OK;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -44,9 +45,12 @@ int refuse(request_rec* r, const manager::Command& c, int status, const std::str
     return OK;
 }
 
+// Never above ZduConfigMaxBytes: a body the shared region cannot hold would pass
+// push-validate and only be refused at push-commit, after other front-ends committed it.
 std::size_t body_limit() {
     const ModuleState& st = module_state();
-    return st.config_push_max_bytes ? st.config_push_max_bytes : st.config_capacity;
+    if (!st.config_push_max_bytes) return st.config_capacity;
+    return std::min(st.config_push_max_bytes, st.config_capacity);
 }
 
 enum class Body { Read, TooLarge, Failed };
@@ -172,11 +176,15 @@ int handle_push(request_rec* r, const manager::Command& c) {
     std::string body;
     int rc = OK;
     switch (read_body(r, limit, body, rc)) {
-        case Body::TooLarge:
+        case Body::TooLarge: {
+            // Name the directive that set the limit, so the operator raises the right one.
+            const char* which =
+                limit == st.config_push_max_bytes ? "ZduConfigPushMaxBytes" : "ZduConfigMaxBytes";
             return refuse(
                 r, c, HTTP_REQUEST_ENTITY_TOO_LARGE,
-                "the body is over ZduConfigPushMaxBytes (" + std::to_string(limit) + " bytes)",
+                std::string("the body is over ") + which + " (" + std::to_string(limit) + " bytes)",
                 start);
+        }
         case Body::Failed:
             return rc;
         case Body::Read:
