@@ -5,14 +5,19 @@
 // Pins live in a fixed array of slots that is never freed, so a reader that loaded a slot
 // pointer just before a swap increments memory that still exists; it then checks that the slot
 // is still current and lets go if not. The pin (an add, then a load of the current pointer) and
-// the swap (a store of the current pointer, then a load of the pin count) are sequentially
-// consistent, so either the reader sees the new pointer or the swap sees the pin. Slot states
-// change by compare-and-swap, so exactly one thread destroys a snapshot. (std::atomic_load on
-// a shared_ptr would take a lock from libstdc++'s mutex pool per call.)
+// the swap (a store of the current pointer, then the retire) are sequentially consistent, so
+// either the reader sees the new pointer or the retire sees the pin.
+//
+// A slot's state and its pin count share one atomic word, so "retired and unpinned" is one
+// value and the destroy is a single compare-and-swap from it. With two words a releaser that
+// saw the count drop to zero could be overtaken, before it checked the state, by a reuse of the
+// slot, a new pin and a second retire: it then destroyed a snapshot in use. (std::atomic_load
+// on a shared_ptr would take a lock from libstdc++'s mutex pool per call.)
 #pragma once
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <utility>
 
 namespace zdu::state {
@@ -21,10 +26,15 @@ template <class T, std::size_t N = 8>
 class SnapshotSlots {
   public:
     struct Slot {
-        enum State : int { Free, Live, Retired, Destroying };
-        std::atomic<long> pins{0};
-        std::atomic<int> state{Free};
+        // The low two bits of `word` are the state, the rest the pin count in units of kPin.
+        enum State : std::uint64_t { Free = 0, Live = 1, Retired = 2, Destroying = 3 };
+        static constexpr std::uint64_t kStateMask = 3;
+        static constexpr std::uint64_t kPin = 4;
+        std::atomic<std::uint64_t> word{Free};
         T value{};
+
+        State state() const { return static_cast<State>(word.load() & kStateMask); }
+        std::uint64_t pins() const { return word.load() / kPin; }
     };
 
     // The current slot, pinned until release(); null when nothing is installed.
@@ -32,14 +42,14 @@ class SnapshotSlots {
         for (;;) {
             Slot* slot = current_.load(std::memory_order_acquire);
             if (!slot) return nullptr;
-            slot->pins.fetch_add(1);
+            slot->word.fetch_add(Slot::kPin);
             if (current_.load() == slot) return slot;
             release(slot);
         }
     }
 
     void release(Slot* slot) {
-        if (slot->pins.fetch_sub(1) == 1) destroy(*slot);
+        if (slot->word.fetch_sub(Slot::kPin) == (Slot::Retired | Slot::kPin)) destroy(*slot);
     }
 
     // Makes `next` current and retires the previous snapshot (destroyed now if unpinned). One
@@ -47,14 +57,13 @@ class SnapshotSlots {
     bool install(T&& next) {
         Slot* old = current_.load();
         for (Slot& slot : slots_) {
-            if (&slot == old || slot.state.load() != Slot::Free || slot.pins.load() != 0) continue;
+            if (&slot == old || slot.word.load() != Slot::Free) continue;
+            // A reader holding a stale pointer may pin it from here on; it sees the slot is not
+            // current and lets go without reading the value.
             slot.value = std::move(next);
-            slot.state.store(Slot::Live);
+            slot.word.fetch_or(Slot::Live);
             current_.store(&slot);
-            if (old) {
-                old->state.store(Slot::Retired);
-                if (old->pins.load() == 0) destroy(*old);
-            }
+            if (old && old->word.fetch_add(Slot::Retired - Slot::Live) == Slot::Live) destroy(*old);
             return true;
         }
         return false;
@@ -64,8 +73,7 @@ class SnapshotSlots {
     bool has_free_slot() const {
         const Slot* old = current_.load();
         for (const Slot& slot : slots_) {
-            if (&slot != old && slot.state.load() == Slot::Free && slot.pins.load() == 0)
-                return true;
+            if (&slot != old && slot.word.load() == Slot::Free) return true;
         }
         return false;
     }
@@ -74,8 +82,7 @@ class SnapshotSlots {
     void reset() {
         current_.store(nullptr);
         for (Slot& slot : slots_) {
-            slot.pins.store(0);
-            slot.state.store(Slot::Free);
+            slot.word.store(Slot::Free);
             slot.value = T{};
         }
     }
@@ -83,12 +90,15 @@ class SnapshotSlots {
     const Slot* current() const { return current_.load(std::memory_order_acquire); }
 
   private:
+    // Only from "retired, no pins" exactly; a pin taken meanwhile makes the swap fail and that
+    // pin's release tries again.
     static void destroy(Slot& slot) {
-        int retired = Slot::Retired;
-        if (!slot.state.compare_exchange_strong(retired, Slot::Destroying)) return;
+        std::uint64_t unpinned = Slot::Retired;
+        if (!slot.word.compare_exchange_strong(unpinned, Slot::Destroying)) return;
         T gone = std::move(slot.value);
         slot.value = T{};
-        slot.state.store(Slot::Free);
+        // Stale pins taken while destroying stay counted; only the state goes back to Free.
+        slot.word.fetch_and(~Slot::kStateMask);
         // `gone` is destroyed here, after the slot is free for the next install.
     }
 

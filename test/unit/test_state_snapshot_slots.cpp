@@ -73,8 +73,12 @@ TEST_CASE("a replaced snapshot lives until its last pin goes", "[state][reload]"
     CHECK(alive == 0);
 }
 
-TEST_CASE("readers never see a destroyed snapshot while installs go on", "[state][reload]") {
-    SnapshotSlots<Value, 8> slots;
+namespace {
+
+// Readers pin and check while one thread installs; true when no reader saw a destroyed one.
+template <std::size_t N>
+void race_readers_with_installs(int min_installs) {
+    SnapshotSlots<Value, N> slots;
     REQUIRE(slots.install(make(0)));
     std::atomic<bool> stop{false};
     std::atomic<long> bad{0}, reads{0};
@@ -92,7 +96,7 @@ TEST_CASE("readers never see a destroyed snapshot while installs go on", "[state
     int installed = 0;
     // Until the readers have raced with the installs a while (bounded: a loaded machine may
     // start them late).
-    for (int g = 1; g <= 20000 || (reads < 20000 && g < 20000000); ++g)
+    for (int g = 1; g <= min_installs || (reads < min_installs && g < 20000000); ++g)
         installed += slots.install(make(g)) ? 1 : 0;
     stop = true;
     for (auto& t : readers) t.join();
@@ -102,4 +106,16 @@ TEST_CASE("readers never see a destroyed snapshot while installs go on", "[state
     CHECK(alive == 1);  // only the current one is left
     slots.reset();
     CHECK(alive == 0);
+}
+
+}  // namespace
+
+TEST_CASE("readers never see a destroyed snapshot while installs go on", "[state][reload]") {
+    race_readers_with_installs<8>(20000);
+}
+
+// Three slots: every install reuses a slot a reader may have just let go of, the interleaving
+// where a late releaser could destroy the reused slot's next snapshot under a new reader.
+TEST_CASE("a slot reused at once is not destroyed by a late releaser", "[state][reload]") {
+    race_readers_with_installs<3>(1000000);
 }
