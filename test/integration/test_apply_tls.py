@@ -48,7 +48,7 @@ Listen 127.0.0.1:{port}
 
 
 def write_description(path, urls, secret_file):
-    servers = '      <server name="i1" listeners="127.0.0.1:1" version="1.0"/>'
+    servers = '      <server name="i1" listeners="http://127.0.0.1:1" version="1.0"/>'
     refs = '        <server-ref ref="i1" lb-enabled="true"/>'
     fes = "\n".join(f'      <front-end url="{u}"/>' for u in urls)
     path.write_text(DESCRIPTION.format(servers=servers, server_refs=refs, front_ends=fes,
