@@ -20,6 +20,13 @@ struct SlistDeleter {
     void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
 
+// libcurl takes a timeout of 0 as "no timeout" and refuses a negative one (keeping its default,
+// none). A caller's positive timeout below a millisecond arrives here as 0, and must still be a
+// limit rather than a wait for ever: every value is at least 1 ms.
+long at_least_one_ms(long ms) {
+    return ms < 1 ? 1 : ms;
+}
+
 }  // namespace
 
 CurlTransport::CurlTransport(HttpClientOptions options) : options_(std::move(options)) {
@@ -59,8 +66,12 @@ HttpResult CurlTransport::send(const HttpRequest& request) {
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, options_.timeout_ms);
+    if (curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                         at_least_one_ms(options_.connect_timeout_ms)) != CURLE_OK ||
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, at_least_one_ms(options_.timeout_ms)) != CURLE_OK) {
+        result.error = "cannot set the HTTP client's timeouts";
+        return result;
+    }
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_text);
     if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
     if (request.method == "POST") {

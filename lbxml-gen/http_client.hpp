@@ -29,6 +29,8 @@ class Transport {
     virtual HttpResult send(const HttpRequest& request) = 0;
 };
 
+// Timeouts are never "no limit": one below 1 ms (a sub-millisecond timeout truncated to 0 ms)
+// is taken as 1 ms.
 struct HttpClientOptions {
     long connect_timeout_ms = 5000;
     // A commit answers only once every child switched, which may take a while.
