@@ -73,7 +73,12 @@ HttpResult CurlTransport::send(const HttpRequest& request) {
         return result;
     }
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_text);
-    if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
+    if (!options_.ca_file.empty()) {
+        // --cacert replaces the system's trust, not adds to it: a front-end with a certificate
+        // from a public CA is not trusted when the operator named a private one.
+        curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
+        curl_easy_setopt(c, CURLOPT_CAPATH, nullptr);
+    }
     if (request.method == "POST") {
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
