@@ -256,7 +256,8 @@ TEST_CASE("front-ends already running the xml are not committed on", "[lbxml-gen
     CHECK(report.front_ends[2].outcome == Outcome::Unchanged);
 }
 
-TEST_CASE("--reset-overrides still commits on unchanged front-ends", "[lbxml-gen-push]") {
+TEST_CASE("with --reset-overrides unchanged front-ends still commit, to clear them",
+          "[lbxml-gen-push]") {
     ScriptedTransport t;
     for (const auto& u : kUrls) t.front_ends[u] = running_it;
     const auto report = apply(kXml, kUrls, "s", ApplyOptions{false, true}, t);
