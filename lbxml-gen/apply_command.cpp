@@ -1,6 +1,5 @@
 #include "apply_command.hpp"
 
-#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -10,6 +9,7 @@
 
 #include "config/writer.hpp"
 #include "description/model.hpp"
+#include "export_command.hpp"
 #include "front_end_push.hpp"
 #include "http_client.hpp"
 
@@ -30,15 +30,6 @@ std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error(path + ": cannot be read");
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-std::string utc_now() {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char text[64];
-    std::strftime(text, sizeof text, "%a %b %d %H:%M:%S UTC %Y", &tm);
-    return text;
 }
 
 // A relative secret-file is taken from the description's directory, so the description and its
@@ -66,9 +57,10 @@ int run(const ApplyArgs& a) {
             return 1;
         }
         for (const auto& fe : lb->front_ends) urls.push_back(fe.url);
-        xml = a.xml_file.empty() ? zdu::config::write_xml(
-                                       zdu::description::generate(d, lb->lb_config_name), utc_now())
-                                 : read_file(a.xml_file);
+        xml = a.xml_file.empty()
+                  ? zdu::config::write_xml(zdu::description::generate(d, lb->lb_config_name),
+                                           generated_on_now())
+                  : read_file(a.xml_file);
         secret = read_secret_file(beside(a.description, lb->secret_file));
     } catch (const zdu::description::DescriptionError& e) {
         for (const auto& diag : e.diagnostics()) std::cerr << diag.text() << '\n';
@@ -131,9 +123,12 @@ void add_apply_command(CLI::App& app, int& exit_code) {
     command->footer(
         "Example:\n"
         "  lbxml-gen apply-http-lb-changes --ping --description cluster.xml lb1\n"
-        "Each front-end is reported applied, refused (why) or unreachable; the exit code is 0\n"
-        "only when all applied. Admin states set through a front-end's manager are kept and\n"
-        "listed; --reset-overrides clears them.");
+        "Each front-end is reported applied, unchanged (it already runs this content: not\n"
+        "committed, nothing reloaded), refused (why), unreachable, or unknown (the commit was\n"
+        "sent and no answer came; its status decides when it can be read). The exit code is 0\n"
+        "only when every front-end is applied or unchanged. Admin states set through a\n"
+        "front-end's manager are kept and listed; --reset-overrides clears them, on unchanged\n"
+        "front-ends too.");
     command->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

@@ -5,8 +5,8 @@
 #include <memory>
 #include <sstream>
 
+#include "config/content_hash.hpp"
 #include "manager/answers.hpp"
-#include "state/config_region.hpp"
 
 namespace lbxml_gen {
 namespace {
@@ -259,6 +259,7 @@ HttpRequest request(const std::string& method, const std::string& url, const std
 bool exchange(Transport& transport, const HttpRequest& req, const std::string& phase,
               FrontEndReport& fe, Json& answer) {
     fe.phase = phase;
+    fe.status = 0;  // not an earlier phase's answer
     const HttpResult r = transport.send(req);
     if (!r.reached) {
         fe.outcome = Outcome::Unreachable;
@@ -274,6 +275,72 @@ bool exchange(Transport& transport, const HttpRequest& req, const std::string& p
     return false;
 }
 
+bool flag(const Json& answer, const std::string& key) {
+    const Json* v = answer.get(key);
+    return v && v->type == Json::Type::Bool && v->boolean;
+}
+
+// A commit sent without an answer (timed out, connection dropped): the front-end may have
+// applied it. Its status tells: the config_hash it serves is the one pushed, or not yet.
+void settle_unanswered(Transport& transport, const std::string& status_url,
+                       const std::string& expected_hash, const std::string& secret,
+                       FrontEndReport& fe) {
+    const std::string no_answer = fe.reasons.empty() ? "no answer" : fe.reasons.front();
+    fe.outcome = Outcome::Unknown;
+    fe.detail = "sent, no answer; check its status";
+    fe.reasons = {"commit: " + no_answer};
+    const HttpResult r = transport.send(request("GET", status_url, secret, ""));
+    Json status;
+    if (!r.reached || r.status != 200 || !parse_json(r.body, status) || !answer_ok(status)) {
+        fe.reasons.push_back("its status could not be read either: " +
+                             (r.reached ? "HTTP " + std::to_string(r.status) : r.error));
+        return;
+    }
+    const std::string serving = status.str("config_hash");
+    if (serving == expected_hash) {
+        fe.outcome = Outcome::Applied;
+        fe.detail = "confirmed by its status, the commit answer was lost";
+        fe.hash = serving;
+        if (const Json* g = status.get("generation"); g && g->type == Json::Type::Number)
+            fe.generation = static_cast<std::int64_t>(g->number);
+        fe.overrides = read_overrides(status);
+        return;
+    }
+    // A commit still running there (children still switching) would not show yet: say what
+    // the status shows rather than "not applied" for certain.
+    fe.detail = "sent, no answer; not applied so far";
+    fe.reasons.push_back("its status serves hash " + (serving.empty() ? "(none)" : serving) +
+                         ", not " + expected_hash + "; check its status again");
+}
+
+void commit_on(Transport& transport, const HttpRequest& commit, const std::string& expected_hash,
+               const std::string& secret, FrontEndReport& fe) {
+    Json answer;
+    if (!exchange(transport, commit, "commit", fe, answer)) {
+        if (fe.outcome == Outcome::Unreachable) {
+            settle_unanswered(transport, command_url(fe.url, "cmd=status"), expected_hash, secret,
+                              fe);
+        }
+        return;
+    }
+    fe.hash = answer.str("hash");
+    fe.reasons.clear();
+    // The front-end says which content it committed: another one than was validated and sent
+    // is not this xml running there.
+    if (fe.hash != expected_hash) {
+        fe.outcome = Outcome::Refused;
+        fe.detail = "hash mismatch";
+        fe.reasons = {"the commit answered hash " + (fe.hash.empty() ? "(none)" : fe.hash) +
+                      ", not the hash of the xml sent (" + expected_hash + ")"};
+        return;
+    }
+    fe.outcome = flag(answer, "unchanged") ? Outcome::Unchanged : Outcome::Applied;
+    if (const Json* g = answer.get("generation"); g && g->type == Json::Type::Number)
+        fe.generation = static_cast<std::int64_t>(g->number);
+    fe.reset = flag(answer, "reset");
+    fe.overrides = read_overrides(answer);
+}
+
 }  // namespace
 
 std::string_view outcome_name(Outcome o) {
@@ -282,8 +349,12 @@ std::string_view outcome_name(Outcome o) {
             return "applied";
         case Outcome::Refused:
             return "refused";
+        case Outcome::Unchanged:
+            return "unchanged";
         case Outcome::Unreachable:
             return "unreachable";
+        case Outcome::Unknown:
+            return "unknown";
         case Outcome::NotPushed:
             return "not pushed";
     }
@@ -293,7 +364,7 @@ std::string_view outcome_name(Outcome o) {
 bool ApplyReport::all_applied() const {
     if (front_ends.empty()) return false;
     for (const auto& fe : front_ends)
-        if (fe.outcome != Outcome::Applied) return false;
+        if (fe.outcome != Outcome::Applied && fe.outcome != Outcome::Unchanged) return false;
     return true;
 }
 
@@ -311,7 +382,7 @@ std::string command_url(const std::string& manager_url, std::string_view query) 
 }
 
 std::string config_hash_hex(std::string_view xml) {
-    return zdu::manager::hex64(zdu::state::content_hash(xml));
+    return zdu::manager::hex64(zdu::config::content_hash(xml));
 }
 
 ApplyReport apply(const std::string& xml, const std::vector<std::string>& urls,
@@ -340,6 +411,8 @@ ApplyReport apply(const std::string& xml, const std::vector<std::string>& urls,
             continue;
         }
         fe.hash = answer.str("hash");
+        if (const Json* u = answer.get("unchanged"); u && u->type == Json::Type::Bool)
+            fe.unchanged = u->boolean;
         // The front-end hashes the bytes it received; another hash means other bytes arrived
         // (a proxy rewrote them, or another version of the module hashes differently), and
         // committing would leave the front-ends on configs nobody validated here.
@@ -359,21 +432,18 @@ ApplyReport apply(const std::string& xml, const std::vector<std::string>& urls,
         return report;
     }
 
-    report.committed = true;
     const std::string commit_query = "cmd=push-commit&hash=" + expected_hash +
                                      (options.reset_overrides ? "&reset-overrides=1" : "");
     for (auto& fe : report.front_ends) {
-        Json answer;
-        if (!exchange(transport, request("POST", command_url(fe.url, commit_query), secret, xml),
-                      "commit", fe, answer))
+        // Nothing to change there: no commit, so no write and no reload. A reset of the
+        // overrides still needs one (the module then neither writes nor publishes).
+        if (fe.unchanged && !options.reset_overrides) {
+            fe.outcome = Outcome::Unchanged;
             continue;
-        fe.outcome = Outcome::Applied;
-        fe.hash = answer.str("hash");
-        if (const Json* g = answer.get("generation"); g && g->type == Json::Type::Number)
-            fe.generation = static_cast<std::int64_t>(g->number);
-        if (const Json* r = answer.get("reset"); r && r->type == Json::Type::Bool)
-            fe.reset = r->boolean;
-        fe.overrides = read_overrides(answer);
+        }
+        report.committed = true;
+        commit_on(transport, request("POST", command_url(fe.url, commit_query), secret, xml),
+                  expected_hash, secret, fe);
     }
     return report;
 }
@@ -382,7 +452,11 @@ std::string format_report(const ApplyReport& report) {
     std::ostringstream out;
     for (const auto& fe : report.front_ends) {
         out << fe.url << ": " << outcome_name(fe.outcome);
-        if (fe.outcome == Outcome::Applied) {
+        if (!fe.detail.empty()) out << " (" << fe.detail << ')';
+        if (fe.outcome == Outcome::Unchanged) {
+            out << " (hash " << fe.hash << (fe.reset ? ", overrides reset" : "")
+                << ": already running it, nothing reloaded)\n";
+        } else if (fe.outcome == Outcome::Applied) {
             out << " (generation " << fe.generation << ", hash " << fe.hash
                 << (fe.reset ? ", overrides reset" : "") << ")\n";
         } else {
@@ -396,7 +470,9 @@ std::string format_report(const ApplyReport& report) {
                 << " by " << o.origin << " since_ms " << o.since_ms
                 << " (kept; --reset-overrides lets the xml decide)\n";
     }
-    if (!report.committed) out << "nothing committed on any front-end\n";
+    if (!report.committed)
+        out << (report.all_applied() ? "every front-end already runs this content\n"
+                                     : "nothing committed on any front-end\n");
     return out.str();
 }
 

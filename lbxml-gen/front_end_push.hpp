@@ -24,8 +24,10 @@ struct Override {
 
 enum class Outcome {
     Applied,
+    Unchanged,    // already runs this content (footer date aside): not committed, not reloaded
     Refused,      // answered, but said no (why in `reasons`)
     Unreachable,  // no HTTP answer
+    Unknown,      // the commit was sent and no answer came: it may or may not have applied it
     NotPushed,    // reachable and willing, held back because another front-end was not
 };
 
@@ -34,10 +36,12 @@ std::string_view outcome_name(Outcome o);
 struct FrontEndReport {
     std::string url;
     Outcome outcome = Outcome::NotPushed;
-    std::string phase;  // where it ended: "ping", "validate" or "commit"
-    long status = 0;    // HTTP status of the last answer (0: none)
+    std::string detail;  // shown with the outcome, e.g. "hash mismatch"
+    std::string phase;   // where it ended: "ping", "validate" or "commit"
+    long status = 0;     // HTTP status of the last answer (0: none)
     std::vector<std::string> reasons;
     std::string hash;
+    bool unchanged = false;  // push-validate said it already runs this content
     std::int64_t generation = 0;
     bool reset = false;
     std::vector<Override> overrides;
@@ -50,14 +54,16 @@ struct ApplyOptions {
 
 struct ApplyReport {
     std::vector<FrontEndReport> front_ends;
-    bool committed = false;  // phase 2 ran
+    bool committed = false;  // phase 2 ran (on the front-ends that needed it)
+    // Every front-end runs the xml now: applied, or unchanged because it already did.
     bool all_applied() const;
 };
 
 // `manager_url` with `query` ("cmd=...") added after '?' or '&' as the URL already needs.
 std::string command_url(const std::string& manager_url, std::string_view query);
 
-// Lower-case hex of the hash the module shows as config_hash for these bytes.
+// Lower-case hex of the hash the module shows as config_hash for these bytes: their content
+// hash (core/config/content_hash.hpp), the generated-on footer left out.
 std::string config_hash_hex(std::string_view xml);
 
 ApplyReport apply(const std::string& xml, const std::vector<std::string>& urls,

@@ -1,23 +1,19 @@
 #include "generate_command.hpp"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <ctime>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "config/content_hash.hpp"
 #include "config/listener_parser.hpp"
 #include "config/loader.hpp"
 #include "config/text.hpp"
 #include "config/writer.hpp"
 #include "description/model.hpp"
+#include "description_file.hpp"
+#include "export_command.hpp"
 
 namespace lbxml_gen {
 namespace {
@@ -181,43 +177,13 @@ description::Description quick_description(const Options& o) {
     return d;
 }
 
-// GlassFish's footer format, e.g. "Tue Dec 01 12:00:00 UTC 2026".
-std::string now_text() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char buffer[64];
-    std::strftime(buffer, sizeof buffer, "%a %b %d %H:%M:%S UTC %Y", &utc);
-    return buffer;
-}
-
-// Temp file in the same directory, then rename: mod_zdu may reload the file at any moment and
-// must never read half of it. Empty on success, else why not.
-std::string write_atomically(const std::string& path, const std::string& text) {
-    std::string temp = path + ".XXXXXX";
-    const int fd = mkstemp(temp.data());
-    if (fd < 0)
-        return "cannot create a temporary file next to it: " + std::string(std::strerror(errno));
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            const std::string why = std::strerror(errno);
-            close(fd);
-            unlink(temp.c_str());
-            return why;
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    // mkstemp makes the file 0600; loadbalancer.xml is read by httpd's user too.
-    if (fchmod(fd, 0644) != 0 || fsync(fd) != 0 || close(fd) != 0 ||
-        std::rename(temp.c_str(), path.c_str()) != 0) {
-        const std::string why = std::strerror(errno);
-        unlink(temp.c_str());
-        return why;
-    }
-    return {};
+// Same content (the footer date aside) as `path` holds already: left as it is, so its mtime
+// does not move and a reload poller or a copy job sees no change.
+bool holds_already(const std::string& path, const std::string& xml) {
+    std::string text;
+    std::string why;
+    return read_text_file(path, text, why) &&
+           config::content_hash(text) == config::content_hash(xml);
 }
 
 int run(const Options& o) {
@@ -240,7 +206,8 @@ int run(const Options& o) {
         const description::Description d =
             from_file ? description::load_description(o.description_file) : quick_description(o);
         xml = config::write_xml(
-            description::generate(d, from_file ? o.lb_config : d.lb_configs[0].name), now_text());
+            description::generate(d, from_file ? o.lb_config : d.lb_configs[0].name),
+            generated_on_now());
     } catch (const ArgumentError& e) {
         std::cerr << "generate: " << e.message << '\n';
         return e.exit_code;
@@ -260,7 +227,14 @@ int run(const Options& o) {
         std::cout << xml;
         return 0;
     }
-    if (const std::string why = write_atomically(o.output, xml); !why.empty()) {
+    if (holds_already(o.output, xml)) {
+        std::cerr << "generate: " << o.output << " unchanged (it holds this content already)\n";
+        return 0;
+    }
+    // Atomically: mod_zdu may reload the file at any moment and must never read half of it.
+    WriteOptions write;
+    write.keep_backup = false;
+    if (const std::string why = write_file_atomically(o.output, xml, write); !why.empty()) {
         std::cerr << "generate: cannot write " << o.output << ": " << why << '\n';
         return kInvalid;
     }

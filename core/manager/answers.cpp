@@ -254,10 +254,11 @@ std::string reload_answer(const ReloadReport& report, std::chrono::microseconds 
 
 std::string push_validate_answer(std::string_view command, std::uint64_t hash,
                                  const std::vector<std::string>& errors,
-                                 std::chrono::microseconds elapsed) {
+                                 std::chrono::microseconds elapsed, bool unchanged) {
     JsonWriter w;
     begin(w, errors.empty(), command);
     w.field("hash", hex64(hash));
+    if (errors.empty()) w.field("unchanged", unchanged);
     write_errors(w, errors);
     return finish(w, elapsed);
 }
@@ -267,7 +268,8 @@ std::string push_commit_answer(const PushCommitReport& report, std::chrono::micr
     begin(w, true, "push-commit");
     w.field("generation", report.generation)
         .field("hash", hex64(report.hash))
-        .field("changed", report.changed);
+        .field("changed", report.changed)
+        .field("unchanged", report.unchanged);
     write_overrides(w, "overrides", report.overrides);
     w.field("reset", report.reset);
     write_overrides(w, "cleared", report.cleared);

@@ -53,23 +53,27 @@ struct ReloadReport {
 // {"ok":..,"command":"reload","generation":N,"changed":..,"errors":[..],"pid":..,"ms":..}
 std::string reload_answer(const ReloadReport& report, std::chrono::microseconds elapsed);
 
-// cmd=push-validate: {"ok":true,"command":..,"hash":"<hex64>","errors":[],"ms":..}, or ok
-// false with the "LINE: message" errors of the xml (push-commit refuses an invalid xml with it).
+// cmd=push-validate: {"ok":true,"command":..,"hash":"<hex64>","unchanged":..,"errors":[],
+// "ms":..}, or ok false (no "unchanged") with the "LINE: message" errors of the xml (push-commit
+// refuses an invalid xml with it). `unchanged`: the front-end already runs, and its file holds,
+// that content, so a commit would change nothing.
 std::string push_validate_answer(std::string_view command, std::uint64_t hash,
                                  const std::vector<std::string>& errors,
-                                 std::chrono::microseconds elapsed);
+                                 std::chrono::microseconds elapsed, bool unchanged = false);
 
 struct PushCommitReport {
     std::uint64_t generation = 0;  // now served by the child that answers
     std::uint64_t hash = 0;
     bool changed = false;             // false: that content was already published
+    bool unchanged = false;           // the file already held it too: neither written nor published
     std::vector<Override> overrides;  // standing after the commit
     bool reset = false;               // reset-overrides=1 was asked
     std::vector<Override> cleared;    // what the reset set back to active
     long pid = 0;
 };
 
-// {"ok":true,"command":"push-commit","generation":N,"hash":..,"changed":..,"overrides":[..],
+// {"ok":true,"command":"push-commit","generation":N,"hash":..,"changed":..,"unchanged":..,
+//  "overrides":[..],
 //  "reset":..,"cleared":[..],"pid":..,"ms":..}
 std::string push_commit_answer(const PushCommitReport& report, std::chrono::microseconds elapsed);
 

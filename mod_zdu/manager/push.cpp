@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "config/content_hash.hpp"
+#include "config/loader.hpp"
 #include "manager/answers.hpp"
 #include "manager/config_file.hpp"
 #include "mod_zdu/log_ids.hpp"
@@ -88,22 +90,75 @@ void log_answer(request_rec* r, const manager::Command& c, const char* id, int l
                   client_ip(r), status, outcome.c_str());
 }
 
+// True when `hash` is the content every child serves and ZduConfigFile holds: a commit would
+// neither publish nor write anything new. Both, so a file edited since (refused by the poller,
+// or not yet polled) is still replaced by a push that brings the served content back.
+bool runs_already(std::uint64_t hash) {
+    const ModuleState& st = module_state();
+    if (!st.block || st.block->config().published_hash() != hash) return false;
+    std::string text;
+    std::string why;
+    return config::read_whole_file(st.config_file, text, why) && config::content_hash(text) == hash;
+}
+
 int validate(request_rec* r, const manager::Command& c, const std::string& body,
              Clock::time_point start) {
-    std::uint64_t hash = state::content_hash(body);
+    std::uint64_t hash = config::content_hash(body);
     std::vector<std::string> errors = check_pushed(body);
+    const bool unchanged = errors.empty() && runs_already(hash);
     int status = errors.empty() ? HTTP_OK : HTTP_BAD_REQUEST;
     log_answer(r, c, errors.empty() ? ZDU_LOG_PUSH_VALIDATED : ZDU_LOG_PUSH_INVALID,
                errors.empty() ? APLOG_INFO : APLOG_WARNING, status,
-               errors.empty() ? "valid, hash " + manager::hex64(hash)
+               errors.empty() ? "valid, hash " + manager::hex64(hash) +
+                                    (unchanged ? " (unchanged: already served)" : "")
                               : std::to_string(errors.size()) + " error(s), first: " + errors[0]);
-    respond_json(r, status, manager::push_validate_answer(c.name, hash, errors, since(start)));
+    respond_json(r, status,
+                 manager::push_validate_answer(c.name, hash, errors, since(start), unchanged));
+    return OK;
+}
+
+// What this child serves after a commit, and the overrides (reset first when asked).
+manager::PushCommitReport commit_report(const manager::Command& c, std::uint64_t hash,
+                                        std::uint64_t generation) {
+    manager::PushCommitReport report;
+    report.generation = generation;
+    report.hash = hash;
+    report.reset = c.reset_overrides;
+    report.pid = static_cast<long>(getpid());
+    if (SnapshotSlot* slot = pin_snapshot()) {
+        const Runtime* rt = slot->value.runtime;
+        report.generation = slot->value.generation;
+        if (c.reset_overrides) report.cleared = reset_overrides(rt);
+        report.overrides = overrides_of(rt);
+        release_snapshot(slot);
+    }
+    return report;
+}
+
+std::string overrides_text(const manager::Command& c, const manager::PushCommitReport& report) {
+    return std::to_string(report.overrides.size()) + " override(s)" +
+           (c.reset_overrides ? ", " + std::to_string(report.cleared.size()) + " reset to active"
+                              : std::string());
+}
+
+// The content is served and in the file already: nothing is written (the file keeps its
+// mtime, so copy jobs and pollers see nothing) and nothing published; only a reset asked for
+// is done.
+int answer_unchanged(request_rec* r, const manager::Command& c, std::uint64_t hash,
+                     Clock::time_point start) {
+    manager::PushCommitReport report =
+        commit_report(c, hash, module_state().block->config().generation());
+    report.unchanged = true;
+    log_answer(r, c, ZDU_LOG_PUSH_COMMITTED, APLOG_NOTICE, HTTP_OK,
+               "unchanged, generation " + std::to_string(report.generation) +
+                   " kept, file not written, " + overrides_text(c, report));
+    respond_json(r, HTTP_OK, manager::push_commit_answer(report, since(start)));
     return OK;
 }
 
 int commit(request_rec* r, const manager::Command& c, const std::string& body,
            Clock::time_point start) {
-    const std::uint64_t hash = state::content_hash(body);
+    const std::uint64_t hash = config::content_hash(body);
     if (manager::hex64(hash) != c.hash) {
         // Not the bytes that were validated (or validated elsewhere): commit nothing.
         std::string why = "the body hashes to " + manager::hex64(hash) + ", not hash=" + c.hash +
@@ -113,6 +168,7 @@ int commit(request_rec* r, const manager::Command& c, const std::string& body,
                      manager::error_answer(c.name, HTTP_CONFLICT, why, since(start)));
         return OK;
     }
+    if (runs_already(hash)) return answer_unchanged(r, c, hash, start);
     const std::string& file = module_state().config_file;
     auto write = [&]() { return manager::replace_file(file, body); };
     ReloadOutcome out = push_config(r->server, body, write, "push");
@@ -137,26 +193,12 @@ int commit(request_rec* r, const manager::Command& c, const std::string& body,
     // The publish installed this process's snapshot already; this covers the case where
     // every slot was pinned then, so the answer only goes out once this child runs it.
     follow_published(r->server);
-    manager::PushCommitReport report;
-    report.generation = out.generation;
-    report.hash = hash;
+    manager::PushCommitReport report = commit_report(c, hash, out.generation);
     report.changed = out.changed;
-    report.reset = c.reset_overrides;
-    report.pid = static_cast<long>(getpid());
-    if (SnapshotSlot* slot = pin_snapshot()) {
-        const Runtime* rt = slot->value.runtime;
-        report.generation = slot->value.generation;
-        if (c.reset_overrides) report.cleared = reset_overrides(rt);
-        report.overrides = overrides_of(rt);
-        release_snapshot(slot);
-    }
-    log_answer(
-        r, c, ZDU_LOG_PUSH_COMMITTED, APLOG_NOTICE, HTTP_OK,
-        "generation " + std::to_string(report.generation) +
-            (out.changed ? "" : " (content already published)") + ", " +
-            std::to_string(report.overrides.size()) + " override(s)" +
-            (c.reset_overrides ? ", " + std::to_string(report.cleared.size()) + " reset to active"
-                               : std::string()));
+    log_answer(r, c, ZDU_LOG_PUSH_COMMITTED, APLOG_NOTICE, HTTP_OK,
+               "generation " + std::to_string(report.generation) +
+                   (out.changed ? "" : " (content already published)") + ", " +
+                   overrides_text(c, report));
     respond_json(r, HTTP_OK, manager::push_commit_answer(report, since(start)));
     return OK;
 }

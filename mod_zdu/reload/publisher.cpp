@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "config/config_diff.hpp"
+#include "config/content_hash.hpp"
 #include "config/loader.hpp"
 #include "config/retained.hpp"
 #include "mod_zdu/config/cluster_checks.hpp"
@@ -167,7 +168,7 @@ ReloadOutcome publish(server_rec* s, Candidate& c, const char* trigger,
 bool file_unchanged(const std::string& text) {
     const ModuleState& st = module_state();
     if (!st.block) return true;
-    std::uint64_t hash = state::content_hash(text);
+    std::uint64_t hash = config::content_hash(text);
     state::ConfigRegion region = st.block->config();
     if (hash == region.last_bad_content()) return true;
     // Back to the published content after a refusal: a reload call marks the result ok again.
@@ -183,10 +184,10 @@ ReloadOutcome reload_config(server_rec* s, const char* trigger) {
     Candidate c;
     std::string why;
     if (!config::read_whole_file(st.config_file, c.text, why)) {
-        c.hash = state::content_hash("unreadable: " + why);
+        c.hash = config::content_hash("unreadable: " + why);
         return refuse(s, c, {st.config_file + ":0: cannot read the file: " + why});
     }
-    c.hash = state::content_hash(c.text);
+    c.hash = config::content_hash(c.text);
     state::ConfigRegion region = st.block->config();
     std::optional<state::PublishedConfig> published = region.read();
     if (published && published->hash == c.hash) {
@@ -218,7 +219,7 @@ ReloadOutcome push_config(server_rec* s, const std::string& text, const WriteFil
     std::lock_guard<std::mutex> local(switch_mutex());
     Candidate c;
     c.text = text;
-    c.hash = state::content_hash(c.text);
+    c.hash = config::content_hash(c.text);
     std::vector<std::string> errors = validate_pushed(c);
     state::ConfigRegion region = st.block->config();
     // Not through refuse(): a pushed body that is refused is not the file, so neither the
@@ -242,7 +243,7 @@ ReloadOutcome push_config(server_rec* s, const std::string& text, const WriteFil
 bool publish_startup(server_rec* s) {
     ModuleState& st = module_state();
     state::ConfigRegion region = st.block->config();
-    std::uint64_t hash = state::content_hash(st.config_text);
+    std::uint64_t hash = config::content_hash(st.config_text);
     std::int64_t now = now_ms();
     std::uint64_t generation = region.publish(st.config_text, "", hash, now);
     if (generation == 0) {

@@ -1,7 +1,7 @@
 // lbxml-gen's two-phase push to front-ends, against a scripted transport: what is sent, what
 // is reported, and that nothing is committed anywhere unless every front-end validated.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <functional>
 #include <map>
 #include <string>
@@ -213,4 +213,106 @@ TEST_CASE("config_hash_hex is the module's 16-digit config_hash", "[lbxml-gen-pu
     CHECK(h.size() == 16);
     CHECK(h.find_first_not_of("0123456789abcdef") == std::string::npos);
     CHECK(h != config_hash_hex(kXml + " "));
+}
+
+namespace {
+
+// A front-end that already runs the xml: push-validate says unchanged.
+HttpResult running_it(const HttpRequest& r) {
+    const std::string hash = config_hash_hex(r.body);
+    if (r.url.find("cmd=push-validate") != std::string::npos)
+        return answer(200, R"({"ok":true,"hash":")" + hash + R"(","unchanged":true})");
+    if (r.url.find("cmd=push-commit") != std::string::npos)
+        return answer(200, R"({"ok":true,"generation":3,"hash":")" + hash +
+                               R"(","changed":false,"unchanged":true,"reset":true})");
+    return willing(r);
+}
+
+}  // namespace
+
+TEST_CASE("front-ends already running the xml are not committed on", "[lbxml-gen-push]") {
+    ScriptedTransport t;
+    for (const auto& u : kUrls) t.front_ends[u] = running_it;
+    auto report = apply(kXml, kUrls, "s", ApplyOptions{}, t);
+    CHECK(report.all_applied());
+    CHECK_FALSE(report.committed);
+    CHECK(t.count("push-commit") == 0);
+    for (const auto& fe : report.front_ends) CHECK(fe.outcome == Outcome::Unchanged);
+    CHECK_THAT(format_report(report),
+               Catch::Contains("unchanged") && Catch::Contains("already runs this content"));
+
+    // Mixed: only the one that does not run it yet commits.
+    ScriptedTransport mixed;
+    mixed.front_ends[kUrls[0]] = running_it;
+    mixed.front_ends[kUrls[1]] = willing;
+    mixed.front_ends[kUrls[2]] = running_it;
+    report = apply(kXml, kUrls, "s", ApplyOptions{}, mixed);
+    CHECK(report.all_applied());
+    CHECK(report.committed);
+    CHECK(mixed.count("push-commit") == 1);
+    CHECK(mixed.sent.back().url.rfind(kUrls[1], 0) == 0);
+    CHECK(report.front_ends[0].outcome == Outcome::Unchanged);
+    CHECK(report.front_ends[1].outcome == Outcome::Applied);
+    CHECK(report.front_ends[2].outcome == Outcome::Unchanged);
+}
+
+TEST_CASE("with --reset-overrides unchanged front-ends still commit, to clear them",
+          "[lbxml-gen-push]") {
+    ScriptedTransport t;
+    for (const auto& u : kUrls) t.front_ends[u] = running_it;
+    const auto report = apply(kXml, kUrls, "s", ApplyOptions{false, true}, t);
+    CHECK(report.all_applied());
+    CHECK(t.count("&reset-overrides=1") == 3);
+    for (const auto& fe : report.front_ends) {
+        CHECK(fe.outcome == Outcome::Unchanged);
+        CHECK(fe.reset);
+    }
+    CHECK_THAT(format_report(report), Catch::Contains("overrides reset"));
+}
+
+TEST_CASE("a commit answering another hash is refused (hash mismatch)", "[lbxml-gen-push]") {
+    auto t = three_willing();
+    t.front_ends[kUrls[2]] = [](const HttpRequest& r) {
+        if (r.url.find("push-commit") != std::string::npos)
+            return answer(200, R"({"ok":true,"generation":8,"hash":"0123456789abcdef"})");
+        return willing(r);
+    };
+    const auto report = apply(kXml, kUrls, "s", ApplyOptions{}, t);
+    CHECK_FALSE(report.all_applied());
+    CHECK(report.front_ends[0].outcome == Outcome::Applied);
+    CHECK(report.front_ends[2].outcome == Outcome::Refused);
+    CHECK(report.front_ends[2].detail == "hash mismatch");
+    CHECK_THAT(format_report(report), Catch::Contains("refused (hash mismatch) at commit") &&
+                                          Catch::Contains("0123456789abcdef"));
+}
+
+TEST_CASE("a commit sent without an answer is unknown until its status tells", "[lbxml-gen-push]") {
+    const auto lost_commit = [](const std::string& status_hash) {
+        return [status_hash](const HttpRequest& r) {
+            if (r.url.find("push-commit") != std::string::npos)
+                return HttpResult{false, 0, "", "Operation timed out after 60000 milliseconds"};
+            if (r.url.find("cmd=status") != std::string::npos) {
+                if (status_hash.empty()) return HttpResult{false, 0, "", "Connection refused"};
+                return answer(200, R"({"ok":true,"generation":12,"config_hash":")" + status_hash +
+                                       R"(","overrides":[]})");
+            }
+            return willing(r);
+        };
+    };
+    auto t = three_willing();
+    t.front_ends[kUrls[0]] = lost_commit("");
+    t.front_ends[kUrls[1]] = lost_commit("00000000000000aa");
+    t.front_ends[kUrls[2]] = lost_commit(config_hash_hex(kXml));
+    const auto report = apply(kXml, kUrls, "s", ApplyOptions{}, t);
+    CHECK_FALSE(report.all_applied());
+    CHECK(t.count("cmd=status") == 3);
+    CHECK(report.front_ends[0].outcome == Outcome::Unknown);
+    CHECK(report.front_ends[0].detail == "sent, no answer; check its status");
+    CHECK(report.front_ends[1].outcome == Outcome::Unknown);
+    CHECK_THAT(report.front_ends[1].reasons.back(), Catch::Contains("00000000000000aa"));
+    CHECK(report.front_ends[2].outcome == Outcome::Applied);
+    CHECK(report.front_ends[2].generation == 12);
+    const std::string text = format_report(report);
+    CHECK_THAT(text, Catch::Contains("unknown (sent, no answer; check its status)"));
+    CHECK_THAT(text, !Catch::Contains("unreachable"));
 }

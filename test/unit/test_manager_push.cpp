@@ -91,8 +91,11 @@ TEST_CASE("push commands take POST only and push-commit needs a hex hash", "[man
 
 TEST_CASE("push answers carry the hash, the errors and the overrides", "[manager][push]") {
     CHECK(push_validate_answer("push-validate", 0xabc, {}, 5us) ==
-          R"({"ok":true,"command":"push-validate","hash":"0000000000000abc","errors":[],)"
+          R"({"ok":true,"command":"push-validate","hash":"0000000000000abc","unchanged":false,)"
+          R"("errors":[],)"
           R"("ms":0.005})");
+    CHECK_THAT(push_validate_answer("push-validate", 0xabc, {}, 5us, true),
+               Catch::Contains(R"("hash":"0000000000000abc","unchanged":true,)"));
     CHECK(push_validate_answer("push-commit", 1, {"12: bad weight", "cluster c1: x"}, 0us) ==
           R"({"ok":false,"command":"push-commit","hash":"0000000000000001",)"
           R"("errors":["12: bad weight","cluster c1: x"],"ms":0.000})");
@@ -107,7 +110,7 @@ TEST_CASE("push answers carry the hash, the errors and the overrides", "[manager
     report.pid = 9;
     CHECK(push_commit_answer(report, 0us) ==
           R"({"ok":true,"command":"push-commit","generation":7,"hash":"00000000000000ff",)"
-          R"("changed":true,"overrides":[{"cluster":"c1","instance":"i2",)"
+          R"("changed":true,"unchanged":false,"overrides":[{"cluster":"c1","instance":"i2",)"
           R"("admin_state":"disabled","origin":"manager","since_ms":1700000000000}],)"
           R"("reset":true,"cleared":[{"cluster":"c1","instance":"i1","admin_state":"stopped",)"
           R"("origin":"manager","since_ms":5}],"pid":9,"ms":0.000})");
