@@ -116,201 +116,290 @@ std::optional<std::vector<zdu::config::Property>> parse_properties(
     return out;
 }
 
+// A command whose edit takes one operand: its Args, with --description and the operand
+// registered. The create/delete and enable/disable pairs are built on it.
+std::shared_ptr<Args> operand_command(CLI::App*& c, CLI::App& app, const std::string& name,
+                                      const std::string& help, const std::string& example,
+                                      const std::string& operand, const std::string& operand_help) {
+    auto args = std::make_shared<Args>();
+    c = subcommand(app, name, help, example);
+    add_description_option(c, args->description);
+    c->add_option(operand, args->name, operand_help)->required();
+    return args;
+}
+
+// The lb-config options create-http-lb-config and create-http-lb share (GlassFish's names); each
+// maps onto a loadbalancer.xml property mod_zdu knows.
+struct LbConfigArgs {
+    std::vector<std::string> properties;  // --property
+    std::optional<int> response_timeout;  // --responsetimeout
+    std::optional<int> reload_interval;   // --reloadinterval
+    std::optional<bool> https_routing;    // --httpsrouting
+    std::optional<bool> monitor;          // --monitor
+    std::optional<bool> route_cookie;     // --routecookie
+};
+
+std::vector<CLI::Option*> add_lb_config_options(CLI::App* c, LbConfigArgs& a) {
+    return {
+        // One value per --property: NAME may be left out, so it must not be swallowed.
+        c->add_option("--property", a.properties, "name=value[:name=value...] lb properties")
+            ->allow_extra_args(false),
+        c->add_option("--responsetimeout", a.response_timeout,
+                      "response-timeout-in-seconds (0: none)"),
+        c->add_option("--reloadinterval", a.reload_interval,
+                      "reload-poll-interval-in-seconds (0: no polling)"),
+        c->add_option("--httpsrouting", a.https_routing, "https-routing (true/false)"),
+        c->add_option("--monitor", a.monitor,
+                      "require-monitor-data: only false (mod_zdu serves no monitoring data)"),
+        c->add_option("--routecookie", a.route_cookie,
+                      "Only true: mod_zdu always keeps the route in its JROUTE cookie"),
+    };
+}
+
+// The properties the options stand for, --property's first; nullopt with `why` naming the
+// argument that is wrong or has no meaning for mod_zdu.
+std::optional<std::vector<zdu::config::Property>> lb_config_properties(const LbConfigArgs& a,
+                                                                       std::string& why) {
+    if (a.monitor && *a.monitor) {
+        why =
+            "--monitor=true: mod_zdu serves no monitoring data (require-monitor-data=true "
+            "would only be ignored, ZDU0091)";
+        return std::nullopt;
+    }
+    if (a.route_cookie && !*a.route_cookie) {
+        why =
+            "--routecookie=false: mod_zdu always keeps the route in its JROUTE cookie "
+            "(GlassFish 3.x ignores the option too)";
+        return std::nullopt;
+    }
+    auto properties = parse_properties(a.properties, why);
+    if (!properties) return std::nullopt;
+    // Checked here, not by parse_properties, so the refusal names the option rather than the
+    // property it becomes.
+    auto add = [&](const char* option, const char* property, const std::string& value) {
+        const auto* spec = zdu::config::find_property_spec(property);
+        if (auto problem = zdu::config::property_value_problem(*spec, value)) {
+            why = std::string(option) + ": " + *problem;
+            return false;
+        }
+        zdu::config::Property p;
+        p.name = property;
+        p.value = value;
+        properties->push_back(p);
+        return true;
+    };
+    auto boolean = [](bool b) { return std::string(b ? "true" : "false"); };
+    if (a.response_timeout && !add("--responsetimeout", "response-timeout-in-seconds",
+                                   std::to_string(*a.response_timeout)))
+        return std::nullopt;
+    if (a.reload_interval && !add("--reloadinterval", "reload-poll-interval-in-seconds",
+                                  std::to_string(*a.reload_interval)))
+        return std::nullopt;
+    if (a.https_routing && !add("--httpsrouting", "https-routing", boolean(*a.https_routing)))
+        return std::nullopt;
+    if (a.monitor && !add("--monitor", "require-monitor-data", boolean(*a.monitor)))
+        return std::nullopt;
+    return properties;
+}
+
+// The options of create-http-lb-ref, which create-http-lb takes too.
+struct RefArgs {
+    std::string policy;
+    std::string module;
+    std::string url;
+    int interval = 30;
+    int timeout = 10;
+    bool all_instances = true;
+    bool all_applications = true;
+    std::string weights;
+};
+
+std::vector<CLI::Option*> add_ref_options(CLI::App* c, RefArgs& a) {
+    return {
+        c->add_option("--lbpolicy", a.policy,
+                      "round-robin, weighted-round-robin, user-defined or adaptive"),
+        c->add_option("--lbpolicymodule", a.module, "The user-defined policy module"),
+        c->add_option("--healthcheckerurl", a.url, "Health check URL (adds a health checker)"),
+        c->add_option("--healthcheckerinterval", a.interval, "Seconds between checks")
+            ->capture_default_str(),
+        c->add_option("--healthcheckertimeout", a.timeout, "Seconds a check may take")
+            ->capture_default_str(),
+        c->add_option("--lbenableallinstances", a.all_instances, "Instances lb-enabled")
+            ->capture_default_str(),
+        c->add_option("--lbenableallapplications", a.all_applications, "Applications lb-enabled")
+            ->capture_default_str(),
+        c->add_option("--lbweight", a.weights, "instance=weight[:instance=weight...]"),
+    };
+}
+
+std::optional<desc::LbRefOptions> ref_options(const RefArgs& a, std::string& why) {
+    desc::LbRefOptions o;
+    if (!a.policy.empty()) {
+        o.policy = zdu::config::parse_policy(a.policy);
+        if (!o.policy) {
+            why = "unknown --lbpolicy " + a.policy;
+            return std::nullopt;
+        }
+    }
+    o.policy_module = a.module;
+    if (!a.url.empty()) {
+        zdu::config::HealthChecker h;
+        h.url = a.url;
+        h.interval_seconds = a.interval;
+        h.timeout_seconds = a.timeout;
+        o.health = h;
+    }
+    o.enable_all_instances = a.all_instances;
+    o.enable_all_applications = a.all_applications;
+    if (!a.weights.empty()) {
+        auto w = desc::parse_weights(a.weights, why);
+        if (!w) {
+            why = "--lbweight: " + why;
+            return std::nullopt;
+        }
+        o.weights = *w;
+    }
+    return o;
+}
+
 void add_lb_config_commands(CLI::App& app, int& exit_code) {
     {
         auto args = std::make_shared<Args>();
-        auto timeout = std::make_shared<std::optional<int>>();
-        auto reload = std::make_shared<std::optional<int>>();
-        auto https = std::make_shared<std::optional<bool>>();
+        auto options = std::make_shared<LbConfigArgs>();
         CLI::App* c = subcommand(
             app, "create-http-lb-config", "Create an lb-config, optionally with its targets",
             "lbxml-gen create-http-lb-config --description cluster.xml --target c1 "
-            "--responsetimeout 60 --property zdu-session-timeout-in-minutes=30 lb1-config");
+            "--responsetimeout 60 --httpsrouting=true --reloadinterval 30 --monitor=false "
+            "--property zdu-session-timeout-in-minutes=30 lb1-config");
         add_description_option(c, args->description);
-        c->add_option("--target", args->list, "A cluster or standalone server to reference");
-        auto props = std::make_shared<std::vector<std::string>>();
-        c->add_option("--property", *props, "name=value[:name=value...] lb properties");
-        c->add_option("--responsetimeout", *timeout, "response-timeout-in-seconds");
-        c->add_option("--reloadinterval", *reload, "reload-poll-interval-in-seconds");
-        c->add_option("--httpsrouting", *https, "https-routing (true/false)");
-        c->add_option("NAME", args->name, "The lb-config's name")->required();
-        on_edit(c, args, exit_code, [props, timeout, reload, https](auto& d, const Args& a) {
-            std::vector<std::string> items = *props;
-            if (*timeout)
-                items.push_back("response-timeout-in-seconds=" + std::to_string(**timeout));
-            if (*reload)
-                items.push_back("reload-poll-interval-in-seconds=" + std::to_string(**reload));
-            if (*https)
-                items.push_back(std::string("https-routing=") + (**https ? "true" : "false"));
+        c->add_option("--target", args->list, "A cluster or standalone server to reference")
+            ->allow_extra_args(false);
+        add_lb_config_options(c, *options);
+        c->add_option("NAME", args->name,
+                      "The lb-config's name (default with one --target T: T_LB_CONFIG)");
+        on_edit(c, args, exit_code, [options](auto& d, const Args& a) {
             std::string why;
-            auto properties = parse_properties(items, why);
+            auto properties = lb_config_properties(*options, why);
             if (!properties) return EditResult::refused(why);
-            return desc::create_lb_config(d, a.name, a.list, *properties);
+            std::string name = a.name;
+            if (name.empty() && a.list.size() == 1) name = desc::default_lb_config_name(a.list[0]);
+            if (name.empty())
+                return EditResult::refused("NAME is needed unless one --target names it");
+            return desc::create_lb_config(d, name, a.list, *properties);
         });
     }
-    {
-        auto args = std::make_shared<Args>();
-        CLI::App* c =
-            subcommand(app, "delete-http-lb-config", "Delete an lb-config no load-balancer uses",
-                       "lbxml-gen delete-http-lb-config --description cluster.xml "
-                       "lb1-config");
-        add_description_option(c, args->description);
-        c->add_option("NAME", args->name, "The lb-config's name")->required();
-        on_edit(c, args, exit_code,
-                [](auto& d, const Args& a) { return desc::delete_lb_config(d, a.name); });
-    }
+    CLI::App* c = nullptr;
+    auto args = operand_command(c, app, "delete-http-lb-config",
+                                "Delete an lb-config no load-balancer uses",
+                                "lbxml-gen delete-http-lb-config --description cluster.xml "
+                                "lb1-config",
+                                "NAME", "The lb-config's name");
+    on_edit(c, args, exit_code,
+            [](auto& d, const Args& a) { return desc::delete_lb_config(d, a.name); });
 }
 
 void add_ref_commands(CLI::App& app, int& exit_code) {
     {
-        auto args = std::make_shared<Args>();
-        auto policy = std::make_shared<std::string>();
-        auto module = std::make_shared<std::string>();
-        auto url = std::make_shared<std::string>();
-        auto interval = std::make_shared<int>(30);
-        auto hc_timeout = std::make_shared<int>(10);
-        auto all_instances = std::make_shared<bool>(true);
-        auto all_apps = std::make_shared<bool>(true);
-        auto weights = std::make_shared<std::string>();
-        CLI::App* c = subcommand(app, "create-http-lb-ref",
-                                 "Reference a cluster or standalone server from an lb-config",
-                                 "lbxml-gen create-http-lb-ref --description cluster.xml --config "
-                                 "lb1-config --lbpolicy weighted-round-robin --lbweight "
-                                 "i1=100:i2=300 --healthcheckerurl /ping c1");
-        add_description_option(c, args->description);
+        CLI::App* c = nullptr;
+        auto args = operand_command(c, app, "create-http-lb-ref",
+                                    "Reference a cluster or standalone server from an lb-config",
+                                    "lbxml-gen create-http-lb-ref --description cluster.xml "
+                                    "--config lb1-config --lbpolicy weighted-round-robin "
+                                    "--lbweight i1=100:i2=300 --healthcheckerurl /ping c1",
+                                    "TARGET", "Cluster or standalone server");
         add_selector_options(c, *args);
-        c->add_option("--lbpolicy", *policy,
-                      "round-robin, weighted-round-robin, user-defined or adaptive");
-        c->add_option("--lbpolicymodule", *module, "The user-defined policy module");
-        c->add_option("--healthcheckerurl", *url, "Health check URL (adds a health checker)");
-        c->add_option("--healthcheckerinterval", *interval, "Seconds between checks")
-            ->capture_default_str();
-        c->add_option("--healthcheckertimeout", *hc_timeout, "Seconds a check may take")
-            ->capture_default_str();
-        c->add_option("--lbenableallinstances", *all_instances, "Instances lb-enabled")
-            ->capture_default_str();
-        c->add_option("--lbenableallapplications", *all_apps, "Applications lb-enabled")
-            ->capture_default_str();
-        c->add_option("--lbweight", *weights, "instance=weight[:instance=weight...]");
-        c->add_option("TARGET", args->name, "Cluster or standalone server")->required();
-        on_edit(c, args, exit_code, [=](auto& d, const Args& a) {
-            desc::LbRefOptions o;
-            if (!policy->empty()) {
-                o.policy = zdu::config::parse_policy(*policy);
-                if (!o.policy) return EditResult::refused("unknown --lbpolicy " + *policy);
-            }
-            o.policy_module = *module;
-            if (!url->empty()) {
-                zdu::config::HealthChecker h;
-                h.url = *url;
-                h.interval_seconds = *interval;
-                h.timeout_seconds = *hc_timeout;
-                o.health = h;
-            }
-            o.enable_all_instances = *all_instances;
-            o.enable_all_applications = *all_apps;
-            if (!weights->empty()) {
-                std::string why;
-                auto w = desc::parse_weights(*weights, why);
-                if (!w) return EditResult::refused("--lbweight: " + why);
-                o.weights = *w;
-            }
-            return desc::create_lb_ref(d, {a.config, a.lb_name}, a.name, o);
+        auto ref = std::make_shared<RefArgs>();
+        add_ref_options(c, *ref);
+        on_edit(c, args, exit_code, [ref](auto& d, const Args& a) {
+            std::string why;
+            auto o = ref_options(*ref, why);
+            if (!o) return EditResult::refused(why);
+            return desc::create_lb_ref(d, {a.config, a.lb_name}, a.name, *o);
         });
     }
     {
-        auto args = std::make_shared<Args>();
-        CLI::App* c = subcommand(app, "delete-http-lb-ref",
-                                 "Remove a target from an lb-config (once it is disabled)",
-                                 "lbxml-gen delete-http-lb-ref --description cluster.xml --config "
-                                 "lb1-config c1");
-        add_description_option(c, args->description);
+        CLI::App* c = nullptr;
+        auto args = operand_command(c, app, "delete-http-lb-ref",
+                                    "Remove a target from an lb-config (once it is disabled)",
+                                    "lbxml-gen delete-http-lb-ref --description cluster.xml "
+                                    "--config lb1-config c1",
+                                    "TARGET", "Cluster or standalone server");
         add_selector_options(c, *args);
         c->add_flag("--force", args->force, "Remove it even while it is lb-enabled");
-        c->add_option("TARGET", args->name, "Cluster or standalone server")->required();
         on_edit(c, args, exit_code, [](auto& d, const Args& a) {
             return desc::delete_lb_ref(d, {a.config, a.lb_name}, a.name, a.force);
         });
     }
-    {
-        auto args = std::make_shared<Args>();
-        auto url = std::make_shared<std::string>("/");
-        auto interval = std::make_shared<int>(30);
-        auto hc_timeout = std::make_shared<int>(10);
-        CLI::App* c = subcommand(app, "create-http-health-checker",
-                                 "Add a health checker to a target of an lb-config",
-                                 "lbxml-gen create-http-health-checker --description cluster.xml "
-                                 "--url /ping --interval 10 --timeout 5 --config lb1-config c1");
-        add_description_option(c, args->description);
-        c->add_option("--url", *url, "The URL checked on each instance")->capture_default_str();
-        c->add_option("--interval", *interval, "Seconds between checks (0: off)")
-            ->capture_default_str();
-        c->add_option("--timeout", *hc_timeout, "Seconds a check may take")->capture_default_str();
+    for (bool create : {true, false}) {
+        CLI::App* c = nullptr;
+        const std::string name =
+            create ? "create-http-health-checker" : "delete-http-health-checker";
+        auto args = operand_command(
+            c, app, name,
+            create ? "Add a health checker to a target of an lb-config"
+                   : "Remove the health checker of a target of an lb-config",
+            "lbxml-gen " + name + " --description cluster.xml " +
+                (create ? "--url /ping --interval 10 --timeout 5 " : "") + "--config lb1-config c1",
+            "TARGET", "Cluster or standalone server");
+        auto checker = std::make_shared<zdu::config::HealthChecker>();
+        checker->url = "/";
+        checker->interval_seconds = 30;
+        checker->timeout_seconds = 10;
+        if (create) {
+            c->add_option("--url", checker->url, "The URL checked on each instance")
+                ->capture_default_str();
+            c->add_option("--interval", checker->interval_seconds,
+                          "Seconds between checks (0: off)")
+                ->capture_default_str();
+            c->add_option("--timeout", checker->timeout_seconds, "Seconds a check may take")
+                ->capture_default_str();
+        }
         c->add_option("--config", args->config, "The lb-config")->required();
-        c->add_option("TARGET", args->name, "Cluster or standalone server")->required();
-        on_edit(c, args, exit_code, [=](auto& d, const Args& a) {
-            zdu::config::HealthChecker h;
-            h.url = *url;
-            h.interval_seconds = *interval;
-            h.timeout_seconds = *hc_timeout;
-            return desc::create_health_checker(d, {a.config, ""}, a.name, h);
-        });
-    }
-    {
-        auto args = std::make_shared<Args>();
-        CLI::App* c = subcommand(app, "delete-http-health-checker",
-                                 "Remove the health checker of a target of an lb-config",
-                                 "lbxml-gen delete-http-health-checker --description cluster.xml "
-                                 "--config lb1-config c1");
-        add_description_option(c, args->description);
-        c->add_option("--config", args->config, "The lb-config")->required();
-        c->add_option("TARGET", args->name, "Cluster or standalone server")->required();
-        on_edit(c, args, exit_code, [](auto& d, const Args& a) {
+        on_edit(c, args, exit_code, [create, checker](auto& d, const Args& a) {
+            if (create) return desc::create_health_checker(d, {a.config, ""}, a.name, *checker);
             return desc::delete_health_checker(d, {a.config, ""}, a.name);
         });
     }
 }
 
-void add_enable_commands(CLI::App& app, int& exit_code) {
+// enable-X / disable-X: the disable side takes --timeout, both run `edit` with `enable`.
+void add_enable_pair(CLI::App& app, int& exit_code, const std::string& what,
+                     const std::string& enable_help, const std::string& disable_help,
+                     const std::string& example_tail, const std::string& target_help,
+                     bool with_app_name,
+                     std::function<EditResult(desc::Description&, const Args&, bool)> edit) {
     for (bool enable : {true, false}) {
-        auto args = std::make_shared<Args>();
-        const std::string name = enable ? "enable-http-lb-server" : "disable-http-lb-server";
-        CLI::App* c = subcommand(
-            app, name,
-            enable ? "Let a cluster, instance or standalone server take new sessions"
-                   : "Stop new sessions to a cluster, instance or standalone server; its "
-                     "sessions stay until the timeout",
-            "lbxml-gen " + name + " --description cluster.xml " +
-                (enable ? "i1" : "--timeout 30 i1"));
-        add_description_option(c, args->description);
+        CLI::App* c = nullptr;
+        const std::string name = (enable ? "enable-" : "disable-") + what;
+        auto args = operand_command(c, app, name, enable ? enable_help : disable_help,
+                                    "lbxml-gen " + name + " --description cluster.xml " +
+                                        (enable ? "" : "--timeout 30 ") + example_tail,
+                                    "TARGET", target_help);
         if (!enable)
             c->add_option("--timeout", args->timeout,
                           "Minutes its sessions keep it (default: as set, 30 at first)");
-        c->add_option("TARGET", args->name, "Cluster, instance or standalone server")->required();
-        on_edit(c, args, exit_code, [enable](auto& d, const Args& a) {
-            return desc::set_lb_server_enabled(d, a.name, enable, a.timeout);
-        });
+        if (with_app_name) c->add_option("--name", args->app_name, "The application")->required();
+        on_edit(c, args, exit_code,
+                [edit, enable](auto& d, const Args& a) { return edit(d, a, enable); });
     }
-    for (bool enable : {true, false}) {
-        auto args = std::make_shared<Args>();
-        const std::string name =
-            enable ? "enable-http-lb-application" : "disable-http-lb-application";
-        CLI::App* c = subcommand(
-            app, name,
-            enable ? "Route an application of a cluster or standalone server again"
-                   : "Stop new sessions to an application of a cluster or standalone server",
-            "lbxml-gen " + name + " --description cluster.xml " +
-                (enable ? "--name shop c1" : "--timeout 30 --name shop c1"));
-        add_description_option(c, args->description);
-        if (!enable)
-            c->add_option("--timeout", args->timeout,
-                          "Minutes its sessions keep it (default: as set, 30 at first)");
-        c->add_option("--name", args->app_name, "The application")->required();
-        c->add_option("TARGET", args->name, "Cluster or standalone server")->required();
-        on_edit(c, args, exit_code, [enable](auto& d, const Args& a) {
+}
+
+void add_enable_commands(CLI::App& app, int& exit_code) {
+    add_enable_pair(app, exit_code, "http-lb-server",
+                    "Let a cluster, instance or standalone server take new sessions",
+                    "Stop new sessions to a cluster, instance or standalone server; its "
+                    "sessions stay until the timeout",
+                    "i1", "Cluster, instance or standalone server", false,
+                    [](desc::Description& d, const Args& a, bool enable) {
+                        return desc::set_lb_server_enabled(d, a.name, enable, a.timeout);
+                    });
+    add_enable_pair(
+        app, exit_code, "http-lb-application",
+        "Route an application of a cluster or standalone server again",
+        "Stop new sessions to an application of a cluster or standalone server", "--name shop c1",
+        "Cluster or standalone server", true, [](desc::Description& d, const Args& a, bool enable) {
             return desc::set_lb_application_enabled(d, a.name, a.app_name, enable, a.timeout);
         });
-    }
     {
         auto args = std::make_shared<Args>();
         CLI::App* c =
@@ -329,39 +418,96 @@ void add_enable_commands(CLI::App& app, int& exit_code) {
     }
 }
 
+// What create-http-lb takes beyond the load-balancer itself: GlassFish's device, its proxy,
+// and the new lb-config's targets and options.
+struct CreateLbArgs {
+    std::string secret;
+    std::vector<std::string> lbtargets;  // --lbtargets a,b
+    std::vector<std::string> target;     // --target (GlassFish's single-target form)
+    std::string device_host;
+    std::optional<int> device_port;
+    std::string proxy_host;
+    std::optional<int> proxy_port;
+    LbConfigArgs config;
+    RefArgs ref;
+};
+
+EditResult create_lb_from(desc::Description& d, const Args& a, const CreateLbArgs& o) {
+    if (!o.proxy_host.empty() || o.proxy_port)
+        return EditResult::refused(
+            std::string(o.proxy_host.empty() ? "--sslproxyport" : "--sslproxyhost") +
+            ": lbxml-gen reaches the front-ends directly, an outbound proxy is not supported");
+    desc::LoadBalancerDef lb;
+    lb.name = a.name;
+    lb.lb_config_name = a.config;
+    lb.secret_file = o.secret;
+    for (const std::string& url : a.list) lb.front_ends.push_back(desc::FrontEnd{url, 0});
+    std::string why;
+    if (!o.device_host.empty()) {
+        auto url = desc::device_front_end_url(o.device_host, *o.device_port, why);
+        if (!url) return EditResult::refused(why);
+        lb.front_ends.push_back(desc::FrontEnd{*url, 0});
+    }
+    if (!a.config.empty()) return desc::create_lb(d, lb);
+    desc::NewLbConfig config;
+    config.targets = o.lbtargets;
+    config.targets.insert(config.targets.end(), o.target.begin(), o.target.end());
+    auto properties = lb_config_properties(o.config, why);
+    if (!properties) return EditResult::refused(why);
+    config.properties = *properties;
+    auto ref = ref_options(o.ref, why);
+    if (!ref) return EditResult::refused(why);
+    return desc::create_lb_with_config(d, lb, config, *ref);
+}
+
 void add_lb_commands(CLI::App& app, int& exit_code) {
     {
-        auto args = std::make_shared<Args>();
-        auto secret = std::make_shared<std::string>();
-        CLI::App* c =
-            subcommand(app, "create-http-lb",
-                       "Create a load-balancer: an lb-config and the front-ends it goes to",
-                       "lbxml-gen create-http-lb --description cluster.xml --config "
-                       "lb1-config --front-end https://web1/zdu-manager --front-end "
-                       "https://web2/zdu-manager --secret-file /etc/zdu/secret lb1");
-        add_description_option(c, args->description);
-        c->add_option("--config", args->config, "The lb-config it serves")->required();
+        CLI::App* c = nullptr;
+        auto args = operand_command(
+            c, app, "create-http-lb",
+            "Create a load-balancer: its lb-config (given, or a new NAME_LB_CONFIG) and the "
+            "front-ends it goes to",
+            "lbxml-gen create-http-lb --description cluster.xml --config lb1-config "
+            "--front-end https://web1/zdu-manager --secret-file /etc/zdu/secret lb1\n"
+            "  lbxml-gen create-http-lb --description cluster.xml --devicehost web1 "
+            "--deviceport 443 --lbtargets c1,s1 --healthcheckerurl /ping --responsetimeout 30 "
+            "--httpsrouting=true --secret-file /etc/zdu/secret lb2\n"
+            "    (creates lb-config lb2_LB_CONFIG referencing c1 and s1; the device becomes "
+            "the front-end https://web1:443/zdu-manager)",
+            "NAME", "The load-balancer's name");
+        auto o = std::make_shared<CreateLbArgs>();
+        auto* config = c->add_option("--config", args->config,
+                                     "The existing lb-config it serves (default: a new "
+                                     "NAME_LB_CONFIG from the options below)");
         c->add_option("--front-end", args->list, "A front-end's zdu-manager URL (repeat)");
-        c->add_option("--secret-file", *secret, "File holding the manager secret");
-        c->add_option("NAME", args->name, "The load-balancer's name")->required();
-        on_edit(c, args, exit_code, [secret](auto& d, const Args& a) {
-            desc::LoadBalancerDef lb;
-            lb.name = a.name;
-            lb.lb_config_name = a.config;
-            lb.secret_file = *secret;
-            for (const std::string& url : a.list) lb.front_ends.push_back(desc::FrontEnd{url, 0});
-            return desc::create_lb(d, lb);
-        });
-    }
-    {
-        auto args = std::make_shared<Args>();
-        CLI::App* c = subcommand(app, "delete-http-lb", "Delete a load-balancer",
-                                 "lbxml-gen delete-http-lb --description cluster.xml lb1");
-        add_description_option(c, args->description);
-        c->add_option("NAME", args->name, "The load-balancer's name")->required();
+        c->add_option("--secret-file", o->secret, "File holding the manager secret");
+        auto* host = c->add_option("--devicehost", o->device_host,
+                                   "GlassFish's device: adds the front-end "
+                                   "https://HOST:PORT/zdu-manager");
+        auto* port = c->add_option("--deviceport", o->device_port,
+                                   "The device's SSL port (with --devicehost)");
+        host->needs(port);
+        port->needs(host);
+        c->add_option("--sslproxyhost", o->proxy_host, "Refused: no outbound proxy");
+        c->add_option("--sslproxyport", o->proxy_port, "Refused: no outbound proxy");
+        std::vector<CLI::Option*> new_config = add_lb_config_options(c, o->config);
+        for (CLI::Option* opt : add_ref_options(c, o->ref)) new_config.push_back(opt);
+        new_config.push_back(c->add_option("--lbtargets", o->lbtargets,
+                                           "Clusters and standalone servers the new lb-config "
+                                           "references, comma-separated")
+                                 ->delimiter(','));
+        new_config.push_back(
+            c->add_option("--target", o->target, "A cluster or standalone server (repeat)"));
+        // They describe the new lb-config; an existing one is used as it is.
+        for (CLI::Option* opt : new_config) opt->excludes(config);
         on_edit(c, args, exit_code,
-                [](auto& d, const Args& a) { return desc::delete_lb(d, a.name); });
+                [o](auto& d, const Args& a) { return create_lb_from(d, a, *o); });
     }
+    CLI::App* c = nullptr;
+    auto args = operand_command(c, app, "delete-http-lb", "Delete a load-balancer",
+                                "lbxml-gen delete-http-lb --description cluster.xml lb1", "NAME",
+                                "The load-balancer's name");
+    on_edit(c, args, exit_code, [](auto& d, const Args& a) { return desc::delete_lb(d, a.name); });
 }
 
 // Ours: what an upgrade needs and GlassFish took from cluster membership.

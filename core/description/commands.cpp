@@ -129,11 +129,28 @@ void apply_weights(Cluster& c, const std::vector<std::pair<std::string, int>>& w
             if (s.name == name) s.weight = weight;
 }
 
+// What is wrong with a health checker, naming the options it came from.
+std::optional<std::string> health_checker_problem(const config::HealthChecker& checker,
+                                                  const std::string& url,
+                                                  const std::string& interval,
+                                                  const std::string& timeout) {
+    if (checker.url.empty() || checker.url[0] != '/')
+        return url + " must start with '/': " + quoted(checker.url);
+    if (checker.interval_seconds < 0 || checker.timeout_seconds <= 0)
+        return interval + " must be 0 or more and " + timeout + " more than 0";
+    return std::nullopt;
+}
+
 // Adds the ref for `target` to `config`; the error when it cannot.
 std::string add_ref(Description& d, LbConfig& config, std::string_view target,
                     const LbRefOptions& options) {
     if (find_ref(config.cluster_refs, target) || find_ref(config.server_refs, target))
         return "lb-config " + quoted(config.name) + " already references " + quoted(target);
+    if (options.health) {
+        if (auto why = health_checker_problem(*options.health, "--healthcheckerurl",
+                                              "--healthcheckerinterval", "--healthcheckertimeout"))
+            return *why;
+    }
     if (Cluster* cluster = find_cluster(d, target)) {
         if (auto why = weights_problem(*cluster, options.weights)) return *why;
         apply_weights(*cluster, options.weights);
@@ -175,6 +192,34 @@ Server* server_in(Cluster& c, std::string_view name) {
     return nullptr;
 }
 
+// The health checker of `target`'s ref in `config`; nullptr when the config has no such ref.
+std::optional<config::HealthChecker>* health_checker_slot(LbConfig& config,
+                                                          std::string_view target) {
+    if (ClusterRef* ref = find_ref(config.cluster_refs, target)) return &ref->health_checker;
+    if (ServerRef* ref = find_ref(config.server_refs, target)) return &ref->health_checker;
+    return nullptr;
+}
+
+// Runs `edit` on the ref named `name` in the `refs` (cluster_refs or server_refs) of every
+// lb-config that has one; how many there were.
+template <class Ref, class Edit>
+std::size_t for_each_ref(Description& d, std::vector<Ref> LbConfig::*refs, std::string_view name,
+                         Edit edit) {
+    std::size_t changed = 0;
+    for (LbConfig& config : d.lb_configs) {
+        if (Ref* ref = find_ref(config.*refs, name)) {
+            edit(*ref);
+            ++changed;
+        }
+    }
+    return changed;
+}
+
+EditResult not_referenced(std::string_view target) {
+    return EditResult::refused("no lb-config references " + quoted(target) +
+                               ": create-http-lb-ref first");
+}
+
 bool name_taken(const Description& d, std::string_view name) {
     return find_cluster(d, name) || find_standalone_server(d, name) ||
            find_clustered_server(d, name);
@@ -185,6 +230,17 @@ bool name_taken(const Description& d, std::string_view name) {
 EditResult create_lb_config(Description& d, std::string_view name,
                             const std::vector<std::string>& targets,
                             const std::vector<config::Property>& properties) {
+    return create_lb_config(d, name, targets, properties, LbRefOptions{});
+}
+
+std::string default_lb_config_name(std::string_view base) {
+    return std::string(base) + "_LB_CONFIG";
+}
+
+EditResult create_lb_config(Description& d, std::string_view name,
+                            const std::vector<std::string>& targets,
+                            const std::vector<config::Property>& properties,
+                            const LbRefOptions& options) {
     if (name.empty()) return EditResult::refused("the lb-config name is empty");
     if (find_lb_config(d, name))
         return EditResult::refused("lb-config " + quoted(name) + " already exists");
@@ -197,7 +253,7 @@ EditResult create_lb_config(Description& d, std::string_view name,
         config.properties.push_back(p);
     }
     for (const std::string& target : targets) {
-        std::string why = add_ref(d, config, target, {});
+        std::string why = add_ref(d, config, target, options);
         if (!why.empty()) return EditResult::refused(why);
     }
     d.lb_configs.push_back(config);
@@ -271,13 +327,9 @@ EditResult create_health_checker(Description& d, const ConfigSelector& which,
     std::string why;
     LbConfig* config = select_lb_config(d, which, why);
     if (config == nullptr) return EditResult::refused(why);
-    if (checker.url.empty() || checker.url[0] != '/')
-        return EditResult::refused("--url must start with '/': " + quoted(checker.url));
-    if (checker.interval_seconds < 0 || checker.timeout_seconds <= 0)
-        return EditResult::refused("--interval must be 0 or more and --timeout more than 0");
-    std::optional<config::HealthChecker>* slot = nullptr;
-    if (ClusterRef* ref = find_ref(config->cluster_refs, target)) slot = &ref->health_checker;
-    if (ServerRef* ref = find_ref(config->server_refs, target)) slot = &ref->health_checker;
+    if (auto why = health_checker_problem(checker, "--url", "--interval", "--timeout"))
+        return EditResult::refused(*why);
+    std::optional<config::HealthChecker>* slot = health_checker_slot(*config, target);
     if (slot == nullptr)
         return EditResult::refused("lb-config " + quoted(config->name) + " has no ref to " +
                                    quoted(target));
@@ -294,9 +346,7 @@ EditResult delete_health_checker(Description& d, const ConfigSelector& which,
     std::string why;
     LbConfig* config = select_lb_config(d, which, why);
     if (config == nullptr) return EditResult::refused(why);
-    std::optional<config::HealthChecker>* slot = nullptr;
-    if (ClusterRef* ref = find_ref(config->cluster_refs, target)) slot = &ref->health_checker;
-    if (ServerRef* ref = find_ref(config->server_refs, target)) slot = &ref->health_checker;
+    std::optional<config::HealthChecker>* slot = health_checker_slot(*config, target);
     if (slot == nullptr || !*slot)
         return EditResult::refused(quoted(target) + " has no health checker in " +
                                    quoted(config->name));
@@ -308,41 +358,27 @@ EditResult set_lb_server_enabled(Description& d, std::string_view target, bool e
                                  std::optional<int> timeout_minutes) {
     if (auto why = timeout_problem(timeout_minutes)) return EditResult::refused(*why);
     const char* verb = enabled ? "enabled" : "disabled";
+    auto set = [&](ServerRef& sr) {
+        set_enabled(sr.lb_enabled, sr.disable_timeout_minutes, enabled, timeout_minutes);
+    };
     std::size_t changed = 0;
     if (const Cluster* cluster = find_cluster(d, target)) {
-        for (LbConfig& config : d.lb_configs) {
-            ClusterRef* ref = find_ref(config.cluster_refs, target);
-            if (ref == nullptr) continue;
-            ++changed;
-            for (const Server& s : cluster->servers) {
-                ServerRef& sr = server_ref_in(*ref, s.name);
-                set_enabled(sr.lb_enabled, sr.disable_timeout_minutes, enabled, timeout_minutes);
-            }
-            order_like_cluster(*ref, *cluster);
-        }
+        changed = for_each_ref(d, &LbConfig::cluster_refs, target, [&](ClusterRef& ref) {
+            for (const Server& s : cluster->servers) set(server_ref_in(ref, s.name));
+            order_like_cluster(ref, *cluster);
+        });
     } else if (const Cluster* owner = nullptr; find_clustered_server(d, target, &owner)) {
-        for (LbConfig& config : d.lb_configs) {
-            ClusterRef* ref = find_ref(config.cluster_refs, owner->name);
-            if (ref == nullptr) continue;
-            ++changed;
-            ServerRef& sr = server_ref_in(*ref, target);
-            set_enabled(sr.lb_enabled, sr.disable_timeout_minutes, enabled, timeout_minutes);
-            order_like_cluster(*ref, *owner);
-        }
+        changed = for_each_ref(d, &LbConfig::cluster_refs, owner->name, [&](ClusterRef& ref) {
+            set(server_ref_in(ref, target));
+            order_like_cluster(ref, *owner);
+        });
     } else if (find_standalone_server(d, target)) {
-        for (LbConfig& config : d.lb_configs) {
-            ServerRef* sr = find_ref(config.server_refs, target);
-            if (sr == nullptr) continue;
-            ++changed;
-            set_enabled(sr->lb_enabled, sr->disable_timeout_minutes, enabled, timeout_minutes);
-        }
+        changed = for_each_ref(d, &LbConfig::server_refs, target, set);
     } else {
         return EditResult::refused("no cluster, instance or standalone server named " +
                                    quoted(target));
     }
-    if (changed == 0)
-        return EditResult::refused("no lb-config references " + quoted(target) +
-                                   ": create-http-lb-ref first");
+    if (changed == 0) return not_referenced(target);
     return EditResult::made(quoted(target) + " " + verb + " in " + std::to_string(changed) +
                             " lb-config(s)");
 }
@@ -354,35 +390,25 @@ EditResult set_lb_application_enabled(Description& d, std::string_view target,
     if (!find_application(d, application))
         return EditResult::refused("no application named " + quoted(application));
     const char* verb = enabled ? "enabled" : "disabled";
+    auto set = [&](auto& ref) {
+        ApplicationRef& ar = application_ref_in(ref.application_refs, application);
+        set_enabled(ar.lb_enabled, ar.disable_timeout_minutes, enabled, timeout_minutes);
+    };
     std::size_t changed = 0;
     if (const Cluster* cluster = find_cluster(d, target)) {
         if (!deployed_on_cluster(*cluster, application))
             return EditResult::refused("application " + quoted(application) +
                                        " is not deployed on cluster " + quoted(target));
-        for (LbConfig& config : d.lb_configs) {
-            ClusterRef* ref = find_ref(config.cluster_refs, target);
-            if (ref == nullptr) continue;
-            ++changed;
-            ApplicationRef& ar = application_ref_in(ref->application_refs, application);
-            set_enabled(ar.lb_enabled, ar.disable_timeout_minutes, enabled, timeout_minutes);
-        }
+        changed = for_each_ref(d, &LbConfig::cluster_refs, target, set);
     } else if (const Server* server = find_standalone_server(d, target)) {
         if (!deployed_on_server(*server, application))
             return EditResult::refused("application " + quoted(application) +
                                        " is not deployed on server " + quoted(target));
-        for (LbConfig& config : d.lb_configs) {
-            ServerRef* ref = find_ref(config.server_refs, target);
-            if (ref == nullptr) continue;
-            ++changed;
-            ApplicationRef& ar = application_ref_in(ref->application_refs, application);
-            set_enabled(ar.lb_enabled, ar.disable_timeout_minutes, enabled, timeout_minutes);
-        }
+        changed = for_each_ref(d, &LbConfig::server_refs, target, set);
     } else {
         return EditResult::refused("no cluster or standalone server named " + quoted(target));
     }
-    if (changed == 0)
-        return EditResult::refused("no lb-config references " + quoted(target) +
-                                   ": create-http-lb-ref first");
+    if (changed == 0) return not_referenced(target);
     return EditResult::made("application " + quoted(application) + " " + verb + " on " +
                             quoted(target) + " in " + std::to_string(changed) + " lb-config(s)");
 }
@@ -434,6 +460,38 @@ EditResult create_lb(Description& d, const LoadBalancerDef& lb) {
     }
     d.load_balancers.push_back(lb);
     return EditResult::made("load-balancer " + quoted(lb.name) + " created");
+}
+
+EditResult create_lb_with_config(Description& d, LoadBalancerDef lb, const NewLbConfig& config,
+                                 const LbRefOptions& options) {
+    if (lb.name.empty()) return EditResult::refused("the load-balancer name is empty");
+    lb.lb_config_name = default_lb_config_name(lb.name);
+    // Edited on a copy: the lb-config and the load-balancer are made together or not at all.
+    Description edited = d;
+    EditResult made =
+        create_lb_config(edited, lb.lb_config_name, config.targets, config.properties, options);
+    if (!made.ok()) return made;
+    made = create_lb(edited, lb);
+    if (!made.ok()) return made;
+    d = std::move(edited);
+    return EditResult::made("load-balancer " + quoted(lb.name) + " created with lb-config " +
+                            quoted(lb.lb_config_name));
+}
+
+std::optional<std::string> device_front_end_url(std::string_view host, int port, std::string& why) {
+    const bool unusable = host.empty() || host.find_first_of("/?#@ \t") != std::string_view::npos;
+    if (unusable) {
+        why = "--devicehost must be a host name or IP address, got " + quoted(host);
+        return std::nullopt;
+    }
+    if (port < 1 || port > 65535) {
+        why = "--deviceport must be 1..65535, got " + std::to_string(port);
+        return std::nullopt;
+    }
+    // An IPv6 address needs its brackets in a URL.
+    const bool ipv6 = host.find(':') != std::string_view::npos && host.front() != '[';
+    const std::string h = ipv6 ? "[" + std::string(host) + "]" : std::string(host);
+    return "https://" + h + ":" + std::to_string(port) + "/zdu-manager";
 }
 
 EditResult delete_lb(Description& d, std::string_view name) {

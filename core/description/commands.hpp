@@ -27,11 +27,19 @@ struct EditResult {
     static EditResult made(std::string what) { return {{}, std::move(what)}; }
 };
 
+struct LbRefOptions;
+
 // create-http-lb-config [--target T] [--property k=v] NAME. `targets` (clusters or standalone
-// servers) get a ref each, as create-http-lb-ref would with default options.
+// servers) get a ref each, as create-http-lb-ref would with `options` (default: its defaults).
 EditResult create_lb_config(Description& d, std::string_view name,
                             const std::vector<std::string>& targets,
                             const std::vector<config::Property>& properties);
+EditResult create_lb_config(Description& d, std::string_view name,
+                            const std::vector<std::string>& targets,
+                            const std::vector<config::Property>& properties,
+                            const LbRefOptions& options);
+// GlassFish's name for an lb-config created without one: "<base>_LB_CONFIG".
+std::string default_lb_config_name(std::string_view base);
 // delete-http-lb-config NAME: refused while a load-balancer uses it.
 EditResult delete_lb_config(Description& d, std::string_view name);
 
@@ -91,6 +99,22 @@ std::optional<std::vector<std::pair<std::string, int>>> parse_weights(std::strin
 // create-http-lb / delete-http-lb / list-http-lbs. create refuses an unknown lb-config, an
 // existing name, a front-end URL that is not http(s).
 EditResult create_lb(Description& d, const LoadBalancerDef& lb);
+
+// create-http-lb without --config: like GlassFish, the load-balancer brings its own lb-config,
+// named default_lb_config_name(lb.name), with these refs (--lbtargets/--target), ref options
+// and properties. All or nothing: a refused ref leaves no lb-config behind.
+struct NewLbConfig {
+    std::vector<std::string> targets;
+    std::vector<config::Property> properties;
+};
+EditResult create_lb_with_config(Description& d, LoadBalancerDef lb, const NewLbConfig& config,
+                                 const LbRefOptions& options);
+
+// --devicehost/--deviceport: GlassFish's device is the web server's SSL admin port it pushes
+// loadbalancer.xml to; ours is the front-end's manager, so the device becomes the front-end URL
+// https://HOST:PORT/zdu-manager. nullopt, with `why` naming the argument, for an unusable host or
+// a port outside 1..65535.
+std::optional<std::string> device_front_end_url(std::string_view host, int port, std::string& why);
 EditResult delete_lb(Description& d, std::string_view name);
 
 // Ours, for upgrades. create-http-lb-instance adds a server to a cluster (lb-enabled where the
