@@ -1,5 +1,6 @@
 #include "apply_command.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -15,6 +16,21 @@
 
 namespace lbxml_gen {
 namespace {
+
+// Seconds in (0, 86400]. CLI11's Range lets NaN through (no comparison with it is true), and
+// NaN or a huge value would make the cast to milliseconds undefined.
+CLI::Validator timeout_range() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            double seconds = 0;
+            if (!CLI::detail::lexical_cast(text, seconds) || !std::isfinite(seconds) ||
+                seconds <= 0 || seconds > 86400) {
+                return "SECONDS must be more than 0 and at most 86400: " + text;
+            }
+            return {};
+        },
+        "SECONDS in (0, 86400]");
+}
 
 struct ApplyArgs {
     std::string description;
@@ -71,7 +87,8 @@ int run(const ApplyArgs& a) {
     }
 
     HttpClientOptions http;
-    http.timeout_ms = static_cast<long>(a.timeout_seconds * 1000);
+    // Rounded up: the range check keeps it finite and within a day, so the cast is defined.
+    http.timeout_ms = static_cast<long>(std::ceil(a.timeout_seconds * 1000));
     http.ca_file = a.ca_file;
     CurlTransport transport(http);
     const auto report =
@@ -117,7 +134,7 @@ void add_apply_command(CLI::App& app, int& exit_code) {
                      "Seconds to wait for each front-end's answer (a commit answers once every "
                      "httpd child switched)")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(timeout_range());
     command->add_option("--cacert", args->ca_file,
                         "CA certificates for https manager URLs (default: the system's)");
     command->footer(
