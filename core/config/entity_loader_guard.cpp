@@ -13,6 +13,7 @@ int active_loads = 0;                               // guarded by install_mutex
 xmlExternalEntityLoader previous_loader = nullptr;  // guarded by install_mutex
 
 thread_local ParseSession* current_session = nullptr;
+thread_local std::string_view current_kind = "loadbalancer.xml";
 
 xmlParserInputPtr refusing_loader(const char* url, const char* id, xmlParserCtxtPtr ctxt) {
     if (current_session == nullptr) {
@@ -25,8 +26,8 @@ xmlParserInputPtr refusing_loader(const char* url, const char* id, xmlParserCtxt
     }
     const std::string what = url != nullptr ? url : (id != nullptr ? id : "");
     if (ctxt != nullptr) {
-        current_session->refuse(
-            ctxt, "refused to load '" + what + "': loadbalancer.xml may not read other files");
+        current_session->refuse(ctxt, "refused to load '" + what + "': " +
+                                          std::string(current_kind) + " may not read other files");
     } else {
         current_session->add_error(0, "refused to load '" + what + "'");
     }
@@ -35,8 +36,10 @@ xmlParserInputPtr refusing_loader(const char* url, const char* id, xmlParserCtxt
 
 }  // namespace
 
-EntityLoaderGuard::EntityLoaderGuard(ParseSession& session) : outer_session_(current_session) {
+EntityLoaderGuard::EntityLoaderGuard(ParseSession& session, std::string_view document_kind)
+    : outer_session_(current_session), outer_kind_(current_kind) {
     current_session = &session;
+    current_kind = document_kind;
     const std::lock_guard<std::mutex> lock(install_mutex);
     if (active_loads++ == 0) {
         previous_loader = xmlGetExternalEntityLoader();
@@ -53,6 +56,11 @@ EntityLoaderGuard::~EntityLoaderGuard() {
         }
     }
     current_session = outer_session_;
+    current_kind = outer_kind_;
+}
+
+std::string_view EntityLoaderGuard::document_kind() {
+    return current_kind;
 }
 
 }  // namespace zdu::config

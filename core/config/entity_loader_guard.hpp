@@ -4,6 +4,8 @@
 // go through it: the parser context's own resolver hands them over.)
 #pragma once
 
+#include <string_view>
+
 #include "config/parse_session.hpp"
 
 namespace zdu::config {
@@ -13,13 +15,19 @@ namespace zdu::config {
 // not loading keep getting the previous loader.
 class EntityLoaderGuard {
   public:
-    explicit EntityLoaderGuard(ParseSession& session);
+    // `document_kind` ("loadbalancer.xml", "a cluster description") names what is being read in
+    // the refusals; it must outlive the guard.
+    EntityLoaderGuard(ParseSession& session, std::string_view document_kind);
     ~EntityLoaderGuard();
     EntityLoaderGuard(const EntityLoaderGuard&) = delete;
     EntityLoaderGuard& operator=(const EntityLoaderGuard&) = delete;
 
+    // The kind of document the load running on this thread reads.
+    static std::string_view document_kind();
+
   private:
     ParseSession* outer_session_;
+    std::string_view outer_kind_;
 };
 
 }  // namespace zdu::config

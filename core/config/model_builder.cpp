@@ -1,18 +1,17 @@
 #include "config/model_builder.hpp"
 
-#include <variant>
-
-#include "config/listener_parser.hpp"
+#include "config/attribute_reader.hpp"
 #include "config/text.hpp"
 #include "config/xml_node.hpp"
 
 namespace zdu::config {
 namespace {
 
-class ModelBuilder {
+// The attribute readers (integer, boolean, text, listeners, error) are the shared ones.
+class ModelBuilder : private AttributeReader {
   public:
     ModelBuilder(const std::string& file, std::vector<Diagnostic>& diagnostics)
-        : file_(file), diagnostics_(diagnostics) {}
+        : AttributeReader(file, diagnostics) {}
 
     LoadBalancer load_balancer(const xmlNode& root);
 
@@ -26,14 +25,6 @@ class ModelBuilder {
 
     Policy policy(const xmlNode& e, const std::string& owner);
     WebModule::StaleSession stale_session(const xmlNode& e, const std::string& owner);
-    std::vector<Listener> listeners(const xmlNode& e, const std::string& owner);
-    int integer(const xmlNode& e, const char* name, int fallback, const std::string& owner);
-    bool boolean(const xmlNode& e, const char* name, bool fallback, const std::string& owner);
-    std::string text(const xmlNode& e, const char* name, std::string fallback = {});
-    void error(const xmlNode& e, std::string message);
-
-    const std::string& file_;
-    std::vector<Diagnostic>& diagnostics_;
 };
 
 LoadBalancer ModelBuilder::load_balancer(const xmlNode& root) {
@@ -154,49 +145,6 @@ WebModule::StaleSession ModelBuilder::stale_session(const xmlNode& e, const std:
     error(e, owner + ": stale-session " + quoted(*value) +
                  " is unknown (expected redirect, error-url or failover)");
     return WebModule::StaleSession::Redirect;
-}
-
-std::vector<Listener> ModelBuilder::listeners(const xmlNode& e, const std::string& owner) {
-    std::vector<Listener> out;
-    const std::string value = text(e, "listeners");
-    const auto words = split_words(value);
-    if (words.empty()) error(e, owner + ": listeners " + quoted(value) + " names no listener");
-    for (const auto word : words) {
-        auto parsed = parse_listener(word);
-        if (auto* listener = std::get_if<Listener>(&parsed)) {
-            out.push_back(std::move(*listener));
-        } else {
-            error(e, owner + ": " + std::get<std::string>(parsed));
-        }
-    }
-    return out;
-}
-
-int ModelBuilder::integer(const xmlNode& e, const char* name, int fallback,
-                          const std::string& owner) {
-    const auto value = attribute(e, name);
-    if (!value) return fallback;
-    if (const auto number = parse_int(*value)) return *number;
-    error(e, owner + ": " + name + " " + quoted(*value) + " is not an integer");
-    return fallback;
-}
-
-bool ModelBuilder::boolean(const xmlNode& e, const char* name, bool fallback,
-                           const std::string& owner) {
-    const auto value = attribute(e, name);
-    if (!value) return fallback;
-    if (const auto flag = parse_bool(*value)) return *flag;
-    error(e, owner + ": " + name + " " + quoted(*value) + " is not a boolean");
-    return fallback;
-}
-
-std::string ModelBuilder::text(const xmlNode& e, const char* name, std::string fallback) {
-    auto value = attribute(e, name);
-    return value ? std::move(*value) : std::move(fallback);
-}
-
-void ModelBuilder::error(const xmlNode& e, std::string message) {
-    diagnostics_.push_back({Diagnostic::Severity::Error, file_, line_of(e), std::move(message)});
 }
 
 }  // namespace

@@ -46,9 +46,10 @@ xmlParserInputPtr resolve_entity(void* ctx, const xmlChar* /*public_id*/,
 bool refused_in_internal_subset(void* ctx, const std::string& what) {
     auto* ctxt = static_cast<xmlParserCtxtPtr>(ctx);
     if (ctxt->inSubset != 1) return false;
-    ParseSession::of(ctx).refuse(ctxt, "the DOCTYPE declares " + what +
-                                           "; loadbalancer.xml may not declare entities, "
-                                           "elements, attributes or notations of its own");
+    ParseSession::of(ctx).refuse(ctxt, "the DOCTYPE declares " + what + "; " +
+                                           std::string(EntityLoaderGuard::document_kind()) +
+                                           " may not declare entities, elements, attributes or "
+                                           "notations of its own");
     return true;
 }
 
@@ -124,15 +125,15 @@ void validate_against_default_dtd(xmlParserCtxt& ctxt, xmlDoc& doc, ParseSession
 }  // namespace
 
 XmlReadResult read_xml(std::string_view xml, const std::string& file) {
-    return read_xml(xml, file, kDefaultDtd);
+    return read_xml(xml, file, kDefaultDtd, "loadbalancer.xml");
 }
 
-XmlReadResult read_xml(std::string_view xml, const std::string& file,
-                       std::string_view default_dtd) {
+XmlReadResult read_xml(std::string_view xml, const std::string& file, std::string_view default_dtd,
+                       std::string_view document_kind) {
     init_libxml();
     ParseSession session(file);
     const ScopedThreadErrorHandler thread_errors(session);
-    const EntityLoaderGuard entity_loader(session);
+    const EntityLoaderGuard entity_loader(session, document_kind);
     XmlReadResult result;
     const XmlParserCtxtPtr ctxt(xmlNewParserCtxt());
     if (!ctxt || xml.size() > static_cast<std::size_t>(INT_MAX)) {

@@ -20,7 +20,9 @@ struct XmlReadResult {
 // `file` names the text in diagnostics.
 XmlReadResult read_xml(std::string_view xml, const std::string& file);
 // The same for another kind of document: one whose DOCTYPE names no DTD is validated against the
-// bundled `default_dtd` (a file name of dtd/).
-XmlReadResult read_xml(std::string_view xml, const std::string& file, std::string_view default_dtd);
+// bundled `default_dtd` (a file name of dtd/); `document_kind` names the kind in the refusals
+// ("a cluster description may not declare entities ...").
+XmlReadResult read_xml(std::string_view xml, const std::string& file, std::string_view default_dtd,
+                       std::string_view document_kind);
 
 }  // namespace zdu::config

@@ -75,6 +75,13 @@ void XmlWriter::text_element(std::string_view name, std::string_view text) {
     out_ += ">\n";
 }
 
+void XmlWriter::comment(std::string_view text) {
+    indent();
+    out_ += "<!--";
+    out_ += text;
+    out_ += "-->\n";
+}
+
 void XmlWriter::start_tag(std::string_view name, const XmlAttributes& attributes) {
     indent();
     out_ += "<";

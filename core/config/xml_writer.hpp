@@ -18,6 +18,9 @@ class XmlWriter {
     void close(std::string_view name);
     void empty(std::string_view name, const XmlAttributes& attributes);
     void text_element(std::string_view name, std::string_view text);
+    // <!--text-->, indented like an element here. `text` is written verbatim (a comment has no
+    // escapes): it must not hold "--" nor end in "-", which a parsed comment never does.
+    void comment(std::string_view text);
 
   private:
     void start_tag(std::string_view name, const XmlAttributes& attributes);

@@ -4,9 +4,8 @@
 
 #include <algorithm>
 #include <set>
-#include <variant>
 
-#include "config/listener_parser.hpp"
+#include "config/attribute_reader.hpp"
 #include "config/model_builder.hpp"
 #include "config/text.hpp"
 #include "config/xml_node.hpp"
@@ -22,10 +21,11 @@ using config::quoted;
 constexpr std::string_view kDtd = "zdu-cluster-description_1_0.dtd";
 constexpr std::string_view kRoot = "cluster-description";
 
-class Builder {
+// The attribute readers (integer, boolean, text, listeners, error) are the shared ones.
+class Builder : private config::AttributeReader {
   public:
     Builder(const std::string& file, std::vector<Diagnostic>& diagnostics)
-        : file_(file), diagnostics_(diagnostics) {}
+        : AttributeReader(file, diagnostics) {}
 
     Description description(const xmlNode& root);
 
@@ -41,15 +41,6 @@ class Builder {
     config::IdempotentUrlPattern url_pattern(const xmlNode& e, const std::string& owner);
     config::Property property(const xmlNode& e);
     LoadBalancerDef load_balancer(const xmlNode& e);
-
-    std::vector<config::Listener> listeners(const xmlNode& e, const std::string& owner);
-    int integer(const xmlNode& e, const char* name, int fallback, const std::string& owner);
-    bool boolean(const xmlNode& e, const char* name, bool fallback, const std::string& owner);
-    std::string text(const xmlNode& e, const char* name, std::string fallback = {});
-    void error(const xmlNode& e, std::string message);
-
-    const std::string& file_;
-    std::vector<Diagnostic>& diagnostics_;
 };
 
 Description Builder::description(const xmlNode& root) {
@@ -228,48 +219,6 @@ LoadBalancerDef Builder::load_balancer(const xmlNode& e) {
         l.front_ends.push_back({text(*child, "url"), config::line_of(*child)});
     }
     return l;
-}
-
-std::vector<config::Listener> Builder::listeners(const xmlNode& e, const std::string& owner) {
-    std::vector<config::Listener> out;
-    const std::string value = text(e, "listeners");
-    const auto words = config::split_words(value);
-    if (words.empty()) error(e, owner + ": listeners " + quoted(value) + " names no listener");
-    for (const auto word : words) {
-        auto parsed = config::parse_listener(word);
-        if (auto* listener = std::get_if<config::Listener>(&parsed)) {
-            out.push_back(std::move(*listener));
-        } else {
-            error(e, owner + ": " + std::get<std::string>(parsed));
-        }
-    }
-    return out;
-}
-
-int Builder::integer(const xmlNode& e, const char* name, int fallback, const std::string& owner) {
-    const auto value = config::attribute(e, name);
-    if (!value) return fallback;
-    if (const auto number = config::parse_int(*value)) return *number;
-    error(e, owner + ": " + name + " " + quoted(*value) + " is not an integer");
-    return fallback;
-}
-
-bool Builder::boolean(const xmlNode& e, const char* name, bool fallback, const std::string& owner) {
-    const auto value = config::attribute(e, name);
-    if (!value) return fallback;
-    if (const auto flag = config::parse_bool(*value)) return *flag;
-    error(e, owner + ": " + name + " " + quoted(*value) + " is not a boolean");
-    return fallback;
-}
-
-std::string Builder::text(const xmlNode& e, const char* name, std::string fallback) {
-    auto value = config::attribute(e, name);
-    return value ? std::move(*value) : std::move(fallback);
-}
-
-void Builder::error(const xmlNode& e, std::string message) {
-    diagnostics_.push_back(
-        {Diagnostic::Severity::Error, file_, config::line_of(e), std::move(message)});
 }
 
 // The rules the DTD cannot express: unique names and references that resolve. A reference that
@@ -466,7 +415,7 @@ void check_document_kind(const xmlDoc& doc, const std::string& file,
 }  // namespace
 
 Description load_description_string(std::string_view xml, const std::string& name) {
-    config::XmlReadResult read = config::read_xml(xml, name, kDtd);
+    config::XmlReadResult read = config::read_xml(xml, name, kDtd, "a cluster description");
     std::vector<Diagnostic> diagnostics = std::move(read.diagnostics);
     if (!read.doc && !config::has_errors(diagnostics)) {
         diagnostics.push_back(
@@ -479,6 +428,7 @@ Description load_description_string(std::string_view xml, const std::string& nam
     if (read.doc && !config::has_errors(diagnostics)) {
         d = Builder(name, diagnostics).description(*xmlDocGetRootElement(read.doc.get()));
         Checker(d, name, diagnostics).run();
+        d.comments = collect_comments(*read.doc);
     }
     std::stable_sort(diagnostics.begin(), diagnostics.end(),
                      [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });

@@ -11,6 +11,7 @@
 
 #include "config/diagnostic.hpp"
 #include "config/model.hpp"
+#include "description/comments.hpp"
 
 namespace zdu::description {
 
@@ -146,6 +147,9 @@ struct Description {
     std::vector<LoadBalancerDef> load_balancers;
     // The file it was loaded from, for the diagnostics of generate; not part of equality.
     std::string file;
+    // The file's XML comments, written back where they were; not part of equality (a comment
+    // changes nothing the description says).
+    Comments comments;
 
     bool operator==(const Description& o) const;
     bool operator!=(const Description& o) const { return !(*this == o); }
@@ -184,7 +188,8 @@ Description load_description(const std::string& path);
 // `name` stands for the file in diagnostics.
 Description load_description_string(std::string_view xml, const std::string& name);
 
-// The canonical text: DOCTYPE, fixed element order, attributes at their defaults left out.
+// The canonical text: DOCTYPE, fixed element order, attributes at their defaults left out, and
+// d.comments before the elements (or at the end of the containers) they belong to.
 // load_description_string(write_description(d)) == d.
 std::string write_description(const Description& d);
 
