@@ -118,7 +118,8 @@ WriteResult keep_backup(const std::string& path, const struct stat& old,
         for (int attempt = 0;; ++attempt) {
             temp = backup + ".tmp." + random_suffix();
             if (::link(path.c_str(), temp.c_str()) == 0) break;
-            if (errno != EEXIST || attempt == 100)
+            // ENOENT: Linux's link() can miss a name another writer is renaming over just then.
+            if ((errno != EEXIST && errno != ENOENT) || attempt == 100)
                 return failure(WriteStep::Backup, "cannot keep the previous copy as", backup,
                                errno);
         }
@@ -127,6 +128,8 @@ WriteResult keep_backup(const std::string& path, const struct stat& old,
             ::unlink(temp.c_str());
             return r;
         }
+        // Where the .bak already was this inode, rename does nothing and leaves the temp name.
+        ::unlink(temp.c_str());
         return {};
     }
     std::string bytes;

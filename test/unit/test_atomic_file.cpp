@@ -195,7 +195,7 @@ TEST_CASE("a missing directory is an error naming the path", "[io]") {
 
 // Writers that run at once (two pushes, two edits) each rename a complete file over the name:
 // a reader at any moment, and the end result, see one whole version, never a mix.
-TEST_CASE("concurrent writers end with one complete version, readers never see a torn file",
+TEST_CASE("concurrent writers end with one complete version and readers never see a torn file",
           "[io]") {
     Dir dir;
     const std::string path = dir.path + "/lb.xml";
@@ -220,7 +220,10 @@ TEST_CASE("concurrent writers end with one complete version, readers never see a
             AtomicWriteOptions o;
             o.backup = w % 2 ? Backup::Copy : Backup::HardLink;
             for (int i = 0; i < 20; ++i)
-                if (!write_file_atomically(path, version(w), o).ok()) ++failed;
+                if (auto r = write_file_atomically(path, version(w), o); !r.ok()) {
+                    ++failed;
+                    UNSCOPED_INFO(r.message);
+                }
         });
     }
     for (auto& t : writers) t.join();
