@@ -9,46 +9,13 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "io/atomic_file.hpp"
+
 namespace lbxml_gen {
 namespace {
 
 std::string os_error(const std::string& what) {
     return what + ": " + std::strerror(errno);
-}
-
-bool write_all(int fd, const std::string& text) {
-    const char* p = text.data();
-    std::size_t left = text.size();
-    while (left > 0) {
-        ssize_t n = ::write(fd, p, left);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        p += n;
-        left -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-// Writes `text` into a new file `temp` (never through a link planted at that name).
-std::string write_new_file(const std::string& temp, const std::string& text, unsigned mode,
-                           const struct stat* owner) {
-    ::unlink(temp.c_str());
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                    static_cast<mode_t>(mode));
-    if (fd < 0) return os_error("cannot create " + temp);
-    std::string error;
-    if (!write_all(fd, text)) error = os_error("cannot write " + temp);
-    // An operator running the command through sudo on a file another account owns must leave it
-    // that account's, or its owner can no longer edit it. Best effort: only root may give a
-    // file away, and a file that keeps the editor as owner is still a correct edit.
-    if (error.empty() && owner) (void)::fchown(fd, owner->st_uid, owner->st_gid);
-    // The umask may have narrowed the mode; an edited file keeps the owner's chosen bits.
-    if (error.empty() && ::fchmod(fd, static_cast<mode_t>(mode)) != 0)
-        error = os_error("cannot chmod " + temp);
-    // Without fsync a crash after the rename could leave an empty file under the real name.
-    if (error.empty() && ::fsync(fd) != 0) error = os_error("cannot sync " + temp);
-    if (::close(fd) != 0 && error.empty()) error = os_error("cannot close " + temp);
-    return error;
 }
 
 }  // namespace
@@ -66,25 +33,13 @@ std::string write_file_atomically(const std::string& given, const std::string& t
     const bool exists = ::stat(path.c_str(), &st) == 0;
     if (exists && options.refuse_existing) return given + " exists (use --force to overwrite)";
     if (exists && !S_ISREG(st.st_mode)) return path + " is not a regular file";
-    unsigned mode = exists ? (st.st_mode & 07777) : options.mode;
 
-    // Same directory as `path`, so the rename stays on one file system and is atomic.
-    const std::string temp = path + ".tmp." + std::to_string(::getpid());
-    std::string error = write_new_file(temp, text, mode, exists ? &st : nullptr);
-    if (error.empty() && exists && options.keep_backup) {
-        // A hard link keeps the old bytes under .bak without copying and without a moment when
-        // `path` is missing; the rename below then replaces only the name `path`.
-        const std::string backup = path + ".bak";
-        if (::unlink(backup.c_str()) != 0 && errno != ENOENT) {
-            error = os_error("cannot remove " + backup);
-        } else if (::link(path.c_str(), backup.c_str()) != 0) {
-            error = os_error("cannot keep the previous copy as " + backup);
-        }
-    }
-    if (error.empty() && ::rename(temp.c_str(), path.c_str()) != 0)
-        error = os_error("cannot rename " + temp + " to " + path);
-    if (!error.empty()) ::unlink(temp.c_str());
-    return error;
+    zdu::io::AtomicWriteOptions io;
+    io.backup = options.keep_backup ? zdu::io::Backup::HardLink : zdu::io::Backup::None;
+    io.new_file_mode = static_cast<mode_t>(options.mode);
+    // A directory sync that failed after the rename is not reported: the edit is in place and
+    // the caller's contract is "an error leaves the file untouched".
+    return zdu::io::write_file_atomically(path, text, io).message;
 }
 
 EditLock::EditLock(const std::string& path) {

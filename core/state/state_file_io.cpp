@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "io/atomic_file.hpp"
+
 namespace zdu::state {
 namespace {
 
@@ -13,38 +15,22 @@ std::string os_error(const std::string& what) {
     return what + ": " + std::strerror(errno);
 }
 
-bool write_all(int fd, const std::string& text) {
-    const char* p = text.data();
-    std::size_t left = text.size();
-    while (left > 0) {
-        ssize_t n = ::write(fd, p, left);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        p += n;
-        left -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
 }  // namespace
 
 std::string write_state_file(const std::string& path, const StateFile& file) {
-    std::string temp = path + ".tmp." + std::to_string(::getpid());
+    // Earlier writers named their temp file <path>.tmp.<pid>; one a crash left is not ours to
+    // keep. Removed, never followed (it may be a link the httpd user planted there).
+    ::unlink((path + ".tmp." + std::to_string(::getpid())).c_str());
+    io::AtomicWriteOptions options;
     // The parent writes as root, possibly in a directory the httpd user can write to: a link
-    // (or anything else) planted at the temp name is removed, never followed or truncated.
-    ::unlink(temp.c_str());
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0) return os_error("cannot create " + temp);
-    std::string error;
-    if (!write_all(fd, format_state_file(file))) error = os_error("cannot write " + temp);
-    // Without fsync a crash after the rename could leave an empty file under the real name.
-    if (error.empty() && ::fsync(fd) != 0) error = os_error("cannot sync " + temp);
-    if (::close(fd) != 0 && error.empty()) error = os_error("cannot close " + temp);
-    if (error.empty() && ::rename(temp.c_str(), path.c_str()) != 0) {
-        error = os_error("cannot rename " + temp + " to " + path);
-    }
-    if (!error.empty()) ::unlink(temp.c_str());
-    return error;
+    // at `path` is replaced, never followed, and the file stays root's 0644 whatever was there.
+    options.resolve_symlink = false;
+    options.keep_mode = false;
+    options.keep_owner = false;
+    options.new_file_mode = 0644;
+    // A failed directory sync after the rename leaves the new state in place: nothing to report
+    // as a failure, the next write syncs again.
+    return io::write_file_atomically(path, format_state_file(file), options).message;
 }
 
 StateFileRead read_state_file(const std::string& path) {

@@ -1,5 +1,5 @@
 // Reading and writing the state file. A write never leaves half a file where a reader looks:
-// temp file in the same directory, fsync, rename.
+// temp file in the same directory, fsync, rename, directory fsync (io::write_file_atomically).
 #pragma once
 
 #include <string>
