@@ -7,8 +7,9 @@ set -uo pipefail
 umask 022
 
 SELF=$(readlink -f "${BASH_SOURCE[0]}")
-SELF_DIR=$(dirname "$SELF")
-REPO_DIR=$(dirname "$SELF_DIR")
+SELF_DIR=${SELF%/*}
+REPO_DIR=${SELF_DIR%/*}
+ME_USER=$(id -un) ME_GROUP=$(id -gn)
 
 # ---------------------------------------------------------------------------------------------
 # Answers keys: name|default shown in --help|meaning. Defaults are resolved in resolve_defaults.
@@ -51,6 +52,8 @@ declare -A A=()        # answers, after defaults
 declare -A GIVEN=()    # answers given by file, --set or options
 MODE=install DRY_RUN=0 SILENT="" WRITE_ANSWERS="" PURGE=0 INTERACTIVE=1
 JOURNAL=() TXN_DIR="" CHANGES=0 APPENDED_MANIFEST=()
+
+dir_of() { local d=${1%/*}; printf '%s' "${d:-/}"; }
 
 say() { printf 'install.sh: %s\n' "$*"; }
 warn() { printf 'install.sh: warning: %s\n' "$*" >&2; }
@@ -154,7 +157,18 @@ parse_args() {
 # ---------------------------------------------------------------------------------------------
 # Defaults
 
-apxs_q() { [[ -n ${A[apxs]:-} ]] && "${A[apxs]}" -q "$1" 2>/dev/null; }
+# apxs is asked once (a perl start is slow), and only for a default that is not given.
+declare -A APXS=()
+apxs_q() {
+    [[ -n ${A[apxs]:-} ]] || return 0
+    if [[ -z ${APXS[asked]:-} ]]; then
+        local out
+        out=$("${A[apxs]}" -q LIBEXECDIR SYSCONFDIR SBINDIR TARGET 2>/dev/null)
+        IFS=$'\n' read -r -d '' APXS[LIBEXECDIR] APXS[SYSCONFDIR] APXS[SBINDIR] APXS[TARGET] <<<"${out//;;/$'\n'}"
+        APXS[asked]=1
+    fi
+    printf '%s' "${APXS[$1]:-}"
+}
 
 default() { [[ -n ${GIVEN[$1]:-} ]] || A[$1]=$2; }
 
@@ -167,9 +181,9 @@ resolve_defaults() {
     if [[ -z ${GIVEN[apxs]:-} ]]; then
         A[apxs]=$(command -v apxs || command -v apxs2 || true)
     fi
-    local sysconf=""
-    [[ -n ${A[apxs]} ]] && sysconf=$(apxs_q SYSCONFDIR)
     if [[ -z ${GIVEN[httpd_root]:-} ]]; then
+        apxs_q SYSCONFDIR >/dev/null
+        local sysconf=${APXS[SYSCONFDIR]:-}
         if [[ -d /etc/apache2/mods-available && ( -z $sysconf || $sysconf == /etc/apache2 ) ]]; then
             A[httpd_root]=/etc/apache2
         else
@@ -182,10 +196,10 @@ resolve_defaults() {
     if [[ ${A[layout]} == auto ]]; then
         [[ -d $root/mods-available ]] && A[layout]=debian || A[layout]=apxs
     fi
-    local libexec="" sbin="" target=""
-    if [[ -n ${A[apxs]} ]]; then
-        libexec=$(apxs_q LIBEXECDIR); sbin=$(apxs_q SBINDIR); target=$(apxs_q TARGET)
+    if [[ ${A[layout]} != debian && -z ${GIVEN[httpd_bin]:-} || -z ${GIVEN[httpd_modules_dir]:-} ]]; then
+        apxs_q LIBEXECDIR >/dev/null
     fi
+    local libexec=${APXS[LIBEXECDIR]:-} sbin=${APXS[SBINDIR]:-} target=${APXS[TARGET]:-}
     if [[ ${A[layout]} == debian ]]; then
         default httpd_bin /usr/sbin/apache2
         default server_root "$root"
@@ -285,7 +299,7 @@ on_off() { [[ ${A[$1]} == on || ${A[$1]} == off ]] || fail "$1 must be on or off
 # writable directory for install to create it.
 check_writable() { # key-or-label path
     local p=$2
-    while [[ ! -e $p ]]; do p=$(dirname "$p"); done
+    while [[ ! -e $p ]]; do p=$(dir_of "$p"); done
     [[ -d $p ]] || fail "$1: '$2' cannot be created: '$p' is not a directory"
     [[ -w $p ]] || fail "$1: '$2' is not writable ('$p' is not writable by $(id -un))"
 }
@@ -369,7 +383,7 @@ make_dir() { # path mode [owner group]
     local p=$1 missing=() d
     [[ -d $p ]] && return 0
     d=$p
-    while [[ ! -e $d ]]; do missing=("$d" "${missing[@]}"); d=$(dirname "$d"); done
+    while [[ ! -e $d ]]; do missing=("$d" "${missing[@]}"); d=$(dir_of "$d"); done
     for d in "${missing[@]}"; do
         CHANGES=$((CHANGES + 1))
         if ((DRY_RUN)); then say "would create directory $d"; continue; fi
@@ -386,8 +400,8 @@ put_file() { # src dest mode [owner group]
     local src=$1 dest=$2 mode=$3 existed=0 tmp backup
     if [[ -e $dest || -L $dest ]]; then
         existed=1
-        if [[ -f $dest && ! -L $dest ]] && cmp -s "$src" "$dest" && [[ $(stat -c %a "$dest") == "${mode#0}" ]] &&
-            [[ -z ${4:-} || $(stat -c %U:%G "$dest") == "$4:$5" ]]; then
+        if [[ -f $dest && ! -L $dest ]] && cmp -s "$src" "$dest" &&
+            [[ $(stat -c '%a %U:%G' "$dest") == "${mode#0} ${4:-$ME_USER}:${5:-$ME_GROUP}" ]]; then
             return 0
         fi
     fi
@@ -400,7 +414,7 @@ put_file() { # src dest mode [owner group]
         txn_dir
         backup=$(mktemp "$TXN_DIR/backup.XXXXXX") && rm -f "$backup" && cp -a -- "$dest" "$backup" || fail "cannot back up $dest"
     fi
-    tmp=$(mktemp "$(dirname "$dest")/.zdu-install.XXXXXX") || fail "cannot write in $(dirname "$dest")"
+    tmp=$(mktemp "$(dir_of "$dest")/.zdu-install.XXXXXX") || fail "cannot write in $(dir_of "$dest")"
     if ! cp -- "$src" "$tmp" || ! chmod "$mode" "$tmp" || { [[ -n ${4:-} ]] && ! chown "$4:$5" "$tmp"; }; then
         rm -f -- "$tmp"
         fail "cannot write $dest"
@@ -414,7 +428,7 @@ put_text() { # text dest mode [owner group]
     txn_dir
     local tmp
     tmp=$(mktemp "$TXN_DIR/text.XXXXXX") || fail "no temp file"
-    printf '%s' "$1" >"$tmp"
+    printf '%s\n' "$1" >"$tmp" # $(...) took the text's last newline
     put_file "$tmp" "${@:2}"
 }
 
@@ -579,7 +593,7 @@ put_binaries() {
     make_dir "${A[bin_dir]}" 755
     put_file "${A[lbxml_gen]}" "${A[bin_dir]}/lbxml-gen" 755
     make_dir "$ZDU_DIR/dtd" 755
-    for d in "${A[dtd_dir]}"/*.dtd; do put_file "$d" "$ZDU_DIR/dtd/$(basename "$d")" 644; done
+    for d in "${A[dtd_dir]}"/*.dtd; do put_file "$d" "$ZDU_DIR/dtd/${d##*/}" 644; done
 }
 
 # The manifest lists, in the order made, what install added (created-*), what it replaced or
@@ -591,11 +605,13 @@ manifest_of_journal() {
         case $kind in
         created-file | created-link | created-dir)
             [[ $path == "$ZDU_DIR/backup"* ]] && continue
+            # The state dir and the xml are the operator's data, listed as such below.
+            [[ $path == "${A[state_dir]}" || $path == "${A[state_dir]}"/* ]] && continue
             [[ $path == "$ZDU_DIR" ]] && kind=zdu-dir
             manifest_line "$kind" "$path" "" ;;
         replaced)
             n=$((n + 1))
-            backup=$ZDU_DIR/backup/$n.$(basename "$path")
+            backup=$ZDU_DIR/backup/$n.${path##*/}
             manifest_line replaced "$path" "$backup" ;;
         esac
     done
@@ -607,7 +623,7 @@ save_backups() { # copies each replaced file's original next to the manifest
         IFS=$'\t' read -r kind path extra <<<"$entry"
         [[ $kind == replaced ]] || continue
         n=$((n + 1))
-        backup=$ZDU_DIR/backup/$n.$(basename "$path")
+        backup=$ZDU_DIR/backup/$n.${path##*/}
         make_dir "$ZDU_DIR/backup" 700
         cp -a -- "$extra" "$backup" || fail "cannot keep a backup of $path"
         journal created-file "$backup"
@@ -651,7 +667,7 @@ install_fresh() {
         conf_path=$root/mods-available/zdu.conf
     else
         conf_path=$ZDU_DIR/zdu.conf
-        put_text "$(load_text)$(conf_text)" "$conf_path" "$conf_mode"
+        put_text "$(load_text)"$'\n'"$(conf_text)" "$conf_path" "$conf_mode"
         if ! grep -qxF "$(include_line)" "${A[httpd_conf]}"; then
             txn_dir
             with_include "${A[httpd_conf]}" >"$TXN_DIR/httpd.conf"
@@ -783,7 +799,7 @@ uninstall() {
 
 main() {
     OPTS=()
-    if [[ $(basename "$0") == uninstall.sh ]]; then
+    if [[ ${0##*/} == uninstall.sh ]]; then
         MODE=uninstall
         # An installed copy uninstalls the install it sits in, with the answers it recorded.
         read_answers "$SELF_DIR/answers"

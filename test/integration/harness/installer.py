@@ -19,7 +19,7 @@ INSTALLER = paths.REPO / "installer" / "install.sh"
 DEBIAN_CONF = Path("/etc/apache2")
 # Debian's own modules a minimal apache2.conf loads, as a2enmod would enable them.
 BASE_MODULES = ("mpm_event", "authz_core", "authz_host", "mime", "dir")
-SKIPPED = ("run", "log")
+SKIPPED = ("run", "log", "work")  # httpd's, and the tests' answers files
 
 APACHE2_CONF = """\
 # A minimal apache2.conf in Debian's shape.
@@ -68,7 +68,7 @@ class Tree:
         self.proc = None
         # httpd's children (www-data) must be able to reach the state dir below the temp dir.
         os.chmod(self.base, 0o755)
-        for d in ("run", "log", "modules", "bin", "var/lib"):
+        for d in ("run", "log", "work", "modules", "bin", "var/lib"):
             (self.base / d).mkdir(parents=True, exist_ok=True)
             os.chmod(self.base / d, 0o755)
         os.chmod(self.base / "var", 0o755)
