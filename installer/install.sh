@@ -51,7 +51,7 @@ NEEDED_MODULES=(proxy proxy_http proxy_balancer lbmethod_byrequests slotmem_shm 
 declare -A A=()        # answers, after defaults
 declare -A GIVEN=()    # answers given by file, --set or options
 MODE=install DRY_RUN=0 SILENT="" WRITE_ANSWERS="" PURGE=0 INTERACTIVE=1
-JOURNAL=() TXN_DIR="" CHANGES=0 APPENDED_MANIFEST=()
+JOURNAL=() TXN_DIR="" CHANGES=0 RELOADED=0
 
 dir_of() { local d=${1%/*}; printf '%s' "${d:-/}"; }
 
@@ -254,6 +254,7 @@ ask() {
 # An upgrade installs where the install did: its recorded answers win over defaults.
 use_recorded_answers() {
     local line k
+    [[ -f $ZDU_DIR/answers ]] || fail "$MANIFEST exists but $ZDU_DIR/answers does not: cannot upgrade"
     while IFS= read -r line; do
         k=${line%%=*}
         case $k in module | lbxml_gen | dtd_dir | reload) continue ;; esac
@@ -480,12 +481,14 @@ reload_httpd() {
     if ((DRY_RUN)); then say "would reload httpd gracefully"; return 0; fi
     if [[ -n ${A[apachectl]} ]]; then
         ${A[apachectl]} graceful || fail "'${A[apachectl]} graceful' failed"
+        RELOADED=1
         say "httpd reloaded gracefully"
         return 0
     fi
     local pid
     if pid=$(running_pid); then
         kill -USR1 "$pid" || fail "cannot signal httpd (pid $pid)"
+        RELOADED=1
         say "httpd (pid $pid) reloaded gracefully"
     elif [[ ${A[reload]} == yes ]]; then
         fail "httpd is not running: cannot reload (reload=yes)"
@@ -643,6 +646,8 @@ install_fresh() {
     [[ ${A[manager]} == on ]] && conf_mode=640
 
     put_binaries
+    local state_existed=0
+    [[ -d ${A[state_dir]} ]] && state_existed=1
     make_dir "${A[state_dir]}" 750 "${A[httpd_user]}" "${A[httpd_group]}"
     local keep_xml=0
     if [[ -e $xml ]]; then
@@ -685,7 +690,7 @@ install_fresh() {
         printf '# mod_zdu install manifest: what %s/uninstall.sh removes, in reverse order.\n' "$ZDU_DIR"
         manifest_of_journal
         ((keep_xml)) || manifest_line data "$xml" ""
-        manifest_line data-dir "${A[state_dir]}" ""
+        ((state_existed)) || manifest_line data-dir "${A[state_dir]}" ""
     } >"$manifest_tmp"
     ((DRY_RUN)) && say "would write $MANIFEST" || put_file "$manifest_tmp" "$MANIFEST" 644
 
@@ -758,6 +763,13 @@ restore_path() { # path backup
     put_file "$2" "$1" "$(stat -c %a "$2")" "$(stat -c %U "$2")" "$(stat -c %G "$2")"
 }
 
+purge_data() { # state dir if install made it, then the data files install put elsewhere
+    local f
+    for f in "${@:2}"; do [[ -e $f ]] && remove_path "$f"; done
+    [[ -n $1 && -d $1 ]] && purge_dir "$1"
+    return 0
+}
+
 purge_dir() { # state dir: everything in it came from install or from httpd
     if ((DRY_RUN)); then say "would remove $1 and everything in it"; return 0; fi
     local f
@@ -767,7 +779,7 @@ purge_dir() { # state dir: everything in it came from install or from httpd
 
 uninstall() {
     [[ -f $MANIFEST ]] || fail "mod_zdu is not installed under ${A[httpd_root]} (no $MANIFEST)"
-    local lines=() i kind path extra zdu_dir_made=0
+    local lines=() i kind path extra zdu_dir_made=0 purge="" purge_files=()
     mapfile -t lines < <(grep -v '^#' "$MANIFEST")
     for ((i = ${#lines[@]} - 1; i >= 0; i--)); do
         IFS=$'\t' read -r kind path extra <<<"${lines[i]}"
@@ -776,8 +788,8 @@ uninstall() {
         created-dir) [[ -d $path ]] && remove_path "$path" ;;
         replaced) restore_path "$path" "$extra" ;;
         zdu-dir) zdu_dir_made=1 ;;
-        data) ((PURGE)) && [[ -e $path ]] && remove_path "$path" ;;
-        data-dir) ((PURGE)) && [[ -d $path ]] && purge_dir "$path" ;;
+        data) purge_files+=("$path") ;;
+        data-dir) purge=$path ;;
         esac
     done
     ((PURGE)) || say "kept ${A[state_dir]} and its loadbalancer.xml (--purge removes them)"
@@ -788,8 +800,17 @@ uninstall() {
     done
     ((zdu_dir_made)) && [[ -d $ZDU_DIR ]] && remove_path "$ZDU_DIR"
     config_test
-    ((DRY_RUN)) && { say "dry run: $CHANGES changes, none made"; return 0; }
+    if ((DRY_RUN)); then
+        ((PURGE)) && purge_data "$purge" "${purge_files[@]}"
+        say "dry run: $CHANGES changes, none made"
+        return 0
+    fi
     reload_httpd
+    # The state dir goes last: the parent writes its state file when the reload reaches it.
+    if ((PURGE)); then
+        ((RELOADED)) && sleep 1
+        purge_data "$purge" "${purge_files[@]}"
+    fi
     cleanup
     JOURNAL=()
     say "uninstalled"

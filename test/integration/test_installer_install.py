@@ -43,37 +43,40 @@ class ThrowawayDebianTree(InstallerCase):
         tree = self.make_tree()
         backend = self.start_backend("i1")
         self.assertInstalled(self.install(tree, instances=f"i1={backend.listener}"))
-        tree.start()
-        self.assertProxies(tree, backend)
         # The module really is the one the tree's httpd loads, from the tree's module dir.
         load = (tree.conf / "mods-enabled" / "zdu.load").read_text()
         self.assertIn(f'LoadModule zdu_module "{tree.base}/modules/mod_zdu.so"', load)
+        self.assertIn("<IfModule !proxy_balancer_module>", load)
         self.assertEqual((tree.base / "modules" / "mod_zdu.so").read_bytes(),
                          paths.module_path().read_bytes())
         self.assertTrue(os.access(tree.base / "bin" / "lbxml-gen", os.X_OK))
+        self.assertTrue((tree.conf / "zdu" / "dtd" / "zdu-loadbalancer_1_4.dtd").is_file())
+        tree.start()
+        self.assertProxies(tree, backend)
+        self.assertEqual(self.client(tree.url("")).get("/zdu-status?json").status, 200)
 
-    def test_state_dir_is_owned_by_the_httpd_user(self):
+    def test_state_dir_owned_by_the_httpd_user_and_locations_closed(self):
         tree = self.make_tree()
         self.assertInstalled(self.install(tree))
         state = tree.base / "var" / "lib" / "zdu"
-        expected = installer.run_user()
+        expected = installer.run_user()  # www-data when the tests run as root
         for path in (state, state / "loadbalancer.xml"):
             self.assertEqual(pwd.getpwuid(path.stat().st_uid).pw_name, expected, path)
+        self.assertEqual(state.stat().st_mode & 0o777, 0o750)
         conf = (tree.conf / "mods-available" / "zdu.conf").read_text()
         self.assertIn(f'ZduConfigFile "{state}/loadbalancer.xml"', conf)
         self.assertIn(f'ZduStateFile "{state}/loadbalancer.xml.state"', conf)
         self.assertEqual(os.readlink(tree.conf / "zdu" / "loadbalancer.xml"),
                          str(state / "loadbalancer.xml"))
-
-    def test_status_is_closed_to_the_outside_and_the_manager_off_by_default(self):
-        tree = self.make_tree()
-        self.assertInstalled(self.install(tree))
-        conf = (tree.conf / "mods-available" / "zdu.conf").read_text()
         self.assertIn("SetHandler zdu-status\n        Require ip 127.0.0.1 ::1", conf)
         self.assertNotIn("zdu-manager", conf)
         self.assertIn("ZduConfigPush Off", conf)
-        tree.start()
-        self.assertEqual(self.client(tree.url("")).get("/zdu-status?json").status, 200)
+        # Installing a second time changes nothing.
+        first = tree.checksums()
+        done = self.install(tree)
+        self.assertInstalled(done)
+        self.assertIn("nothing to change", done.stdout)
+        self.assertEqual(tree_diff(first, tree.checksums()), "")
 
     def test_manager_on_gets_a_secret_and_a_private_conf(self):
         tree = self.make_tree()
@@ -87,15 +90,6 @@ class ThrowawayDebianTree(InstallerCase):
         self.assertIn("ZduConfigPush On", conf)
         # The recorded answers (next to the manifest, readable) never hold the secret.
         self.assertNotIn(secret[0], (tree.conf / "zdu" / "answers").read_text())
-
-    def test_second_install_changes_nothing(self):
-        tree = self.make_tree()
-        self.assertInstalled(self.install(tree))
-        first = tree.checksums()
-        done = self.install(tree)
-        self.assertInstalled(done)
-        self.assertIn("nothing to change", done.stdout)
-        self.assertEqual(tree_diff(first, tree.checksums()), "")
 
     def test_uninstall_purge_restores_the_exact_tree(self):
         tree = self.make_tree()

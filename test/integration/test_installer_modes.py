@@ -31,17 +31,14 @@ class Help(unittest.TestCase):
                                 .split("\n}\n")[0]))
         for option in parsed:
             self.assertIn(option, done.stdout, option)
+        unknown = run_script(INSTALLER, "--no-such-option")
+        self.assertEqual(unknown.returncode, 1)
+        self.assertIn("unknown option '--no-such-option'", unknown.stderr)
 
     def test_sample_answers_file_names_every_key(self):
         sample = SAMPLE.read_text()
         named = set(re.findall(r"^#? ?([a-z_]+)=", sample, re.M))
         self.assertEqual(named, set(keys_of_script()))
-
-    def test_unknown_option_fails(self):
-        done = run_script(INSTALLER, "--no-such-option")
-        self.assertEqual(done.returncode, 1)
-        self.assertIn("unknown option '--no-such-option'", done.stderr)
-
 
 class Interactive(InstallerCase):
     def test_answers_recorded_then_replayed_silently(self):
