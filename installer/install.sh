@@ -164,7 +164,7 @@ apxs_q() {
     if [[ -z ${APXS[asked]:-} ]]; then
         local out
         out=$("${A[apxs]}" -q LIBEXECDIR SYSCONFDIR SBINDIR TARGET 2>/dev/null)
-        IFS=$'\n' read -r -d '' APXS[LIBEXECDIR] APXS[SYSCONFDIR] APXS[SBINDIR] APXS[TARGET] <<<"${out//;;/$'\n'}"
+        IFS=$'\n' read -r -d '' 'APXS[LIBEXECDIR]' 'APXS[SYSCONFDIR]' 'APXS[SBINDIR]' 'APXS[TARGET]' <<<"${out//;;/$'\n'}"
         APXS[asked]=1
     fi
     printf '%s' "${APXS[$1]:-}"
@@ -174,6 +174,7 @@ default() { [[ -n ${GIVEN[$1]:-} ]] || A[$1]=$2; }
 
 envvar_of() { # envvars file, variable name
     [[ -f $1 ]] || return 0
+    # shellcheck source=/dev/null
     (unset APACHE_RUN_USER; APACHE_CONFDIR=${A[httpd_root]} . "$1" >/dev/null 2>&1; eval "printf '%s' \"\${$2:-}\"")
 }
 
@@ -448,6 +449,7 @@ put_link() { # target link
 
 run_httpd() {
     if [[ -n ${A[envvars]} ]]; then
+        # shellcheck source=/dev/null
         (export APACHE_CONFDIR=${A[httpd_root]}; . "${A[envvars]}" >/dev/null 2>&1
          exec "${A[httpd_bin]}" ${A[server_root]:+-d "${A[server_root]}"} -f "${A[httpd_conf]}" "$@")
     else
@@ -539,9 +541,9 @@ load_text() {
 }
 
 conf_text() {
-    local xml=${A[state_dir]}/loadbalancer.xml
-    local out="# Written by the mod_zdu installer; kept by upgrades, removed by $ZDU_DIR/uninstall.sh.
-# See docs/directives.md for every directive. The xml lives in $(printf '%s' "${A[state_dir]}"), which the
+    local xml=${A[state_dir]}/loadbalancer.xml out
+    out="# Written by the mod_zdu installer; kept by upgrades, removed by $ZDU_DIR/uninstall.sh.
+# See docs/directives.md for every directive. The xml lives in ${A[state_dir]}, which the
 # httpd user owns, so the manager's push can replace it; $ZDU_DIR/loadbalancer.xml links to it.
 <IfModule zdu_module>
     ZduConfigFile \"$xml\"
