@@ -163,8 +163,12 @@ apxs_q() {
     [[ -n ${A[apxs]:-} ]] || return 0
     if [[ -z ${APXS[asked]:-} ]]; then
         local out
-        out=$("${A[apxs]}" -q LIBEXECDIR SYSCONFDIR SBINDIR TARGET 2>/dev/null)
-        IFS=$'\n' read -r -d '' 'APXS[LIBEXECDIR]' 'APXS[SYSCONFDIR]' 'APXS[SBINDIR]' 'APXS[TARGET]' <<<"${out//;;/$'\n'}"
+        # TARGET first: apxs 2.4 drops an internal variable asked for after a config one.
+        out=$("${A[apxs]}" -q TARGET LIBEXECDIR SYSCONFDIR SBINDIR 2>/dev/null)
+        local parts=()
+        mapfile -t parts <<<"${out//;;/$'\n'}" # keeps empty values in their place
+        APXS[TARGET]=${parts[0]:-} APXS[LIBEXECDIR]=${parts[1]:-}
+        APXS[SYSCONFDIR]=${parts[2]:-} APXS[SBINDIR]=${parts[3]:-}
         APXS[asked]=1
     fi
     printf '%s' "${APXS[$1]:-}"

@@ -117,6 +117,45 @@ class ApxsLayout(InstallerCase):
         self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
         self.assertEqual(tree_diff(before, tree.checksums()), "")
 
+    def test_found_through_apxs(self):
+        """Only --apxs (and what to install, where the state goes) is given: the config dir,
+        httpd binary and module dir all come from `apxs -q`."""
+        tree = self.make_apxs_tree()
+        backend = self.start_backend("i1")
+        sbin = tree.base / "sbin"
+        sbin.mkdir()
+        (sbin / "apache2").symlink_to(paths.apache2())
+        libexec = tree.base / "libexec"
+        libexec.mkdir()
+        for so in paths.modules_dir().glob("mod_*.so"):
+            (libexec / so.name).symlink_to(so)
+        apxs = tree.base / "work" / "apxs"
+        values = {"TARGET": "apache2", "LIBEXECDIR": libexec, "SYSCONFDIR": tree.conf,
+                  "SBINDIR": sbin}
+        cases = "".join(f"    {k}) out=\"$out${{sep}}{v}\" ;;\n" for k, v in values.items())
+        apxs.write_text(f"#!/bin/sh\n# answers -q like apxs 2.4\n[ \"$1\" = -q ] && shift\n"
+                        f"out= sep=\nfor q; do\n  case $q in\n{cases}    *) exit 1 ;;\n  esac\n"
+                        f"  sep=';;'\ndone\necho \"$out\"\n")
+        apxs.chmod(0o755)
+        empty = tree.base / "work" / "empty.conf"
+        empty.write_text("# every answer from apxs, options or defaults\n")
+        before = tree.checksums()
+        state = tree.base / "var" / "lib" / "zdu"
+        done = tree.install("--apxs", apxs, "--module", paths.module_path(),
+                            "--lbxml-gen", paths.lbxml_gen(), "--set", f"state_dir={state}",
+                            "--set", f"bin_dir={tree.base / 'bin'}",
+                            "--set", f"httpd_user={installer.run_user()}",
+                            "--set", f"instances=i1={backend.listener}", "--silent", empty)
+        self.assertInstalled(done)
+        self.assertTrue((libexec / "mod_zdu.so").is_file() and
+                        not (libexec / "mod_zdu.so").is_symlink())
+        self.assertIn(f'Include "{tree.conf}/zdu/zdu.conf"', (tree.conf / "httpd.conf").read_text())
+        self.start_plain(tree)
+        self.assertProxies(tree, backend)
+        done = self.uninstall(tree, "--purge")
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        self.assertEqual(tree_diff(before, tree.checksums()), "")
+
     def test_operator_edits_to_httpd_conf_survive_uninstall(self):
         tree = self.make_apxs_tree()
         answers = tree.write_answers(tree.base / "work" / "a.conf", layout="apxs",
