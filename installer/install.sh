@@ -701,7 +701,7 @@ install_fresh() {
     ((DRY_RUN)) && say "would write $MANIFEST" || put_file "$manifest_tmp" "$MANIFEST" 644
 
     config_test
-    ((DRY_RUN)) && { say "dry run: $CHANGES changes, none made"; cleanup; return 0; }
+    ((DRY_RUN)) && { reload_httpd; say "dry run: $CHANGES changes, none made"; cleanup; return 0; }
     reload_httpd
     cleanup
     JOURNAL=()

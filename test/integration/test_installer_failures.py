@@ -83,7 +83,8 @@ class DryRun(InstallerCase):
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertEqual(tree_diff(before, tree.checksums()), "")
         for what in ("would create directory", "mods-available/zdu.conf", "mods-enabled/zdu.load",
-                     "modules/mod_zdu.so", "bin/lbxml-gen", "would run the httpd config test"):
+                     "modules/mod_zdu.so", "bin/lbxml-gen", "would run the httpd config test",
+                     "would reload httpd gracefully"):
             self.assertIn(what, done.stdout)
         # The changes a dry run lists are the ones a real install makes.
         listed = sum(1 for line in done.stdout.splitlines() if "would create" in line
