@@ -842,6 +842,7 @@ main() {
     [[ $MODE == install && -f $MANIFEST ]] && use_recorded_answers
     write_answers
     trap 'fail "interrupted"' INT TERM
+    trap cleanup EXIT # the journal's backups never outlive a run, whichever way it ends
     if [[ $MODE == uninstall ]]; then
         check_common
         uninstall

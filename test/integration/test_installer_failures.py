@@ -3,6 +3,7 @@ tree is exactly as before (checksummed); --dry-run changes nothing; a failing ht
 after the files are in place rolls every one of them back."""
 import unittest
 
+from harness import installer
 from harness.installer import tree_diff
 from test_installer_install import InstallerCase
 
@@ -97,7 +98,11 @@ class DryRun(InstallerCase):
         tree = self.make_tree()
         self.assertInstalled(self.install(tree))
         installed = tree.checksums()
-        done = self.uninstall(tree, "--dry-run", "--purge")
+        tmp = tree.base / "work" / "tmp"
+        tmp.mkdir()
+        done = installer.run_script(tree.conf / "zdu" / "uninstall.sh", "--dry-run", "--purge",
+                                    env={"TMPDIR": str(tmp)})
+        self.assertEqual(list(tmp.iterdir()), [], "temp files left behind")
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertIn("would remove", done.stdout)
         self.assertEqual(tree_diff(installed, tree.checksums()), "")

@@ -174,9 +174,10 @@ class Tree:
         return f"http://127.0.0.1:{self.port}{path}"
 
 
-def run_script(script, *args, timeout=60, input=None):
+def run_script(script, *args, timeout=60, input=None, env=None):
     return subprocess.run(["bash", str(script), *map(str, args)], capture_output=True,
-                          text=True, timeout=timeout, input=input if input is not None else "")
+                          text=True, timeout=timeout, input=input if input is not None else "",
+                          env=dict(os.environ, **(env or {})))
 
 
 def tree_checksums(root, skip=()):
