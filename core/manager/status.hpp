@@ -97,6 +97,15 @@ struct ConfigStatus {
     int spare_clusters_total = 0;
 };
 
+// One read of everything the status answers with; the JSON, the page and the metrics are all
+// rendered from it, so they never disagree.
+struct StatusData {
+    ConfigStatus config;
+    std::vector<ClusterStatus> clusters;
+    SessionTableStatus sessions;
+    std::vector<Override> overrides;
+};
+
 // Everything the config and the shared record say about one instance (`state` aside).
 InstanceStatus read_status(const config::Instance& instance, const std::string& route,
                            const state::SharedRecord& record);

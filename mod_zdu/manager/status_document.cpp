@@ -126,26 +126,34 @@ manager::SessionTableStatus session_table_status() {
 
 }  // namespace
 
-ManagerAnswer status_document(const Snapshot* snap, const std::string& cluster,
-                              Clock::time_point started) {
+bool collect_status(const Snapshot* snap, const std::string& cluster, manager::StatusData& out) {
     const Runtime* rt = snap ? snap->runtime : nullptr;
     const std::uint64_t generation = snap ? snap->generation : 0;
     const std::int64_t now = now_ms();
-    std::vector<manager::ClusterStatus> clusters;
     for (std::size_t i = 0; rt && i < rt->clusters.size(); ++i) {
         const ClusterRuntime& c = rt->clusters[i];
         if (cluster.empty() || c.config->name == cluster) {
-            clusters.push_back(cluster_status(*rt, c, generation, now));
+            out.clusters.push_back(cluster_status(*rt, c, generation, now));
         }
     }
-    if (!cluster.empty() && clusters.empty()) {
+    if (!cluster.empty() && out.clusters.empty()) return false;
+    out.config = config_status(snap);
+    out.sessions = session_table_status();
+    out.overrides = overrides_of(rt);
+    return true;
+}
+
+ManagerAnswer status_document(const Snapshot* snap, const std::string& cluster,
+                              Clock::time_point started) {
+    manager::StatusData data;
+    if (!collect_status(snap, cluster, data)) {
         std::string error = "no cluster '" + cluster + "'";
         return {HTTP_NOT_FOUND,
                 manager::error_answer("status", HTTP_NOT_FOUND, error, since(started)), error};
     }
     return {HTTP_OK,
-            manager::status_answer(config_status(snap), clusters, session_table_status(),
-                                   since(started), overrides_of(rt)),
+            manager::status_answer(data.config, data.clusters, data.sessions, since(started),
+                                   data.overrides),
             {}};
 }
 
