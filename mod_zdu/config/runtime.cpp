@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "mod_zdu/config/room_check.hpp"
 #include "mod_zdu/config/spare_balancers.hpp"
 #include "mod_zdu/config/worker_index.hpp"
 #include "mod_zdu/config/worker_provisioning.hpp"
@@ -130,10 +131,7 @@ void bind_instances(ClusterRuntime& c, state::SharedTable& table, const config::
         int missing = provisioner->missing_workers(*c.config);
         if (missing > provisioner->free_slots()) {
             throw std::runtime_error(
-                "cluster '" + c.config->name + "' needs " + std::to_string(missing) +
-                " new workers but its balancer's growth reserve (ZduGrowth=" +
-                std::to_string(provisioning_limits().growth) + ") has " +
-                std::to_string(provisioner->free_slots()) + " left; a graceful restart is needed");
+                growth_refusal(c.config->name, missing, provisioner->free_slots()));
         }
     }
     for (const auto& inst : c.config->instances) {

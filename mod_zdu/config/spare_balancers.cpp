@@ -129,6 +129,29 @@ proxy_balancer* claim_spare_balancer(server_rec* s, std::string_view cluster, st
     return b;
 }
 
+proxy_balancer* claimed_spare_balancer(server_rec* s, std::string_view cluster) {
+    ModuleState& st = module_state();
+    if (!st.block) return nullptr;
+    state::SharedTable table = st.block->records();
+    const int index = state::SpareClaims(table, spare_count(), config_generation()).find(cluster);
+    return index < 0 ? nullptr : balancer_named(proxy_conf_of(s), spare_balancer_url(index));
+}
+
+std::string check_spare_room(server_rec* s, const std::vector<std::string>& wanted) {
+    ModuleState& st = module_state();
+    if (wanted.empty()) return {};
+    if (!st.block) return "no shared memory to claim a spare balancer in";
+    state::SharedTable table = st.block->records();
+    state::SpareClaims claims(table, spare_count(), config_generation());
+    int free = claims.total() - claims.used();
+    for (const auto& cluster : wanted) {
+        const int index = claims.find(cluster);
+        if (index >= 0 && balancer_named(proxy_conf_of(s), spare_balancer_url(index))) continue;
+        if (free-- <= 0) return spares_used_up(cluster);
+    }
+    return {};
+}
+
 void register_balancer_room() {
     ap_hook_check_config(reserve_room, nullptr, nullptr, APR_HOOK_MIDDLE);
 }

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mod_zdu/httpd.hpp"
 
@@ -26,6 +27,14 @@ void register_balancer_room();
 // has none yet. Null, with `error` set, past the reserve ("cluster C needs a balancer but the
 // spare balancers (ZduSpareClusters=N) are used up; a graceful restart is needed").
 proxy_balancer* claim_spare_balancer(server_rec* s, std::string_view cluster, std::string& error);
+
+// What a reload of a config with the clusters `wanted` (their names, none with a balancer of
+// its own) would need: empty when every one has a spare claimed or enough unclaimed spares are
+// left, else the message claim_spare_balancer would give. Claims nothing.
+std::string check_spare_room(server_rec* s, const std::vector<std::string>& wanted);
+
+// The spare balancer `cluster` runs on, or null when it has none yet. Claims nothing.
+proxy_balancer* claimed_spare_balancer(server_rec* s, std::string_view cluster);
 
 // Spare balancers claimed in this generation, of how many; for the status JSON.
 struct SpareUsage {

@@ -104,7 +104,7 @@ bool runs_already(std::uint64_t hash) {
 int validate(request_rec* r, const manager::Command& c, const std::string& body,
              Clock::time_point start) {
     std::uint64_t hash = config::content_hash(body);
-    std::vector<std::string> errors = check_pushed(body);
+    std::vector<std::string> errors = check_pushed(body, r->server);
     const bool unchanged = errors.empty() && runs_already(hash);
     int status = errors.empty() ? HTTP_OK : HTTP_BAD_REQUEST;
     log_answer(r, c, errors.empty() ? ZDU_LOG_PUSH_VALIDATED : ZDU_LOG_PUSH_INVALID,

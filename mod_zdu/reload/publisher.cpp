@@ -10,6 +10,7 @@
 #include "config/loader.hpp"
 #include "config/retained.hpp"
 #include "mod_zdu/config/cluster_checks.hpp"
+#include "mod_zdu/config/room_check.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/reload/child_switch.hpp"
 #include "mod_zdu/reload/publish_lock.hpp"
@@ -204,10 +205,18 @@ ReloadOutcome reload_config(server_rec* s, const char* trigger) {
     return publish(s, c, trigger);
 }
 
-std::vector<std::string> check_pushed(const std::string& text) {
+std::vector<std::string> check_pushed(const std::string& text, server_rec* s) {
     Candidate c;
     c.text = text;
-    return validate_pushed(c);
+    std::vector<std::string> errors = validate_pushed(c);
+    // The room a commit would need: refused here, a front-end that cannot take the config says
+    // so before any front-end commits it.
+    if (errors.empty()) {
+        if (std::string why = check_room(*c.file_model, s); !why.empty()) {
+            errors.push_back(module_state().config_file + ": " + why);
+        }
+    }
+    return errors;
 }
 
 ReloadOutcome push_config(server_rec* s, const std::string& text, const WriteFile& write_file,

@@ -28,8 +28,9 @@ ReloadOutcome reload_config(server_rec* s, const char* trigger);
 
 // The errors of `text` as a pushed loadbalancer.xml, "LINE: message" (the loader's, as
 // `lbxml-gen validate` prints them without the file name, then start-up's cluster checks);
-// none when a reload would accept it. No lock, no shared memory: push-validate changes nothing.
-std::vector<std::string> check_pushed(const std::string& text);
+// none when a reload would accept it, room in the balancers included (room_check.hpp). No lock
+// and nothing written: push-validate changes nothing.
+std::vector<std::string> check_pushed(const std::string& text, server_rec* s);
 
 // Publishes `text` (a push) the way reload_config publishes the file, under the same locks:
 // checked as check_pushed does (errors in `errors`), this process's snapshot built, then
