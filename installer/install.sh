@@ -5,6 +5,9 @@
 # Installed as <conf>/zdu/uninstall.sh it uninstalls what its manifest lists.
 set -uo pipefail
 umask 022
+# bash 5.2 reads '&' in a ${s//pat/rep} replacement as the match, which would turn xml_attr's
+# &quot; into "quot;: the replacements here are meant literally.
+shopt -u patsub_replacement 2>/dev/null || true
 
 SELF=$(readlink -f "${BASH_SOURCE[0]}")
 SELF_DIR=${SELF%/*}
@@ -305,13 +308,21 @@ on_off() { [[ ${A[$1]} == on || ${A[$1]} == off ]] || fail "$1 must be on or off
 # writable directory for install to create it.
 check_writable() { # key-or-label path
     local p=$2
+    [[ $p == /* ]] || fail "$1 must be an absolute path, not '$2'"
     while [[ ! -e $p ]]; do p=$(dir_of "$p"); done
     [[ -d $p ]] || fail "$1: '$2' cannot be created: '$p' is not a directory"
     [[ -w $p ]] || fail "$1: '$2' is not writable ('$p' is not writable by $(id -un))"
 }
 
+# httpd reads a double quote or a backslash inside a quoted argument as syntax, and replaces
+# ${NAME} by the environment's NAME: a value written into zdu.conf must hold none of them.
+conf_safe() { # key value
+    [[ $2 != *[\"\\]* && $2 != *'${'* ]] || fail "$1 may not hold a double quote, a backslash or \${ (httpd would read them as syntax): '$2'"
+}
+
 check_common() {
     [[ -n ${A[httpd_root]} ]] || fail "no httpd found: give --httpd-root or --apxs (no /etc/apache2, no apxs)"
+    [[ ${A[httpd_root]} == /* ]] || fail "httpd_root must be an absolute path, not '${A[httpd_root]}'"
     [[ -d ${A[httpd_root]} ]] || fail "httpd_root '${A[httpd_root]}' is not a directory"
     [[ ${A[layout]} == debian || ${A[layout]} == apxs ]] || fail "layout must be auto, debian or apxs"
     if [[ -n ${A[apachectl]} ]]; then
@@ -353,6 +364,9 @@ check_install() {
     done
     [[ ${A[status_allow]}${A[manager_allow]} != *[\"\<\>]* ]] || fail "status_allow/manager_allow hold a quote or <>"
     [[ ${A[manager_secret]} != *[[:space:]\"\\]* ]] || fail "manager_secret may not hold spaces, quotes or backslashes"
+    for k in httpd_root httpd_modules_dir module_dir state_dir status_url status_allow manager_url manager_allow manager_secret; do
+        conf_safe "$k" "${A[$k]}"
+    done
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -393,9 +407,12 @@ make_dir() { # path mode [owner group]
     for d in "${missing[@]}"; do
         CHANGES=$((CHANGES + 1))
         if ((DRY_RUN)); then say "would create directory $d"; continue; fi
-        mkdir -m "$2" -- "$d" || fail "cannot create directory $d"
+        # Only p itself gets the mode and owner asked for: a parent the httpd user owned would
+        # let it swap p for a link to anywhere root later writes or removes in.
+        if [[ $d == "$p" ]]; then mkdir -m "$2" -- "$d"; else mkdir -m 755 -- "$d"; fi ||
+            fail "cannot create directory $d"
         journal created-dir "$d"
-        [[ -z ${3:-} ]] || chown "$3:$4" "$d" || fail "cannot give $d to $3:$4"
+        [[ -z ${3:-} || $d != "$p" ]] || chown "$3:$4" "$d" || fail "cannot give $d to $3:$4"
         say "created directory $d"
     done
 }
@@ -485,6 +502,11 @@ running_pid() {
 reload_httpd() {
     [[ ${A[reload]} == no ]] && { say "not reloaded (reload=no): run a graceful restart to apply"; return 0; }
     if ((DRY_RUN)); then say "would reload httpd gracefully"; return 0; fi
+    # 'apachectl graceful' starts an httpd that is not running: auto asks the PidFile first.
+    if [[ ${A[reload]} == auto ]] && ! running_pid >/dev/null; then
+        say "httpd is not running: the change applies when it starts"
+        return 0
+    fi
     if [[ -n ${A[apachectl]} ]]; then
         ${A[apachectl]} graceful || fail "'${A[apachectl]} graceful' failed"
         RELOADED=1
@@ -839,7 +861,8 @@ main() {
     [[ $MODE == uninstall ]] && INTERACTIVE=0
     resolve_defaults
     ((INTERACTIVE)) && interactive
-    [[ $MODE == install && -f $MANIFEST ]] && use_recorded_answers
+    # Upgrade and uninstall act on the install the manifest describes, with the answers it used.
+    [[ -f $MANIFEST ]] && use_recorded_answers
     write_answers
     trap 'fail "interrupted"' INT TERM
     trap cleanup EXIT # the journal's backups never outlive a run, whichever way it ends
