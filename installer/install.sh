@@ -287,6 +287,10 @@ interactive() {
 
 write_answers() {
     [[ -n $WRITE_ANSWERS ]] || return 0
+    # mktemp makes the file 0600 before a secret is in it, and mv replaces a symlink at the
+    # name instead of writing through it.
+    local tmp
+    tmp=$(mktemp "$WRITE_ANSWERS.XXXXXX") || fail "cannot write answers file '$WRITE_ANSWERS'"
     {
         printf '# mod_zdu installer answers, for: install.sh --silent %s\n' "$WRITE_ANSWERS"
         local entry k
@@ -294,8 +298,8 @@ write_answers() {
             k=${entry%%|*}
             printf '# %s\n%s=%s\n' "${entry##*|}" "$k" "${A[$k]}"
         done
-    } >"$WRITE_ANSWERS" || fail "cannot write answers file '$WRITE_ANSWERS'"
-    chmod 600 "$WRITE_ANSWERS"
+    } >"$tmp" || { rm -f "$tmp"; fail "cannot write answers file '$WRITE_ANSWERS'"; }
+    mv -f "$tmp" "$WRITE_ANSWERS" || { rm -f "$tmp"; fail "cannot write answers file '$WRITE_ANSWERS'"; }
     say "answers written to $WRITE_ANSWERS"
 }
 

@@ -46,6 +46,10 @@ class Interactive(InstallerCase):
         backend = self.start_backend("i1")
         base = tree.write_answers(tree.base / "work" / "base.conf")
         recorded = tree.base / "work" / "recorded.conf"
+        # A link planted at the name is replaced, never written through.
+        victim = tree.base / "work" / "victim"
+        victim.write_text("untouched\n")
+        recorded.symlink_to(victim)
         # Questions in order: httpd_root, httpd_bin, state_dir, httpd_user, xml_file, cluster,
         # instances, context_root, status, manager. An empty line takes the default.
         replies = "\n".join(["", "", "", "", "", "shop", f"i1={backend.listener}", "/shop",
@@ -57,6 +61,9 @@ class Interactive(InstallerCase):
         self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
         self.assertIn("instances", done.stderr)  # the question was asked
         self.assertEqual(tree_diff(before, tree.checksums()), "")
+        self.assertEqual(victim.read_text(), "untouched\n")
+        self.assertFalse(recorded.is_symlink())
+        self.assertEqual(recorded.stat().st_mode & 0o777, 0o600)
         answers = dict(line.split("=", 1) for line in recorded.read_text().splitlines()
                        if line and not line.startswith("#"))
         self.assertEqual(answers["cluster"], "shop")
