@@ -142,8 +142,9 @@ void add_apply_command(CLI::App& app, int& exit_code) {
         "  lbxml-gen apply-http-lb-changes --ping --description cluster.xml lb1\n"
         "Each front-end is reported applied, unchanged (it already runs this content: not\n"
         "committed, nothing reloaded), refused (why), unreachable, or unknown (the commit was\n"
-        "sent and no answer came; its status decides when it can be read). The exit code is 0\n"
-        "only when every front-end is applied or unchanged. Admin states set through a\n"
+        "sent and no answer of the manager came, e.g. a proxy's 504; its status decides when\n"
+        "it can be read). The exit code is 0 only when every front-end is applied or\n"
+        "unchanged. Admin states set through a\n"
         "front-end's manager are kept and listed; --reset-overrides clears them, on unchanged\n"
         "front-ends too.");
     command->callback([args, &exit_code] { exit_code = run(*args); });

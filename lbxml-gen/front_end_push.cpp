@@ -268,6 +268,7 @@ bool exchange(Transport& transport, const HttpRequest& req, const std::string& p
     }
     fe.status = r.status;
     const bool parsed = parse_json(r.body, answer);
+    if (!parsed) answer = Json{};  // no half-read members for the caller to trust
     if (r.status == 200 && parsed && answer_ok(answer)) return true;
     fe.outcome = Outcome::Refused;
     fe.reasons = refusal_reasons(r, parsed ? &answer : nullptr);
@@ -313,11 +314,18 @@ void settle_unanswered(Transport& transport, const std::string& status_url,
                          ", not " + expected_hash + "; check its status again");
 }
 
+// An answer the manager did not write: every answer of its own is JSON with "ok". A reverse
+// proxy in front answers 502/504 when its own timeout ends before the commit's, which then
+// still runs (or ran) behind it.
+bool not_the_managers(const Json& answer, const FrontEndReport& fe) {
+    return answer.get("ok") == nullptr && fe.status != 0;
+}
+
 void commit_on(Transport& transport, const HttpRequest& commit, const std::string& expected_hash,
                const std::string& secret, FrontEndReport& fe) {
     Json answer;
     if (!exchange(transport, commit, "commit", fe, answer)) {
-        if (fe.outcome == Outcome::Unreachable) {
+        if (fe.outcome == Outcome::Unreachable || not_the_managers(answer, fe)) {
             settle_unanswered(transport, command_url(fe.url, "cmd=status"), expected_hash, secret,
                               fe);
         }

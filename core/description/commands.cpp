@@ -1,5 +1,8 @@
 #include "description/commands.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <charconv>
 
@@ -478,8 +481,19 @@ EditResult create_lb_with_config(Description& d, LoadBalancerDef lb, const NewLb
                             quoted(lb.lb_config_name));
 }
 
+// An IPv6 address, bare or in its URL brackets: the only host a ':' or brackets may be in (a
+// "host:port" would otherwise become the URL of a host named "[host:port]").
+static bool ipv6_literal(std::string_view host) {
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    in6_addr address{};
+    return ::inet_pton(AF_INET6, std::string(host).c_str(), &address) == 1;
+}
+
 std::optional<std::string> device_front_end_url(std::string_view host, int port, std::string& why) {
-    const bool unusable = host.empty() || host.find_first_of("/?#@ \t") != std::string_view::npos;
+    const bool ipv6 = ipv6_literal(host);
+    const bool unusable = host.empty() || host.find_first_of("/?#@ \t") != std::string_view::npos ||
+                          (!ipv6 && host.find_first_of(":[]") != std::string_view::npos);
     if (unusable) {
         why = "--devicehost must be a host name or IP address, got " + quoted(host);
         return std::nullopt;
@@ -489,8 +503,8 @@ std::optional<std::string> device_front_end_url(std::string_view host, int port,
         return std::nullopt;
     }
     // An IPv6 address needs its brackets in a URL.
-    const bool ipv6 = host.find(':') != std::string_view::npos && host.front() != '[';
-    const std::string h = ipv6 ? "[" + std::string(host) + "]" : std::string(host);
+    const bool bare = ipv6 && host.front() != '[';
+    const std::string h = bare ? "[" + std::string(host) + "]" : std::string(host);
     return "https://" + h + ":" + std::to_string(port) + "/zdu-manager";
 }
 
