@@ -748,6 +748,14 @@ int edit_description_file(const std::string& path,
         print_diagnostics(e);
         return 1;
     }
+    // The edit writes the file back canonically: refused rather than drop what it cannot keep.
+    if (!d.comments.unkept.empty()) {
+        std::cerr << "lbxml-gen: " << path << ": an edit would lose what the file holds besides "
+                  << "elements and comments, nothing written:\n";
+        for (const auto& what : d.comments.unkept) std::cerr << "  " << what << '\n';
+        std::cerr << "  remove it (or make it a comment), then run the command again\n";
+        return 1;
+    }
     // The lb-configs that generate a valid loadbalancer.xml now; an edit must not break one of
     // them (e.g. a canary version not above the active one passes the description's checks but
     // not loadbalancer.xml's), or the next export or apply would fail far from its cause.

@@ -1,6 +1,7 @@
 #include "description/comments.hpp"
 
 #include <optional>
+#include <string>
 
 #include "config/xml_node.hpp"
 
@@ -26,6 +27,11 @@ void collect_siblings(const xmlNode* first, const std::string& parent, const std
     std::vector<std::string> pending;
     for (const xmlNode* n = first; n != nullptr; n = n->next) {
         if (n->type == XML_COMMENT_NODE) pending.push_back(comment_text(*n));
+        if (n->type == XML_PI_NODE) {
+            out.unkept.push_back("line " + std::to_string(xmlGetLineNo(n)) +
+                                 ": processing instruction <?" +
+                                 reinterpret_cast<const char*>(n->name) + " ...?>");
+        }
         if (n->type != XML_ELEMENT_NODE) continue;
         const std::string path = parent.empty() ? segment_of(*n) : parent + "/" + segment_of(*n);
         auto& before = out.at[path];
@@ -49,6 +55,9 @@ std::string end_key(std::string_view path) {
 Comments collect_comments(const xmlDoc& doc) {
     Comments out;
     collect_siblings(doc.children, "", std::string(kEpilogueKey), out);
+    if (doc.intSubset != nullptr && doc.intSubset->children != nullptr) {
+        out.unkept.push_back("the DOCTYPE's internal subset [...]");
+    }
     return out;
 }
 

@@ -21,6 +21,9 @@ namespace zdu::description {
 struct Comments {
     // Path (or end_key(path), or kEpilogue) -> the comments' text, verbatim, in document order.
     std::map<std::string, std::vector<std::string>> at;
+    // What the canonical writer cannot give back ("line 3: processing instruction <?x?>", "the
+    // DOCTYPE's internal subset"): an edit refuses such a file rather than lose them.
+    std::vector<std::string> unkept;
 
     bool empty() const { return at.empty(); }
 };

@@ -66,6 +66,25 @@ class CommentsSurviveCommands(unittest.TestCase):
                 self.assertEqual(self.edit(*command), first)
                 self.assert_comments_kept(first)
 
+    def test_what_an_edit_cannot_keep_is_refused_not_dropped(self):
+        # A processing instruction, or a DOCTYPE internal subset, has no place in the canonical
+        # text: the command refuses, naming it, and the file stays byte for byte.
+        root = self.sample.index("<cluster-description")
+        with_pi = self.sample[:root] + "<?editor keep-me?>\n" + self.sample[root:]
+        doctype_end = self.sample.index(".dtd\">") + len('.dtd"')
+        with_subset = (self.sample[:doctype_end] + " [ <!-- internal note --> ]"
+                       + self.sample[doctype_end:])
+        for name, text, expected in (("pi", with_pi, "processing instruction <?editor"),
+                                     ("subset", with_subset, "internal subset")):
+            with self.subTest(case=name):
+                self.path.write_text(text)
+                result = run("disable-http-lb-server", "--description", self.path,
+                             "shop-cluster")
+                self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+                self.assertIn(expected, result.stderr)
+                self.assertIn("nothing written", result.stderr)
+                self.assertEqual(self.path.read_text(), text)
+
 
 if __name__ == "__main__":
     unittest.main()
