@@ -4,12 +4,19 @@
 
 #include <memory>
 #include <mutex>
+#include <string>
 
 namespace lbxml_gen {
 namespace {
 
+// A manager's answers are small JSON documents; a front-end sending more is broken or hostile,
+// and returning less than given makes libcurl fail the transfer (CURLE_WRITE_ERROR).
+constexpr std::size_t kMaxAnswerBytes = 16 * 1024 * 1024;
+
 std::size_t append_body(char* data, std::size_t size, std::size_t count, void* out) {
-    static_cast<std::string*>(out)->append(data, size * count);
+    auto* body = static_cast<std::string*>(out);
+    if (body->size() + size * count > kMaxAnswerBytes) return 0;
+    body->append(data, size * count);
     return size * count;
 }
 
@@ -90,6 +97,11 @@ HttpResult CurlTransport::send(const HttpRequest& request) {
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &result.body);
 
     const CURLcode code = curl_easy_perform(c);
+    if (code == CURLE_WRITE_ERROR && result.body.size() + CURL_MAX_WRITE_SIZE > kMaxAnswerBytes) {
+        result.error = "the answer is larger than " + std::to_string(kMaxAnswerBytes >> 20) +
+                       " MiB: not a manager's answer";
+        return result;
+    }
     if (code != CURLE_OK) {
         result.error = error_text[0] ? error_text : curl_easy_strerror(code);
         return result;

@@ -15,8 +15,9 @@ namespace zdu::config {
 std::string_view without_generated_footer(std::string_view xml);
 
 // The first 64 bits of the SHA-256 of without_generated_footer(xml), the 16 hex digits the
-// manager shows. 64 bits keep the shared region's and the wire format's width; SHA-256 rather
-// than a fast non-cryptographic hash so no edit can be made to collide on purpose.
+// manager shows. 64 bits keep the shared region's and the wire format's width. It tells
+// contents apart, it does not authenticate them: a birthday search of about 2^32 hashes finds
+// two configs with the same value, so what may push is decided by the manager secret alone.
 std::uint64_t content_hash(std::string_view xml);
 
 }  // namespace zdu::config

@@ -9,6 +9,7 @@ import pwd
 import re
 import socket
 import subprocess
+import sys
 import time
 import unittest
 from pathlib import Path
@@ -202,6 +203,48 @@ class ApplyTimeout(HarnessTestCase):
                 result = self.apply(value)
                 self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
                 self.assertIn("--timeout", result.stderr)
+
+
+# A front-end gone wrong: every request gets a 200 with an endless body.
+ENDLESS_SERVER = """
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        chunk = b"x" * 65536
+        try:
+            while True:
+                self.wfile.write(chunk)
+        except OSError:
+            pass
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"""
+
+
+@unittest.skipUnless(paths.lbxml_gen().exists() or os.environ.get("ZDU_REQUIRE_MODULE"),
+                     "lbxml-gen not built")
+class ApplyEndlessAnswer(HarnessTestCase):
+    def test_an_answer_past_16_mib_is_cut_off_and_reported(self):
+        directory = Path(self.make_tmpdir())
+        (directory / "secret").write_text(SECRET + "\n")
+        server = subprocess.Popen([sys.executable, "-c", ENDLESS_SERVER], stdout=subprocess.PIPE,
+                                  text=True)
+        self.addCleanup(server.wait)
+        self.addCleanup(server.kill)
+        url = f"http://127.0.0.1:{server.stdout.readline().strip()}/zdu-manager"
+        description = directory / "cluster.xml"
+        write_description(description, [url], directory / "secret")
+        result = lbxml_gen("apply-http-lb-changes", "--timeout", "30", "--description",
+                           description, "lb1", timeout=HANG_BOUND)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn(f"{url}: unreachable at validate", result.stderr)
+        self.assertIn("larger than 16 MiB", result.stderr)
 
 
 if __name__ == "__main__":
