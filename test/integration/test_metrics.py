@@ -13,6 +13,7 @@ import unittest
 import xml.etree.ElementTree as ET
 
 from harness import ZduTestCase, paths
+from upgrade_common import SWEEP, UpgradeTestCase
 
 CONF = ("<Location /metrics>\n    SetHandler zdu-metrics\n    Require all granted\n"
         "</Location>\n<Location /zdu-status>\n    SetHandler zdu-status\n"
@@ -353,6 +354,45 @@ class MetricsAndMonitorData(ZduTestCase):
     def test_metrics_answers_get_only(self):
         response = self.client(self.httpd).post("/metrics", b"")
         self.assertEqual(response.status, 405)
+
+
+class DrainEstimate(UpgradeTestCase):
+    """A draining instance whose sessions end reports drain_estimate_s = its live sessions over
+    the session-end rate the sweep measured, the same in the JSON and in /metrics."""
+
+    def test_drain_estimate_follows_the_session_end_rate(self):
+        backends = self.start_backends(("1.0", "1.0"))
+        self.start_upgrade([(b, {}) for b in backends], conf=CONF)
+        browsers = []
+        while len(browsers) < 12:
+            client = self.client(self.httpd).fresh()
+            if self.login(client)[0] == "i1":
+                browsers.append(client)
+        self.wait_live({"i1": 12})
+        self.assertIsNone(self.instances()["i1"]["drain_estimate_s"], "not draining")
+        self.disable_instance("i1")
+        # Sessions end over a few sweeps, so the rate has samples to go on.
+        for client in browsers[:6]:
+            self.assertEqual(client.get("/app/logout").status, 200)
+            time.sleep(SWEEP / 2)
+        deadline = time.monotonic() + 5 * SWEEP + 5
+        while time.monotonic() < deadline:
+            before = self.instances()["i1"]
+            families = parse_exposition(self.client(self.httpd).fresh().get("/metrics").text)
+            after = self.instances()["i1"]
+            labels = {"cluster": "c1", "instance": "i1", "version": "1.0"}
+            rate = value_of(families, "zdu_instance_session_end_rate", **labels)
+            live = value_of(families, "zdu_instance_live_sessions", **labels)
+            if (before == after and after["state"] == "draining" and live == 6 and
+                    after["drain_estimate_s"] is not None):
+                self.assertGreater(rate, 0)
+                self.assertEqual(after["drain_estimate_s"], math.ceil(live / rate - 1e-6))
+                self.assertEqual(value_of(families, "zdu_instance_drain_estimate_seconds",
+                                          **labels), after["drain_estimate_s"])
+                self.assertIsNone(self.instances()["i2"]["drain_estimate_s"])
+                return
+            time.sleep(0.2)
+        self.fail(f"no drain estimate for i1: {self.instances()['i1']}")
 
 
 if __name__ == "__main__":
