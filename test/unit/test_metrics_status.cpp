@@ -9,7 +9,9 @@
 #include "manager/status.hpp"
 #include "metrics/response_times.hpp"
 #include "metrics/session_end_rate.hpp"
+#include "state/record_keys.hpp"
 #include "state/shared_records.hpp"
+#include "state/state_carry.hpp"
 
 using namespace zdu;
 using namespace std::chrono_literals;
@@ -138,4 +140,28 @@ TEST_CASE("web-module status reads its own counters", "[metrics][manager]") {
     CHECK(s.answered == 1);
     CHECK(s.answer_min_us == 700);
     CHECK(s.answer_max_us == 700);
+}
+
+TEST_CASE("a larger block carries the response times and the session-end rate",
+          "[metrics][state]") {
+    std::vector<std::uint64_t> small(state::SharedTable::bytes_for(8) / 8);
+    std::vector<std::uint64_t> large(state::SharedTable::bytes_for(64) / 8);
+    state::SharedTable from = state::SharedTable::create(small.data(), 8);
+    state::SharedTable to = state::SharedTable::create(large.data(), 64);
+    state::SharedRecord& r = *from.claim(state::instance_key("c", "i"));
+    metrics::note_answer_time(r, 200);
+    metrics::note_answer_time(r, 900);
+    r.end_rate_micro = 1234;
+    r.end_rate_total = 17;
+    r.end_rate_at_ms = 99;
+    REQUIRE(state::copy_records(from, to) == 0);
+    const state::SharedRecord& t = *to.find(state::instance_key("c", "i"));
+    metrics::AnswerTimes times = metrics::answer_times(t);
+    CHECK(times.count == 2);
+    CHECK(times.total_us == 1100);
+    CHECK(times.max_us == 900);
+    CHECK(times.min_us == 200);
+    CHECK(t.end_rate_micro == 1234);
+    CHECK(t.end_rate_total == 17);
+    CHECK(t.end_rate_at_ms == 99);
 }
