@@ -150,7 +150,7 @@ std::vector<CLI::Option*> add_lb_config_options(CLI::App* c, LbConfigArgs& a) {
                       "reload-poll-interval-in-seconds (0: no polling)"),
         c->add_option("--httpsrouting", a.https_routing, "https-routing (true/false)"),
         c->add_option("--monitor", a.monitor,
-                      "require-monitor-data: only false (mod_zdu serves no monitoring data)"),
+                      "require-monitor-data (true/false): serve /lbgetmonitordata"),
         c->add_option("--routecookie", a.route_cookie,
                       "Only true: mod_zdu always keeps the route in its JROUTE cookie"),
     };
@@ -160,12 +160,6 @@ std::vector<CLI::Option*> add_lb_config_options(CLI::App* c, LbConfigArgs& a) {
 // argument that is wrong or has no meaning for mod_zdu.
 std::optional<std::vector<zdu::config::Property>> lb_config_properties(const LbConfigArgs& a,
                                                                        std::string& why) {
-    if (a.monitor && *a.monitor) {
-        why =
-            "--monitor=true: mod_zdu serves no monitoring data (require-monitor-data=true "
-            "would only be ignored, ZDU0091)";
-        return std::nullopt;
-    }
     if (a.route_cookie && !*a.route_cookie) {
         why =
             "--routecookie=false: mod_zdu always keeps the route in its JROUTE cookie "

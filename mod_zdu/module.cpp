@@ -11,6 +11,8 @@
 #include "mod_zdu/lifecycle/sweeper.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/manager/handler.hpp"
+#include "mod_zdu/manager/metrics_handler.hpp"
+#include "mod_zdu/manager/monitor_handler.hpp"
 #include "mod_zdu/manager/status_handler.hpp"
 #include "mod_zdu/proxy_api.hpp"
 #include "mod_zdu/reload/poller.hpp"
@@ -21,6 +23,7 @@
 #include "mod_zdu/request/instance_probe.hpp"
 #include "mod_zdu/request/proxy_headers.hpp"
 #include "mod_zdu/request/proxy_hooks.hpp"
+#include "mod_zdu/request/request_end.hpp"
 #include "mod_zdu/request/response_filter.hpp"
 #include "mod_zdu/request/translate.hpp"
 #include "mod_zdu/state/bench_prefill.hpp"
@@ -118,6 +121,8 @@ void register_hooks(apr_pool_t*) {
     register_response_filter();
     register_manager();
     register_status_handler();
+    register_metrics_handler();
+    register_monitor_handler();
     register_publish_lock();
     register_reload_poller();
     register_session_sweep();
@@ -126,6 +131,7 @@ void register_hooks(apr_pool_t*) {
     if (!proxy_api_available()) return;
     proxy_hook_pre_request(pre_request, nullptr, before_balancer, APR_HOOK_FIRST);
     proxy_hook_post_request(post_request, nullptr, before_balancer, APR_HOOK_FIRST);
+    ap_hook_log_transaction(note_request_end, nullptr, nullptr, APR_HOOK_MIDDLE);
     // request_status is an optional hook of mod_proxy: registered by name, not by a symbol.
     APR_OPTIONAL_HOOK(proxy, request_status, request_status, nullptr, nullptr, APR_HOOK_MIDDLE);
     // So is fixups: backend headers go in there, after mod_proxy removed what the client's

@@ -43,7 +43,7 @@ Settings settings_of(const LoadBalancer& lb);
 bool is_known_property(std::string_view name);
 
 // The properties `settings` turns on that mod_zdu accepts but does not implement yet, for a
-// warning at load (require-monitor-data: no monitoring data is served yet).
+// warning at load (none at present).
 std::vector<std::string_view> unimplemented_properties(const Settings& settings);
 
 }  // namespace zdu::config

@@ -101,6 +101,19 @@ void write_lifecycle(JsonWriter& w, const InstanceStatus& s) {
         .field("long_lived", s.long_lived);
     optional_ms(w, "draining_since_ms", s.draining_since_ms);
     optional_ms(w, "drained_since_ms", s.drained_since_ms);
+    w.key("drain_estimate_s");
+    if (auto estimate = drain_estimate_s(s)) {
+        w.number(*estimate);
+    } else {
+        w.null();
+    }
+}
+
+// Of the client requests it answered, from their start to their end.
+void write_response_times(JsonWriter& w, const InstanceStatus& s) {
+    using std::chrono::microseconds;
+    w.field("avg_response_ms", microseconds(average_answer_us(s)))
+        .field("max_response_ms", microseconds(s.answer_max_us));
 }
 
 void write_instance(JsonWriter& w, const InstanceStatus& s) {
@@ -114,6 +127,7 @@ void write_instance(JsonWriter& w, const InstanceStatus& s) {
     write_health(w, s);
     w.field("worker_usable", s.worker_usable).field("busy", s.busy).field("removed", s.removed);
     write_lifecycle(w, s);
+    write_response_times(w, s);
     write_counters(w, s);
     w.end_object();
 }

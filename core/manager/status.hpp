@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,12 +44,32 @@ struct InstanceStatus {
     std::uint64_t long_lived = 0;        // WebSocket / server-sent events in flight
     std::int64_t draining_since_ms = 0;  // 0: not draining (nor drained)
     std::int64_t drained_since_ms = 0;   // 0: not drained
+    // Client requests answered through it, their summed and longest time (request start to end).
+    std::uint64_t answered = 0;
+    std::uint64_t answer_total_us = 0;
+    std::uint64_t answer_max_us = 0;
+    std::uint64_t answer_min_us = 0;   // 0: none answered
+    std::uint64_t end_rate_micro = 0;  // sessions ended + expired per second, in millionths
+};
+
+// A web-module (GlassFish's "application") of a cluster: its own counts, every instance summed.
+struct WebModuleStatus {
+    std::string context_root;
+    bool enabled = true;  // in the config
+    std::uint64_t requests = 0;
+    std::uint64_t failures = 0;   // answered with a failure (5xx, or no instance could take it)
+    std::uint64_t failovers = 0;  // moved off the instance its session was on
+    std::uint64_t answered = 0;
+    std::uint64_t answer_total_us = 0;
+    std::uint64_t answer_max_us = 0;
+    std::uint64_t answer_min_us = 0;  // 0: none answered
 };
 
 struct ClusterStatus {
     std::string name;
     std::string policy;
     std::vector<InstanceStatus> instances;
+    std::vector<WebModuleStatus> web_modules;
     // Worker slots of its balancer: taken, of how many (the rest is the growth reserve).
     int workers_used = 0;
     int workers_total = 0;
@@ -109,5 +130,13 @@ struct StatusData {
 // Everything the config and the shared record say about one instance (`state` aside).
 InstanceStatus read_status(const config::Instance& instance, const std::string& route,
                            const state::SharedRecord& record);
+WebModuleStatus read_web_module_status(const config::WebModule& web_module,
+                                       const state::SharedRecord& record);
+
+// The mean time of the requests it answered, 0 with none.
+std::uint64_t average_answer_us(const InstanceStatus& s);
+// Seconds until a draining instance has no session left at its recent session-end rate; none
+// when it is not draining or no session ended lately.
+std::optional<std::uint64_t> drain_estimate_s(const InstanceStatus& s);
 
 }  // namespace zdu::manager

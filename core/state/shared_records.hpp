@@ -65,6 +65,18 @@ struct SharedRecord {
     // with a log line and ZduDrainedCommand: one added disabled, or of a version not yet
     // active, has nothing to drain and must not be stopped by the command.
     std::atomic<std::uint32_t> in_service;
+    // Instance and web-module: client requests answered (r->request_time to the end of the
+    // request), their summed, longest and shortest time, for status and metrics
+    // (metrics/response_times.hpp). Unlike response_time_us these include the client's side.
+    std::atomic<std::uint64_t> answered;
+    std::atomic<std::uint64_t> answer_total_us;
+    std::atomic<std::uint64_t> answer_max_us;
+    std::atomic<std::uint64_t> answer_min_us;  // 0: no sample yet
+    // Instance: sessions ended or expired per second, smoothed by the sweep, in millionths
+    // (metrics/session_end_rate.hpp), and the count and time of the sweep's last sample.
+    std::atomic<std::uint64_t> end_rate_micro;
+    std::atomic<std::uint64_t> end_rate_total;
+    std::atomic<std::int64_t> end_rate_at_ms;
 };
 
 enum class CheckGate : std::uint32_t {

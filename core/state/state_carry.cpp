@@ -86,7 +86,7 @@ SeedCount seed_table(const StateFile& file, SharedTable& table,
 
 std::size_t copy_records(const SharedTable& from, SharedTable& to) {
     // A new field must be added below too: this fails to compile until the size is updated.
-    static_assert(sizeof(SharedRecord) == 248 || sizeof(SharedRecord) == 256,
+    static_assert(sizeof(SharedRecord) == 304 || sizeof(SharedRecord) == 312,
                   "copy_records must copy every field of SharedRecord");
     std::size_t lost = 0;
     for (std::size_t i = 0; i < from.capacity(); ++i) {
@@ -133,6 +133,13 @@ std::size_t copy_records(const SharedTable& from, SharedTable& to) {
         copy(f.session_overflow, t->session_overflow);
         copy(f.check_gate, t->check_gate);
         copy(f.in_service, t->in_service);
+        copy(f.answered, t->answered);
+        copy(f.answer_total_us, t->answer_total_us);
+        copy(f.answer_max_us, t->answer_max_us);
+        copy(f.answer_min_us, t->answer_min_us);
+        copy(f.end_rate_micro, t->end_rate_micro);
+        copy(f.end_rate_total, t->end_rate_total);
+        copy(f.end_rate_at_ms, t->end_rate_at_ms);
     }
     return lost;
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "lifecycle/drain.hpp"
+#include "metrics/session_end_rate.hpp"
 #include "mod_zdu/httpd.hpp"
 #include "mod_zdu/lifecycle/drain_facts.hpp"
 #include "mod_zdu/lifecycle/drained_runner.hpp"
@@ -140,6 +141,8 @@ void sweep(const Runtime& rt, server_rec* s) {
             r.live_sessions.store(c.live, relaxed);
             r.untracked_sessions.store(c.untracked, relaxed);
             r.sessions_expired.fetch_add(c.expired, relaxed);
+            // For status' drain estimate: how fast its sessions go lately.
+            metrics::sample_end_rate(r, now);
             decide(rt, cluster, static_cast<int>(i), retiring[i], now, s);
         }
     }

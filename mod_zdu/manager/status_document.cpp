@@ -71,6 +71,12 @@ manager::ClusterStatus cluster_status(const Runtime& rt, const ClusterRuntime& c
     s.canary_percent = cluster.config->canary_percent;
     s.stale_sessions = cluster.record->stale_sessions.load(relaxed);
     s.session_overflow = cluster.record->session_overflow.load(relaxed);
+    const int index = static_cast<int>(&cluster - rt.clusters.data());
+    for (const WebModuleRuntime& wm : rt.web_modules) {
+        if (wm.cluster == index) {
+            s.web_modules.push_back(manager::read_web_module_status(*wm.config, *wm.record));
+        }
+    }
     return s;
 }
 

@@ -170,7 +170,6 @@ class LbOptions(unittest.TestCase):
             (["--devicehost", "web1", "--deviceport", "443", "--sslproxyhost", "proxy", "lb2"],
              "--sslproxyhost"),
             (["--target", "c1", "--sslproxyport", "3128", "lb2"], "--sslproxyport"),
-            (["--target", "c1", "--monitor=true", "lb2"], "--monitor"),
             (["--target", "c1", "--routecookie=false", "lb2"], "--routecookie"),
             (["--target", "c1", "--responsetimeout", "-1", "lb2"], "--responsetimeout"),
             (["--target", "c1", "--reloadinterval", "-5", "lb2"], "--reloadinterval"),
@@ -229,13 +228,13 @@ class LbOptions(unittest.TestCase):
 
     def test_lb_config_options(self):
         root = self.ok("create-http-lb-config", "--target", "s1", "--responsetimeout", "0",
-                       "--httpsrouting", "false", "--reloadinterval", "0", "--monitor=false",
+                       "--httpsrouting", "false", "--reloadinterval", "0", "--monitor=true",
                        "--routecookie=true", "--property", "rewrite-location=false", "x")
         config = root.find("lb-configs/lb-config[@name='x']")
         self.assertEqual([r.get("ref") for r in config.findall("server-ref")], ["s1"])
         expected = {"rewrite-location": "false", "response-timeout-in-seconds": "0",
                     "https-routing": "false", "reload-poll-interval-in-seconds": "0",
-                    "require-monitor-data": "false"}
+                    "require-monitor-data": "true"}
         self.assertEqual(self.properties(config), expected)
         exported = self.properties(self.exported("--config", "x"))
         for name, value in expected.items():
@@ -247,7 +246,6 @@ class LbOptions(unittest.TestCase):
 
     def test_lb_config_refusals(self):
         refusals = [
-            (["--monitor=true", "x"], "--monitor"),
             (["--routecookie", "false", "x"], "--routecookie"),
             (["--responsetimeout", "-3", "x"], "--responsetimeout"),
             (["--reloadinterval", "-1", "x"], "--reloadinterval"),

@@ -5,15 +5,10 @@
 
 using namespace zdu::config;
 
-TEST_CASE("require-monitor-data is named until monitoring data is served", "[config][settings]") {
+TEST_CASE("require-monitor-data is implemented, so it is not named", "[config][settings]") {
     LoadBalancer lb;
     CHECK(unimplemented_properties(settings_of(lb)).empty());
-    lb.properties.push_back({"require-monitor-data", "false", "", 0});
+    lb.properties.push_back({"require-monitor-data", "true", "", 0});
+    CHECK(settings_of(lb).require_monitor_data);
     CHECK(unimplemented_properties(settings_of(lb)).empty());
-    lb.properties.back().value = "true";
-    auto names = unimplemented_properties(settings_of(lb));
-    REQUIRE(names.size() == 1);
-    CHECK(names[0] == "require-monitor-data");
-    lb.properties.push_back({"rewrite-cookies", "true", "", 0});  // implemented
-    CHECK(unimplemented_properties(settings_of(lb)).size() == 1);
 }

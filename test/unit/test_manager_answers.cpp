@@ -128,7 +128,8 @@ TEST_CASE("status reads config, admin state, health and counters", "[manager]") 
           R"("busy":4,"removed":false,"state":"active","live_sessions":0,)"
           R"("untracked_sessions":0,"sessions_created_while_draining":0,"sessions_ended":0,)"
           R"("sessions_expired":0,"long_lived":0,"draining_since_ms":null,)"
-          R"("drained_since_ms":null,)"
+          R"("drained_since_ms":null,"drain_estimate_s":null,"avg_response_ms":0.000,)"
+          R"("max_response_ms":0.000,)"
           R"("counters":{"requests":7,"new_sessions":3,"failures":1,"failovers":1,)"
           R"("retries":2}}]}],"ms":0.020})");
 }

@@ -1,0 +1,52 @@
+#include "mod_zdu/manager/monitor_handler.hpp"
+
+#include <cstring>
+#include <string>
+
+#include "manager/status.hpp"
+#include "metrics/monitor_xml.hpp"
+#include "mod_zdu/httpd.hpp"
+#include "mod_zdu/manager/status_document.hpp"
+#include "mod_zdu/manager/text_response.hpp"
+#include "mod_zdu/reload/child_switch.hpp"
+#include "mod_zdu/reload/snapshot.hpp"
+
+APLOG_USE_MODULE(zdu);
+
+namespace zdu::glue {
+namespace {
+
+constexpr const char* kPath = "/lbgetmonitordata";
+
+bool monitoring_on(const Snapshot* snap) {
+    return snap && snap->runtime && snap->runtime->settings.require_monitor_data;
+}
+
+int handle(request_rec* r) {
+    // r->uri without the query: GlassFish also asked "?reset=true", answered the same (the
+    // counters are shared by every child and never reset).
+    if (r->main || !r->uri || std::strcmp(r->uri, kPath) != 0) return DECLINED;
+    follow_published(r->server);
+    const Snapshot* snap = pin_for_request(r);
+    if (!monitoring_on(snap)) return DECLINED;
+    ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, -1);
+    if (r->method_number != M_GET) return HTTP_METHOD_NOT_ALLOWED;
+    if (int rc = ap_discard_request_body(r); rc != OK) return rc;
+    manager::StatusData data;
+    collect_status(snap, std::string(), data);
+    // Answered here, not proxied: not a request of the web-module "/" may have matched.
+    ap_set_module_config(r->request_config, &zdu_module, nullptr);
+    respond_text(r, HTTP_OK, "text/xml; charset=utf-8", metrics::monitor_xml(data));
+    return OK;
+}
+
+}  // namespace
+
+void register_monitor_handler() {
+    // Before mod_proxy's handler: with a context root of "/" translate_name already sent the
+    // path towards a balancer.
+    static const char* const before_proxy[] = {"mod_proxy.c", nullptr};
+    ap_hook_handler(handle, nullptr, before_proxy, APR_HOOK_FIRST);
+}
+
+}  // namespace zdu::glue
