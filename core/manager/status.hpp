@@ -43,6 +43,11 @@ struct InstanceStatus {
     std::uint64_t long_lived = 0;        // WebSocket / server-sent events in flight
     std::int64_t draining_since_ms = 0;  // 0: not draining (nor drained)
     std::int64_t drained_since_ms = 0;   // 0: not drained
+    // Response times of its recent requests, and the seconds until no live session is left at
+    // the recent session-end rate (negative: unknown, or not draining).
+    double avg_response_ms = 0;
+    double max_response_ms = 0;
+    double drain_estimate_s = -1;
 };
 
 struct ClusterStatus {
