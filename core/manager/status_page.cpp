@@ -27,7 +27,7 @@ dl{display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;margin:.25rem 0}dl div{display:
 dt{color:var(--dim)}dd{margin:0;font-weight:600;overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%}
 th,td{padding:.3rem .5rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-th{font-weight:600;white-space:nowrap}td{overflow-wrap:anywhere}
+th{font-weight:600;white-space:nowrap}td{overflow-wrap:break-word}
 .n{text-align:right;font-variant-numeric:tabular-nums}
 .tag{display:inline-block;padding:0 .4rem;border-radius:3px;font-size:.85rem;background:#8883;margin:0 .15rem .15rem 0}
 .s-active{background:#2a74}.s-draining{background:#e904}.s-drained,.s-stopped{background:#8886}
@@ -35,6 +35,7 @@ th{font-weight:600;white-space:nowrap}td{overflow-wrap:anywhere}
 form{display:inline-flex;flex-wrap:wrap;gap:.25rem;align-items:center;margin:.1rem .3rem .1rem 0}
 button,input,select{font:inherit;padding:.15rem .5rem}input[type=number]{width:5.5rem}
 .panel{display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:.5rem 0}
+.group{display:inline-flex;flex-wrap:wrap;align-items:center;gap:.25rem}
 .route{color:var(--dim);font-size:.85rem}
 @media (max-width:760px){
 thead{display:none}table,tbody,tr,td{display:block;width:100%}
@@ -269,13 +270,14 @@ void cluster_actions(Html& h, const PageOptions& o, const ClusterStatus& c) {
     button(h, "stop-canary", "Stop canary");
     h.raw("</form></div>\n<div class=\"panel\">");
     for (const auto& d : domains_of(c)) {
-        h.raw("<span>domain <b>").text(d).raw("</b></span>");
+        h.raw("<span class=\"group\"><span>domain <b>").text(d).raw("</b></span>");
         form_open(h, o, {{"domain", d}, {"cluster", c.name}});
         button(h, "enable-domain", "Enable");
         button(h, "disable-domain", "Disable");
         button(h, "stop-domain", "Stop");
         h.raw("</form>");
         drain_form(h, o, "drain-domain", "domain", d, c.name);
+        h.raw("</span>");
     }
     h.raw("</div>\n<div class=\"panel\">");
     form_open(h, o, {{"cluster", c.name}});
