@@ -40,8 +40,8 @@ button,input,select{font:inherit;padding:.15rem .5rem}input[type=number]{width:5
 @media (max-width:760px){
 thead{display:none}table,tbody,tr,td{display:block;width:100%}
 tr{border:1px solid var(--line);border-radius:6px;margin:.5rem 0;padding:.25rem .5rem}
-td{border:0;display:flex;justify-content:space-between;gap:1rem;padding:.15rem 0;text-align:right}
-td::before{content:attr(data-label);color:var(--dim);text-align:left;flex:none}
+td{border:0;display:flex;justify-content:flex-end;gap:.4rem;padding:.15rem 0;text-align:right}
+td::before{content:attr(data-label);color:var(--dim);text-align:left;flex:none;margin-right:auto}
 td.acts{justify-content:flex-start;flex-wrap:wrap}td.acts::before{display:none}
 }
 )css";
