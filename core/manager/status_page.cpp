@@ -286,6 +286,14 @@ void cluster_actions(Html& h, const PageOptions& o, const ClusterStatus& c) {
         "aria-label=\"web-module context root\">");
     button(h, "enable-web-module", "Enable web-module");
     button(h, "disable-web-module", "Disable web-module");
+    h.raw("</form>");
+    // drain-web-module takes no cluster: a context root names its web-module everywhere.
+    form_open(h, o, {});
+    h.raw(
+        "<input name=\"context-root\" placeholder=\"/context-root\" required "
+        "aria-label=\"web-module to drain\"><input type=\"number\" name=\"timeout\" "
+        "min=\"0\" value=\"300\" aria-label=\"drain timeout in seconds\" title=\"seconds\">");
+    button(h, "drain-web-module", "Drain web-module");
     h.raw("</form></div>\n");
 }
 

@@ -133,9 +133,9 @@ TEST_CASE("the signed-in page has a form per action, each with the token", "[man
          {"enable-instance", "disable-instance", "stop-instance", "drain-instance"}) {
         CHECK_THAT(row, Catch::Contains(std::string("value=\"") + cmd + "\""));
     }
-    for (const char* cmd :
-         {"enable-domain", "disable-domain", "stop-domain", "drain-domain", "set-active-version",
-          "start-canary", "stop-canary", "enable-web-module", "disable-web-module"}) {
+    for (const char* cmd : {"enable-domain", "disable-domain", "stop-domain", "drain-domain",
+                            "set-active-version", "start-canary", "stop-canary",
+                            "enable-web-module", "disable-web-module", "drain-web-module"}) {
         CHECK_THAT(page, Catch::Contains(std::string("value=\"") + cmd + "\""));
     }
     std::size_t forms = 0;
