@@ -11,6 +11,7 @@
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/manager/commands.hpp"
 #include "mod_zdu/manager/json_response.hpp"
+#include "mod_zdu/manager/page_handler.hpp"
 #include "mod_zdu/manager/push.hpp"
 #include "mod_zdu/reload/child_switch.hpp"
 #include "mod_zdu/reload/snapshot.hpp"
@@ -63,6 +64,8 @@ void log_command(request_rec* r, const manager::Command& c, const ManagerAnswer&
 
 int handle(request_rec* r) {
     if (!r->handler || std::strcmp(r->handler, kHandlerName) != 0) return DECLINED;
+    // A browser's page, sign-in and form actions (no X-Zdu-Secret header); scripts go on below.
+    if (handle_page(r) == OK) return OK;
     // A body is read only for whoever holds the secret, whatever the command (a push whose
     // query does not parse included): a refusal closes the connection instead of reading what
     // an anonymous client announced, which may be gigabytes or never come.

@@ -1,5 +1,6 @@
 // The manager handler (SetHandler zdu-manager): PING, domain and push commands, as JSON, refused
-// unless ZduManagerSecret is configured and presented.
+// unless ZduManagerSecret is configured and presented; for a browser, the status page with
+// action forms behind a sign-in (page_handler.hpp).
 #pragma once
 
 #include "mod_zdu/httpd.hpp"

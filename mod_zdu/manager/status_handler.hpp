@@ -1,7 +1,7 @@
-// SetHandler zdu-status: the status document (the one the manager's cmd=status answers) for
-// GET and HEAD, read-only and without the manager's secret; who may read it is left to httpd's
-// Require, as for server-status. `?json` asks for the document; an operator page will answer
-// without it later, until then the document is the answer either way.
+// SetHandler zdu-status: the operator's status page (HTML) for GET and HEAD, or with `?json` (or
+// an Accept preferring application/json) the status document the manager's cmd=status answers;
+// read-only and without the manager's secret; who may read it is left to httpd's Require, as
+// for server-status. Both render from the same StatusData.
 #pragma once
 
 namespace zdu::glue {
