@@ -10,6 +10,7 @@
 #include "diff_command.hpp"
 #include "export_command.hpp"
 #include "generate_command.hpp"
+#include "rollout_command.hpp"
 #include "status_command.hpp"
 #include "validate_command.hpp"
 
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
     lbxml_gen::add_admin_commands(app, exit_code);
     lbxml_gen::add_apply_command(app, exit_code);
     lbxml_gen::add_status_command(app, exit_code);
+    lbxml_gen::add_rollout_command(app, exit_code);
 
     try {
         app.parse(argc, argv);
