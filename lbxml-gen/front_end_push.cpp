@@ -11,26 +11,6 @@
 namespace lbxml_gen {
 namespace {
 
-// Just enough JSON to read the manager's answers: objects, arrays, strings, numbers, literals.
-struct Json {
-    enum class Type { Null, Bool, Number, String, Array, Object } type = Type::Null;
-    bool boolean = false;
-    double number = 0;
-    std::string text;
-    std::vector<Json> items;
-    std::map<std::string, Json> members;
-
-    const Json* get(const std::string& key) const {
-        if (type != Type::Object) return nullptr;
-        auto it = members.find(key);
-        return it == members.end() ? nullptr : &it->second;
-    }
-    std::string str(const std::string& key) const {
-        const Json* v = get(key);
-        return v && v->type == Type::String ? v->text : std::string();
-    }
-};
-
 class JsonParser {
   public:
     explicit JsonParser(std::string_view text) : s_(text) {}
@@ -206,10 +186,6 @@ class JsonParser {
     std::size_t pos_ = 0;
 };
 
-bool parse_json(std::string_view text, Json& out) {
-    return JsonParser(text).parse(out);
-}
-
 bool answer_ok(const Json& answer) {
     const Json* ok = answer.get("ok");
     return ok && ok->type == Json::Type::Bool && ok->boolean;
@@ -350,6 +326,10 @@ void commit_on(Transport& transport, const HttpRequest& commit, const std::strin
 }
 
 }  // namespace
+
+bool parse_json(std::string_view text, Json& out) {
+    return JsonParser(text).parse(out);
+}
 
 std::string_view outcome_name(Outcome o) {
     switch (o) {

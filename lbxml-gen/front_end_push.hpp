@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,30 @@ struct Override {
     std::string origin;
     std::int64_t since_ms = 0;
 };
+
+// Just enough JSON to read the manager's answers: objects, arrays, strings, numbers, literals.
+// Exported so the status and rollout commands read the same answers the same way.
+struct Json {
+    enum class Type { Null, Bool, Number, String, Array, Object } type = Type::Null;
+    bool boolean = false;
+    double number = 0;
+    std::string text;
+    std::vector<Json> items;
+    std::map<std::string, Json> members;
+
+    const Json* get(const std::string& key) const {
+        if (type != Type::Object) return nullptr;
+        auto it = members.find(key);
+        return it == members.end() ? nullptr : &it->second;
+    }
+    std::string str(const std::string& key) const {
+        const Json* v = get(key);
+        return v && v->type == Type::String ? v->text : std::string();
+    }
+};
+
+// Parses one JSON document (nothing but white space after it); false when it is not one.
+bool parse_json(std::string_view text, Json& out);
 
 enum class Outcome {
     Applied,

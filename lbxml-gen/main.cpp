@@ -10,6 +10,8 @@
 #include "diff_command.hpp"
 #include "export_command.hpp"
 #include "generate_command.hpp"
+#include "rollout_command.hpp"
+#include "status_command.hpp"
 #include "validate_command.hpp"
 
 namespace {
@@ -59,6 +61,8 @@ int main(int argc, char** argv) {
     lbxml_gen::add_export_command(app, exit_code);
     lbxml_gen::add_admin_commands(app, exit_code);
     lbxml_gen::add_apply_command(app, exit_code);
+    lbxml_gen::add_status_command(app, exit_code);
+    lbxml_gen::add_rollout_command(app, exit_code);
 
     try {
         app.parse(argc, argv);

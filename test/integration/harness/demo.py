@@ -2,21 +2,29 @@
 httpd with mod_zdu, cluster "demo" at context root /demo, in the middle of an upgrade: 1.0 is
 the active version, 2.0 is reachable through the side door until the xml makes it active.
 
-    python3 -m harness.demo [--build-dir DIR] [--once] [--keep]
+    python3 -m harness.demo [--build-dir DIR] [--once] [--keep] [--upgrade]
+
+With --upgrade it starts 1.0 alone, prints the URLs and, on Enter, runs `lbxml-gen rollout` to
+2.0 (the instance3 backend added, 1.0 drained as its sessions end, then removed) while it shows
+the merged status; --upgrade --once does the same with a scripted browser.
 """
 import argparse
 import contextlib
 import os
+import pwd
 import shutil
+import subprocess
 import signal
 import sys
 import tempfile
 import threading
+import time
 
 from . import paths
 from .backend import Backend, BackendError
 from .client import Client
 from .httpd import Httpd, HttpdError
+from .httpd_conf import UNPRIVILEGED_USER
 from .xml import loadbalancer_xml
 
 INSTANCES = (("instance1", "1.0"), ("instance2", "1.0"), ("instance3", "2.0"))
@@ -36,6 +44,8 @@ def parse_args(argv):
     p.add_argument("--once", action="store_true",
                    help="send the sample requests, print what happened, stop everything")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (conf and logs)")
+    p.add_argument("--upgrade", action="store_true",
+                   help="start 1.0 only; on Enter roll out 2.0 with lbxml-gen rollout")
     return p.parse_args(argv)
 
 
@@ -102,12 +112,111 @@ def wait_for_signal():
         pass
 
 
+SECRET = "demo-secret"
+UPGRADE_CONF = DEMO_CONF + f"""<Location /zdu-manager>
+    SetHandler zdu-manager
+</Location>
+ZduManagerSecret {SECRET}
+ZduConfigPush On
+"""
+DESCRIPTION = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE cluster-description PUBLIC "-//mod_zdu//DTD Cluster Description 1.0//EN" "zdu-cluster-description_1_0.dtd">
+<cluster-description>
+  <applications>
+    <application name="demo" context-root="/demo"/>
+  </applications>
+  <clusters>
+    <cluster name="demo" active-version="1.0">
+{servers}
+      <application-ref ref="demo"/>
+    </cluster>
+  </clusters>
+  <lb-configs>
+    <lb-config name="demo-config">
+      <cluster-ref ref="demo">
+        <application-ref ref="demo"/>
+      </cluster-ref>
+      <property name="reload-poll-interval-in-seconds" value="0"/>
+      <property name="session-sweep-interval-in-seconds" value="1"/>
+    </lb-config>
+  </lb-configs>
+  <load-balancers>
+    <load-balancer name="demo-lb" lb-config-name="demo-config" secret-file="secret">
+      <front-end url="{front_end}"/>
+    </load-balancer>
+  </load-balancers>
+</cluster-description>
+"""
+
+
+def lbxml_gen(*args, **kw):
+    return subprocess.run([str(paths.lbxml_gen()), *map(str, args)], text=True, **kw)
+
+
+def upgrade(opts, stack, root):
+    """1.0 behind httpd, the description beside it; on Enter (or scripted with --once) the
+    rollout to 2.0. True when it completed."""
+    v1 = [stack.enter_context(Backend(n, v)) for n, v in INSTANCES if v == "1.0"]
+    v2 = stack.enter_context(Backend("instance3", "2.0"))
+    httpd = Httpd(root, demo_xml(v1), extra_conf=UPGRADE_CONF)
+    stack.callback(httpd.stop)
+    httpd.start()
+    if os.geteuid() == 0:
+        # The children run unprivileged and write the pushed xml (and its temp file) there.
+        pw = pwd.getpwnam(UNPRIVILEGED_USER)
+        os.chown(httpd.root, pw.pw_uid, pw.pw_gid)
+    (httpd.root / "secret").write_text(SECRET + "\n")
+    description = httpd.root / "cluster.xml"
+    description.write_text(DESCRIPTION.format(
+        servers="\n".join(f'      <server name="{b.instance}" listeners="{b.listener}" '
+                          f'version="1.0"/>' for b in v1),
+        front_end=httpd.url("/zdu-manager")))
+    if lbxml_gen("apply-http-lb-changes", "--description", description, "demo-lb").returncode:
+        return False
+    base = httpd.url("")
+    rollout = ["rollout", "--description", description, "demo-lb", "--cluster", "demo",
+               "--from-version", "1.0", "--to-version", "2.0",
+               "--add", f"instance3={v2.listener}", "--remove-old"]
+    print(f"\nmod_zdu upgrade demo: httpd at {base}, 1.0 on {', '.join(b.instance for b in v1)}\n"
+          f"  1. open {base}{CONTEXT_ROOT}/login in a browser (a 1.0 session), then\n"
+          f"     {base}{CONTEXT_ROOT}/page: it stays on its instance\n"
+          f"  2. press Enter here: lbxml-gen {' '.join(map(str, rollout))}\n"
+          f"  3. a new browser (private window) on {base}{CONTEXT_ROOT}/login lands on 2.0;\n"
+          f"     the first one stays on 1.0 until {base}{CONTEXT_ROOT}/logout, then 1.0 drains\n"
+          f"     and is removed. Status: {base}/zdu-status?json or\n"
+          f"     lbxml-gen status --description {description} demo-lb\n", flush=True)
+    if not opts.once:
+        input("Enter rolls out 2.0 > ")
+        return lbxml_gen(*rollout).returncode == 0
+    with Client(base) as browser:
+        first = browser.get(f"{CONTEXT_ROOT}/login").json()
+        proc = subprocess.Popen([str(paths.lbxml_gen()), *map(str, rollout)], text=True)
+        stack.callback(proc.kill)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with Client(base) as fresh:
+                if fresh.get(f"{CONTEXT_ROOT}/login").json()["version"] == "2.0":
+                    break
+                fresh.get(f"{CONTEXT_ROOT}/logout")  # a 1.0 session of its own would hold 1.0
+            time.sleep(0.5)
+        else:
+            return False
+        lbxml_gen("status", "--description", description, "demo-lb")
+        still = browser.get(f"{CONTEXT_ROOT}/page").json()
+        print(f"  open session: {first['instance']} -> {still['instance']}; new session on 2.0")
+        browser.get(f"{CONTEXT_ROOT}/logout")
+        done = proc.wait(timeout=60) == 0
+    return done and still["instance"] == first["instance"]
+
+
 def run(opts, stack):
     root = tempfile.mkdtemp(prefix="zdu-demo-")
     if opts.keep:
         stack.callback(print, f"kept {root}")
     else:
         stack.callback(shutil.rmtree, root, True)
+    if opts.upgrade:
+        return 0 if upgrade(opts, stack, root) else 1
     backends = [stack.enter_context(Backend(name, version)) for name, version in INSTANCES]
     httpd = Httpd(root, demo_xml(backends), extra_conf=DEMO_CONF)
     stack.callback(httpd.stop)

@@ -1,0 +1,177 @@
+"""lbxml-gen rollout against a real httpd front-end: v1 -> v2 under 100 simulated users fails
+no request, keeps every session on its instance, drains v1 and removes it; a canary that fails
+(its instance refuses connections) rolls back by itself; Ctrl-C while v1 drains leaves a state
+file and `rollout --resume` completes."""
+import os
+import pwd
+import signal
+import subprocess
+import time
+import unittest
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from harness import ZduTestCase
+from harness import paths
+from harness.client import Client
+from harness.httpd_conf import UNPRIVILEGED_USER
+from harness.manager import HANDLER_CONF, SECRET
+from harness.ports import free_port
+from harness.testcase import cluster_of
+from harness.users import Users
+from harness.xml import loadbalancer_xml
+
+PUSH_CONF = HANDLER_CONF + f"ZduManagerSecret {SECRET}\nZduConfigPush On\n"
+USERS = 100
+THINK = 0.1
+THREADS = 100  # per child: more than the users' kept-alive connections (see upgrade_common)
+
+DESCRIPTION = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE cluster-description PUBLIC "-//mod_zdu//DTD Cluster Description 1.0//EN" "zdu-cluster-description_1_0.dtd">
+<cluster-description>
+  <applications>
+    <application name="app" context-root="/app"/>
+  </applications>
+  <clusters>
+    <cluster name="c1">
+{servers}
+      <application-ref ref="app"/>
+    </cluster>
+  </clusters>
+  <lb-configs>
+    <lb-config name="lb1-config">
+      <cluster-ref ref="c1" lb-policy="round-robin">
+        <application-ref ref="app"/>
+      </cluster-ref>
+      <property name="reload-poll-interval-in-seconds" value="0"/>
+      <property name="session-sweep-interval-in-seconds" value="1"/>
+    </lb-config>
+  </lb-configs>
+  <load-balancers>
+    <load-balancer name="lb1" lb-config-name="lb1-config" secret-file="{secret_file}">
+      <front-end url="{front_end}"/>
+    </load-balancer>
+  </load-balancers>
+</cluster-description>
+"""
+
+
+@unittest.skipUnless(paths.lbxml_gen().exists() or os.environ.get("ZDU_REQUIRE_MODULE"),
+                     "lbxml-gen not built")
+class Rollout(ZduTestCase):
+    def setUp(self):
+        self.dir = Path(self.make_tmpdir())
+        self.v1 = self.start_backends(["1.0", "1.0"], prefix="a")
+        start_xml = loadbalancer_xml([cluster_of(self.v1)],
+                                     {"reload-poll-interval-in-seconds": 0})
+        self.httpd = self.start_httpd(start_xml, extra_conf=PUSH_CONF, threads=THREADS)
+        if os.geteuid() == 0:
+            pw = pwd.getpwnam(UNPRIVILEGED_USER)
+            os.chown(self.httpd.root, pw.pw_uid, pw.pw_gid)
+        secret = self.dir / "secret"
+        secret.write_text(SECRET + "\n")
+        self.description = self.dir / "cluster.xml"
+        servers = "\n".join(f'      <server name="{b.instance}" listeners="{b.listener}" '
+                            f'version="1.0"/>' for b in self.v1)
+        self.description.write_text(DESCRIPTION.format(
+            servers=servers, secret_file=secret, front_end=self.httpd.url("/zdu-manager")))
+        self.state_file = Path(str(self.description) + ".rollout")
+        applied = self.lbxml_gen("apply-http-lb-changes", "--description", self.description,
+                                 "lb1")
+        self.assertEqual(applied.returncode, 0, applied.stdout + applied.stderr)
+
+    def lbxml_gen(self, *args, timeout=90):
+        return subprocess.run([str(paths.lbxml_gen()), *map(str, args)], capture_output=True,
+                              text=True, timeout=timeout)
+
+    def rollout_args(self, add, *more):
+        return ["rollout", "--description", self.description, "lb1", "--cluster", "c1",
+                "--from-version", "1.0", "--to-version", "2.0",
+                "--add", ",".join(f"{n}={url}" for n, url in add), *more]
+
+    def cluster(self):
+        return ET.parse(self.description).getroot().find("clusters/cluster")
+
+    def lb_enabled(self):
+        refs = ET.parse(self.description).getroot().findall(
+            "lb-configs/lb-config/cluster-ref/server-ref")
+        return {r.get("ref"): r.get("lb-enabled", "true") for r in refs}
+
+    def test_v1_to_v2_under_100_users_fails_nothing_and_removes_v1(self):
+        v2 = self.start_backends(["2.0", "2.0"], prefix="b")
+        stopped = self.dir / "stopped.log"
+        users = Users(self.httpd.base_url, USERS, pages=3, think=THINK).start()
+        try:
+            time.sleep(1.0)
+            result = self.lbxml_gen(*self.rollout_args(
+                [(b.instance, b.listener) for b in v2], "--canary", "20", "--pause", "2",
+                "--max-error-rate", "0.2", "--remove-old",
+                "--on-stop-old", f'echo "$ZDU_INSTANCES" >> {stopped}'))
+            time.sleep(1.0)  # the users keep going on v2 alone
+        finally:
+            seen = users.stop()
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("1.0 drained on every front-end", result.stdout)
+        self.assertIn("sessions left", result.stdout, "the drain shows its progress")
+        self.assertEqual(seen.failures, [], seen.summary())
+        self.assertEqual(seen.violations(), [], "every request reaches its session's home")
+        servers = {s.get("name"): s.get("version") for s in self.cluster().findall("server")}
+        self.assertEqual(servers, {"b1": "2.0", "b2": "2.0"})
+        self.assertEqual(self.cluster().get("active-version"), "2.0")
+        self.assertEqual(stopped.read_text().split(), ["a1", "a2"])
+        self.assertFalse(self.state_file.exists())
+        last_sessions = seen.sessions[-USERS:]
+        self.assertTrue({s.version for s in last_sessions} <= {"2.0"},
+                        "the last sessions are on v2")
+
+    def test_a_failing_canary_rolls_back_by_itself(self):
+        dead = f"http://127.0.0.1:{free_port()}"  # refuses every connection: each a failure
+        users = Users(self.httpd.base_url, 20, pages=3, think=THINK).start()
+        try:
+            result = self.lbxml_gen(*self.rollout_args(
+                [("b1", dead)], "--canary", "50", "--pause", "3", "--max-error-rate", "0.1"))
+        finally:
+            users.stop()
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("canary failed", result.stderr)
+        self.assertIn("rolled back: 1.0 active, 2.0 disabled", result.stdout)
+        cluster = self.cluster()
+        self.assertEqual(cluster.get("active-version"), "1.0")
+        self.assertIsNone(cluster.get("canary-version"))
+        self.assertEqual(self.lb_enabled().get("b1"), "false")
+        self.assertFalse(self.state_file.exists())
+        status = self.lbxml_gen("status", "--json", "--description", self.description, "lb1")
+        self.assertIn('"active_version":"1.0","canary":"-"', status.stdout)
+
+    def test_ctrl_c_while_v1_drains_then_resume_completes(self):
+        v2 = self.start_backends(["2.0"], prefix="b")
+        held = self.client(self.httpd)  # one v1 session kept open: the drain waits for it
+        self.assertEqual(held.get("/app/login").status, 200)
+        home = held.get("/app/page").json()["instance"]
+        proc = subprocess.Popen([str(paths.lbxml_gen()), *map(str, self.rollout_args(
+            [(b.instance, b.listener) for b in v2]))], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        try:
+            for line in proc.stdout:
+                if "draining [" in line:
+                    break
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+        self.assertEqual(proc.returncode, 130, out + err)
+        self.assertIn("resume with: lbxml-gen rollout --description", err)
+        self.assertIn('"step":"drain"', self.state_file.read_text())
+        self.assertEqual(held.get("/app/page").json()["instance"], home, "still on v1")
+        self.assertEqual(held.get("/app/logout").status, 200)
+        resumed = self.lbxml_gen("rollout", "--description", self.description, "--resume")
+        self.assertEqual(resumed.returncode, 0, resumed.stdout + resumed.stderr)
+        self.assertIn("rollout of c1 to 2.0 done", resumed.stdout)
+        self.assertEqual(self.lb_enabled().get("a1"), "false")
+        self.assertFalse(self.state_file.exists())
+        with Client(self.httpd.base_url) as fresh:
+            self.assertEqual(fresh.get("/app/login").json()["version"], "2.0")
+
+
+if __name__ == "__main__":
+    unittest.main()
