@@ -140,6 +140,8 @@ void sweep(const Runtime& rt, server_rec* s) {
             r.live_sessions.store(c.live, relaxed);
             r.untracked_sessions.store(c.untracked, relaxed);
             r.sessions_expired.fetch_add(c.expired, relaxed);
+            // After the counts: a drain that reads this time reads counts at least as new.
+            r.counted_ms.store(now, std::memory_order_release);
             decide(rt, cluster, static_cast<int>(i), retiring[i], now, s);
         }
     }
