@@ -28,9 +28,9 @@ def parallel(fn, items, threads=THREADS):
 
 
 class ActionsTestCase(ZduTestCase):
-    def start(self, versions=("1.0", "1.0"), **opts):
+    def start(self, versions=("1.0", "1.0"), conf=MANAGER_CONF, **opts):
         self.httpd, self.backends = self.start_cluster(versions=versions, properties=PROPS,
-                                                       extra_conf=MANAGER_CONF, **opts)
+                                                       extra_conf=conf, **opts)
         return self.httpd
 
     def command(self, method="POST", **params):
@@ -213,7 +213,7 @@ class Versions(ActionsTestCase):
 
 class Persistence(ActionsTestCase):
     def test_overrides_survive_a_restart_and_a_reset_clears_them(self):
-        httpd = self.start(versions=("1.0", "2.0"))
+        httpd = self.start(versions=("1.0", "2.0"), conf=MANAGER_CONF + "ZduConfigPush On\n")
         self.ok(cmd="set-active-version", cluster="c1", version="1.0")
         self.ok(cmd="start-canary", cluster="c1", version="2.0", percent=10)
         self.ok(cmd="disable-web-module", **{"context-root": "/app"})
@@ -228,8 +228,10 @@ class Persistence(ActionsTestCase):
         # A push-commit with reset-overrides=1 of the same xml clears them all.
         xml = httpd.xml_path.read_bytes()
         with Client(httpd.base_url) as client:
-            v = client.request("POST", "/zdu-manager?cmd=push-validate", body=xml,
-                               headers={"X-Zdu-Secret": SECRET}).json()
+            validate = client.request("POST", "/zdu-manager?cmd=push-validate", body=xml,
+                                      headers={"X-Zdu-Secret": SECRET})
+            self.assertEqual(validate.status, 200, validate.text)
+            v = validate.json()
             commit = client.request(
                 "POST", f"/zdu-manager?cmd=push-commit&hash={v['hash']}&reset-overrides=1",
                 body=xml, headers={"X-Zdu-Secret": SECRET})
