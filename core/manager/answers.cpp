@@ -41,8 +41,10 @@ void write_change(JsonWriter& w, const AdminChange& c) {
         .end_object();
 }
 
+// An instance override is written as before "kind" existed, "kind" last, so a reader that knows
+// only instance overrides reads them unchanged.
 void write_override(JsonWriter& w, const Override& o) {
-    w.begin_object().field("kind", o.kind).field("cluster", o.cluster);
+    w.begin_object().field("cluster", o.cluster);
     if (o.kind == "instance") {
         w.field("instance", o.instance).field("admin_state", admin_state_name(o.admin_state));
     } else if (o.kind == "web-module") {
@@ -53,7 +55,7 @@ void write_override(JsonWriter& w, const Override& o) {
     } else {
         w.field("version", o.version).field("percent", o.percent);
     }
-    w.field("origin", o.origin).field("since_ms", o.since_ms).end_object();
+    w.field("origin", o.origin).field("since_ms", o.since_ms).field("kind", o.kind).end_object();
 }
 
 void write_overrides(JsonWriter& w, std::string_view key, const std::vector<Override>& all) {

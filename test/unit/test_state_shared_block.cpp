@@ -49,7 +49,8 @@ TEST_CASE("a shared block is attached only with this build's layout", "[state]")
 }
 
 TEST_CASE("a shared block holds a session table on its own clock", "[state][sessions]") {
-    CHECK(kLayoutVersion == 4);  // the session region and the upgrade core's record fields
+    // The session region, the upgrade core's and the manager actions' record fields.
+    CHECK(kLayoutVersion == 5);
     Memory m(SharedBlock::bytes_for(16, 1000));
     SharedBlock made = SharedBlock::create(m.data(), m.size, 16, 1000, 9, 1700000000000);
     CHECK(made.session_capacity() == 1000);
