@@ -200,6 +200,12 @@ ManagerAnswer set_web_module(const Command& c, const Runtime* rt, Clock::time_po
 // sweep's count closely, rarely enough that a waiting drain costs nothing.
 constexpr auto kDrainPoll = std::chrono::milliseconds(100);
 
+// Drains waiting in this process. Each holds an httpd thread and pins its snapshot (one of
+// SnapshotSlots' eight per child) for up to an hour: a few at once are plenty for an operator
+// or a rollout, more would starve the child of threads and reloads of slots.
+constexpr int kMaxConcurrentDrains = 4;
+std::atomic<int> drains_running{0};
+
 bool httpd_stopping() {
     int mpm_state = AP_MPMQ_RUNNING;
     return ap_mpm_query(AP_MPMQ_MPM_STATE, &mpm_state) == APR_SUCCESS &&
@@ -226,6 +232,14 @@ manager::DrainedInstance count_of(const Runtime& rt, const ClusterRuntime& clust
 }
 
 ManagerAnswer drain(const Command& c, const Runtime* rt, Clock::time_point start) {
+    // Taken before anything changes, so a refused drain leaves every admin state as it was.
+    manager::PingSlot slot(drains_running, kMaxConcurrentDrains);
+    if (!slot.acquired()) {
+        return failure(c, HTTP_SERVICE_UNAVAILABLE,
+                       "too many drains in progress (at most " +
+                           std::to_string(kMaxConcurrentDrains) + " per process)",
+                       start);
+    }
     manager::DrainReport report;
     manager::Selection sel;
     auto views = views_of(rt);
