@@ -183,6 +183,31 @@ class WebModule(ActionsTestCase):
                                       **{"context-root": "/nope"}).status, 404)
 
 
+    def test_drain_web_module_waits_for_the_sessions_of_its_cluster(self):
+        self.start()
+        users = [self.login()[0] for _ in range(2)]
+        self.wait_counted_total(2)
+        answer = self.ok(cmd="drain-web-module", timeout=1, **{"context-root": "/app"})
+        self.assertFalse(answer["drained"], answer)
+        self.assertEqual(answer["remaining"], 2, answer)
+        self.assertEqual(Client(self.httpd.base_url).get("/app/login").status, 503)
+        for client in users:
+            self.assertEqual(client.get("/app/page").status, 200)
+            client.get("/app/logout")
+        answer = self.ok(cmd="drain-web-module", timeout=10, **{"context-root": "/app"})
+        self.assertTrue(answer["drained"], answer)
+        self.assertEqual(answer["remaining"], 0)
+
+    def wait_counted_total(self, live):
+        deadline = time.monotonic() + SWEEP + 2 * SLACK
+        while time.monotonic() < deadline:
+            instances = self.status()["clusters"][0]["instances"]
+            if sum(i["live_sessions"] for i in instances) == live:
+                return
+            time.sleep(0.2)
+        self.fail(f"the sweep never counted {live} live sessions")
+
+
 class Versions(ActionsTestCase):
     def test_set_active_version_steers_new_sessions_in_every_child(self):
         self.start(versions=("1.0", "2.0"))
