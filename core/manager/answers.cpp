@@ -41,14 +41,21 @@ void write_change(JsonWriter& w, const AdminChange& c) {
         .end_object();
 }
 
+// An instance override is written as before "kind" existed, "kind" last, so a reader that knows
+// only instance overrides reads them unchanged.
 void write_override(JsonWriter& w, const Override& o) {
-    w.begin_object()
-        .field("cluster", o.cluster)
-        .field("instance", o.instance)
-        .field("admin_state", admin_state_name(o.admin_state))
-        .field("origin", o.origin)
-        .field("since_ms", o.since_ms)
-        .end_object();
+    w.begin_object().field("cluster", o.cluster);
+    if (o.kind == "instance") {
+        w.field("instance", o.instance).field("admin_state", admin_state_name(o.admin_state));
+    } else if (o.kind == "web-module") {
+        w.field("context_root", o.context_root)
+            .field("admin_state", admin_state_name(o.admin_state));
+    } else if (o.kind == "active-version") {
+        w.field("version", o.version);
+    } else {
+        w.field("version", o.version).field("percent", o.percent);
+    }
+    w.field("origin", o.origin).field("since_ms", o.since_ms).field("kind", o.kind).end_object();
 }
 
 void write_overrides(JsonWriter& w, std::string_view key, const std::vector<Override>& all) {
@@ -205,6 +212,99 @@ std::string admin_answer(const Command& command, const std::vector<AdminChange>&
     w.field("changed", changed).key("instances").begin_array();
     for (const auto& c : changes) write_change(w, c);
     w.end_array();
+    return finish(w, elapsed);
+}
+
+bool DrainReport::drained() const {
+    for (const auto& i : instances) {
+        if (!i.drained()) return false;
+    }
+    return !stopping;
+}
+
+std::uint64_t DrainReport::remaining() const {
+    std::uint64_t n = 0;
+    for (const auto& i : instances) n += i.live + i.untracked;
+    return n;
+}
+
+std::string drain_answer(const Command& command, const DrainReport& report,
+                         std::chrono::microseconds elapsed) {
+    JsonWriter w;
+    begin(w, true, command.name);
+    optional_field(w, "instance", command.instance);
+    optional_field(w, "domain", command.domain);
+    optional_field(w, "context_root", command.context_root);
+    optional_field(w, "cluster", command.cluster);
+    w.field("drained", report.drained())
+        .field("remaining", report.remaining())
+        .field("timeout_s", command.timeout_seconds)
+        .field("waited_ms", static_cast<std::int64_t>(report.waited.count()));
+    if (report.stopping) w.field("stopping", true);
+    w.key("instances").begin_array();
+    for (const auto& i : report.instances) {
+        w.begin_object()
+            .field("cluster", i.cluster)
+            .field("instance", i.instance)
+            .field("route", i.route)
+            .field("drained", i.drained())
+            .field("live_sessions", i.live)
+            .field("untracked_sessions", i.untracked)
+            .field("requests_in_flight", i.in_flight)
+            .field("counted", i.counted)
+            .field("sessions_unknown", i.sessions_unknown)
+            .end_object();
+    }
+    w.end_array();
+    w.key("changes").begin_array();
+    for (const auto& c : report.changes) write_change(w, c);
+    w.end_array();
+    return finish(w, elapsed);
+}
+
+std::string web_module_answer(const Command& command, const std::vector<WebModuleChange>& changes,
+                              std::chrono::microseconds elapsed) {
+    JsonWriter w;
+    begin(w, true, command.name);
+    w.field("context_root", command.context_root);
+    optional_field(w, "cluster", command.cluster);
+    w.field("admin_state", admin_state_name(command.admin_state));
+    int changed = 0;
+    for (const auto& c : changes) changed += c.before != c.after ? 1 : 0;
+    w.field("changed", changed).key("web_modules").begin_array();
+    for (const auto& c : changes) {
+        w.begin_object()
+            .field("cluster", c.cluster)
+            .field("context_root", c.context_root)
+            .field("before", admin_state_name(c.before))
+            .field("after", admin_state_name(c.after))
+            .field("changed", c.before != c.after)
+            .end_object();
+    }
+    w.end_array();
+    return finish(w, elapsed);
+}
+
+std::string version_answer(const Command& command, const VersionChange& change,
+                           std::chrono::microseconds elapsed) {
+    JsonWriter w;
+    begin(w, true, command.name);
+    w.field("cluster", change.cluster);
+    w.key("active_version_override");
+    if (change.active_version.empty()) {
+        w.null();
+    } else {
+        w.str(change.active_version);
+    }
+    w.key("canary_override");
+    if (!change.canary_override) {
+        w.null();
+    } else {
+        w.begin_object()
+            .field("version", change.canary_version)
+            .field("percent", change.canary_percent)
+            .end_object();
+    }
     return finish(w, elapsed);
 }
 

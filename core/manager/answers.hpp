@@ -36,6 +36,63 @@ std::string ping_answer(const PingReport& report);
 std::string admin_answer(const Command& command, const std::vector<AdminChange>& changes,
                          std::chrono::microseconds elapsed);
 
+// One instance a drain waits for, as the last sweep counted it.
+struct DrainedInstance {
+    std::string cluster;
+    std::string instance;
+    std::string route;
+    std::uint64_t live = 0;
+    std::uint64_t untracked = 0;
+    std::uint64_t in_flight = 0;    // requests still running on it
+    bool counted = false;           // a sweep counted it after the drain began
+    bool sessions_unknown = false;  // seeded from a state file: the table lost its sessions
+
+    // No session and no request left, by a count taken after the drain began.
+    bool drained() const {
+        return counted && !sessions_unknown && live == 0 && untracked == 0 && in_flight == 0;
+    }
+};
+
+struct DrainReport {
+    std::vector<DrainedInstance> instances;
+    std::vector<AdminChange> changes;  // what the drain disabled
+    std::string context_root;          // drain-web-module: the web-module it disabled
+    std::chrono::milliseconds waited{0};
+    bool stopping = false;  // httpd began to stop: the wait ended early
+
+    bool drained() const;
+    // Live and untracked sessions left on the instances, by their last counts.
+    std::uint64_t remaining() const;
+};
+
+// {"ok":true,"command":"drain-instance","drained":..,"remaining":N,"timeout_s":..,
+//  "waited_ms":..,"instances":[..],"ms":..}
+std::string drain_answer(const Command& command, const DrainReport& report,
+                         std::chrono::microseconds elapsed);
+
+// One web-module a disable/enable-web-module command acted on.
+struct WebModuleChange {
+    std::string cluster;
+    std::string context_root;
+    state::AdminState before = state::AdminState::Active;
+    state::AdminState after = state::AdminState::Active;
+};
+
+std::string web_module_answer(const Command& command, const std::vector<WebModuleChange>& changes,
+                              std::chrono::microseconds elapsed);
+
+// set-active-version, start-canary, stop-canary: the cluster's override before and after.
+struct VersionChange {
+    std::string cluster;
+    std::string active_version;  // the override now; empty: the xml decides
+    bool canary_override = false;
+    std::string canary_version;
+    int canary_percent = 0;
+};
+
+std::string version_answer(const Command& command, const VersionChange& change,
+                           std::chrono::microseconds elapsed);
+
 // The status document: cmd=status and SetHandler zdu-status answer this same text.
 // Its top-level "overrides" lists `overrides` (write_override's objects).
 std::string status_answer(const ConfigStatus& config, const std::vector<ClusterStatus>& clusters,

@@ -20,7 +20,19 @@ enum class CommandKind {
     Reload,        // cmd=reload: read ZduConfigFile and publish it to every child
     PushValidate,  // cmd=push-validate, body: a loadbalancer.xml to check (nothing changes)
     PushCommit,    // cmd=push-commit&hash=<hex>[&reset-overrides=1], body: the same xml
+    // cmd=drain-<instance|domain|web-module>&<instance|domain|context-root>=&timeout=S[&cluster=]:
+    // no new sessions at once (admin state disabled), then wait up to timeout for the rest.
+    DrainInstance,
+    DrainDomain,
+    DrainWebModule,
+    SetWebModule,      // cmd=<disable|enable>-web-module&context-root=[&cluster=]
+    SetActiveVersion,  // cmd=set-active-version&cluster=&version= (empty: the xml decides)
+    StartCanary,       // cmd=start-canary&cluster=&version=&percent=1..100
+    StopCanary,        // cmd=stop-canary&cluster=
 };
+
+// The longest drain a request may wait for: the request holds one httpd thread meanwhile.
+inline constexpr int kMaxDrainTimeoutSeconds = 3600;
 
 struct Command {
     CommandKind kind = CommandKind::PingProxy;
@@ -33,6 +45,15 @@ struct Command {
     health::PingTarget url_target;  // PingUrl: the parsed url
     std::string hash;               // PushCommit: the config hash push-validate answered
     bool reset_overrides = false;   // PushCommit: manager admin states back to active
+    std::string context_root;       // SetWebModule, DrainWebModule
+    int timeout_seconds = 0;        // Drain*: 0..kMaxDrainTimeoutSeconds
+    std::string version;            // SetActiveVersion (empty: clear), StartCanary
+    int percent = 0;                // StartCanary: 1..100
+
+    bool drains() const {
+        return kind == CommandKind::DrainInstance || kind == CommandKind::DrainDomain ||
+               kind == CommandKind::DrainWebModule;
+    }
 
     // Push commands carry a loadbalancer.xml in the request body.
     bool takes_body() const {
@@ -40,8 +61,9 @@ struct Command {
     }
 
     bool changes_state() const {
-        return kind == CommandKind::SetDomain || kind == CommandKind::SetInstance ||
-               kind == CommandKind::Reload || kind == CommandKind::PushCommit;
+        return kind != CommandKind::PingProxy && kind != CommandKind::PingInstance &&
+               kind != CommandKind::PingUrl && kind != CommandKind::Status &&
+               kind != CommandKind::PushValidate;
     }
 };
 

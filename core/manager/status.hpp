@@ -100,6 +100,13 @@ struct Override {
     state::AdminState admin_state = state::AdminState::Disabled;  // never Active
     std::string origin = "manager";
     std::int64_t since_ms = 0;  // when the manager set it
+    // What it overrides: "instance" (admin_state above), "web-module" (context_root's
+    // admin_state), "active-version" (version; empty: unknown to this config) or "canary"
+    // (version at percent; 0: the canary stopped).
+    std::string kind = "instance";
+    std::string context_root{};
+    std::string version{};
+    int percent = 0;
 };
 
 // Which config the answering child runs, and how the last reload attempt went.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "routing/hash.hpp"
+
 namespace zdu::routing {
 namespace {
 
@@ -70,6 +72,56 @@ int compare_versions(std::string_view a, std::string_view b) {
 bool valid_version(std::string_view text) {
     return !text.empty() && text.size() <= 64 &&
            std::all_of(text.begin(), text.end(), version_char);
+}
+
+std::uint64_t version_key(std::string_view version) {
+    const std::uint64_t h = stable_hash(version);
+    return h == 0 ? 1 : h;
+}
+
+namespace {
+constexpr std::uint64_t kPercentBits = 0xff;
+}  // namespace
+
+std::uint64_t pack_canary(std::string_view version, int percent) {
+    const auto p = static_cast<std::uint64_t>(std::clamp(percent, 0, 100) + 1);
+    return (version_key(version) << 8) | p;
+}
+
+int canary_percent_of(std::uint64_t packed) {
+    return packed == 0 ? -1 : static_cast<int>(packed & kPercentBits) - 1;
+}
+
+int resolve_version(const std::vector<std::string>& versions, std::uint64_t key) {
+    if (key == 0) return -1;
+    for (std::size_t v = 0; v < versions.size(); ++v) {
+        if (version_key(versions[v]) == key) return static_cast<int>(v);
+    }
+    return -1;
+}
+
+int resolve_canary(const std::vector<std::string>& versions, std::uint64_t packed) {
+    if (packed == 0) return -1;
+    for (std::size_t v = 0; v < versions.size(); ++v) {
+        if ((version_key(versions[v]) << 8) == (packed & ~kPercentBits)) return static_cast<int>(v);
+    }
+    return -1;
+}
+
+VersionPlan apply_overrides(VersionPlan base, const std::vector<std::string>& versions,
+                            std::uint64_t active_key, std::uint64_t canary_packed) {
+    if (const int a = resolve_version(versions, active_key); a >= 0) base.active = a;
+    if (canary_packed != 0) {
+        const int percent = canary_percent_of(canary_packed);
+        const int c = resolve_canary(versions, canary_packed);
+        if (percent == 0) {
+            base.canary_percent = 0;  // stop-canary: off whatever the xml says
+        } else if (c >= 0) {
+            base.canary = c;
+            base.canary_percent = percent;
+        }
+    }
+    return base;
 }
 
 }  // namespace zdu::routing

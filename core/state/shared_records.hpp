@@ -77,6 +77,17 @@ struct SharedRecord {
     std::atomic<std::uint64_t> end_rate_micro;
     std::atomic<std::uint64_t> end_rate_total;
     std::atomic<std::int64_t> end_rate_at_ms;
+    // Instance: when the sweep last stored live_sessions/untracked_sessions; a drain command
+    // trusts only counts taken after it began.
+    std::atomic<std::int64_t> counted_ms;
+    // Cluster: the manager's set-active-version override, version_key() of the version; 0: none
+    // (the xml decides). A key, not an index, so it means the same version in every
+    // generation's runtime (each resolves it against its own version list).
+    std::atomic<std::uint64_t> active_version_key;
+    std::atomic<std::int64_t> active_version_since_ms;
+    // Cluster: the manager's canary override, canary_override() packed; 0: none.
+    std::atomic<std::uint64_t> canary_override;
+    std::atomic<std::int64_t> canary_since_ms;
 };
 
 enum class CheckGate : std::uint32_t {

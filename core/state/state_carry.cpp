@@ -37,7 +37,30 @@ InstanceState capture_instance(std::string cluster, std::string instance, const 
 
 WebModuleState capture_web_module(std::string cluster, std::string context_root,
                                   const SharedRecord& r) {
-    return {std::move(cluster), std::move(context_root), r.disabled_since_ms.load(relaxed)};
+    WebModuleState s;
+    s.cluster = std::move(cluster);
+    s.context_root = std::move(context_root);
+    s.disabled_since_ms = r.disabled_since_ms.load(relaxed);
+    s.admin = static_cast<AdminState>(r.admin_state.load(relaxed));
+    s.admin_since_ms = r.admin_since_ms.load(relaxed);
+    return s;
+}
+
+ClusterState capture_cluster(std::string cluster, const SharedRecord& r) {
+    ClusterState s;
+    s.cluster = std::move(cluster);
+    s.active_version_key = r.active_version_key.load(relaxed);
+    s.active_version_since_ms = r.active_version_since_ms.load(relaxed);
+    s.canary = r.canary_override.load(relaxed);
+    s.canary_since_ms = r.canary_since_ms.load(relaxed);
+    return s;
+}
+
+void restore_cluster(const ClusterState& s, SharedRecord& r) {
+    r.active_version_key.store(s.active_version_key, relaxed);
+    r.active_version_since_ms.store(s.active_version_since_ms, relaxed);
+    r.canary_override.store(s.canary, relaxed);
+    r.canary_since_ms.store(s.canary_since_ms, relaxed);
 }
 
 void restore_instance(const InstanceState& s, SharedRecord& r) {
@@ -56,6 +79,8 @@ void restore_instance(const InstanceState& s, SharedRecord& r) {
 
 void restore_web_module(const WebModuleState& s, SharedRecord& r) {
     r.disabled_since_ms.store(s.disabled_since_ms, relaxed);
+    r.admin_state.store(static_cast<std::uint32_t>(s.admin), relaxed);
+    r.admin_since_ms.store(s.admin_since_ms, relaxed);
 }
 
 SeedCount seed_table(const StateFile& file, SharedTable& table,
@@ -81,12 +106,20 @@ SeedCount seed_table(const StateFile& file, SharedTable& table,
         restore_web_module(w, *r);
         ++count.web_modules;
     }
+    for (const auto& c : file.clusters) {
+        SharedRecord* r = table.claim(cluster_key(c.cluster));
+        if (!r) {
+            ++count.no_room;
+            continue;
+        }
+        restore_cluster(c, *r);
+    }
     return count;
 }
 
 std::size_t copy_records(const SharedTable& from, SharedTable& to) {
     // A new field must be added below too: this fails to compile until the size is updated.
-    static_assert(sizeof(SharedRecord) == 304 || sizeof(SharedRecord) == 312,
+    static_assert(sizeof(SharedRecord) == 344 || sizeof(SharedRecord) == 352,
                   "copy_records must copy every field of SharedRecord");
     std::size_t lost = 0;
     for (std::size_t i = 0; i < from.capacity(); ++i) {
@@ -140,6 +173,11 @@ std::size_t copy_records(const SharedTable& from, SharedTable& to) {
         copy(f.end_rate_micro, t->end_rate_micro);
         copy(f.end_rate_total, t->end_rate_total);
         copy(f.end_rate_at_ms, t->end_rate_at_ms);
+        copy(f.counted_ms, t->counted_ms);
+        copy(f.active_version_key, t->active_version_key);
+        copy(f.active_version_since_ms, t->active_version_since_ms);
+        copy(f.canary_override, t->canary_override);
+        copy(f.canary_since_ms, t->canary_since_ms);
     }
     return lost;
 }

@@ -21,7 +21,11 @@ InstanceState capture_instance(std::string cluster, std::string instance, const 
 WebModuleState capture_web_module(std::string cluster, std::string context_root,
                                   const SharedRecord& r);
 
+// The cluster record's version overrides; the caller fills in their texts.
+ClusterState capture_cluster(std::string cluster, const SharedRecord& r);
+
 void restore_instance(const InstanceState& s, SharedRecord& r);
+void restore_cluster(const ClusterState& s, SharedRecord& r);
 void restore_web_module(const WebModuleState& s, SharedRecord& r);
 
 struct SeedCount {

@@ -17,7 +17,15 @@ bool InstanceState::operator==(const InstanceState& o) const {
 
 bool WebModuleState::operator==(const WebModuleState& o) const {
     return cluster == o.cluster && context_root == o.context_root &&
-           disabled_since_ms == o.disabled_since_ms;
+           disabled_since_ms == o.disabled_since_ms && admin == o.admin &&
+           admin_since_ms == o.admin_since_ms;
+}
+
+bool ClusterState::operator==(const ClusterState& o) const {
+    return cluster == o.cluster && active_version_key == o.active_version_key &&
+           active_version_since_ms == o.active_version_since_ms && canary == o.canary &&
+           canary_since_ms == o.canary_since_ms && active_version == o.active_version &&
+           canary_version == o.canary_version;
 }
 
 namespace {
@@ -46,6 +54,10 @@ std::string escaped(std::string_view name) {
 }
 
 std::string field(std::string_view key, std::int64_t value) {
+    return " " + std::string(key) + "=" + std::to_string(value);
+}
+
+std::string ufield(std::string_view key, std::uint64_t value) {
     return " " + std::string(key) + "=" + std::to_string(value);
 }
 
@@ -80,7 +92,21 @@ std::string format_state_file(const StateFile& file) {
     for (const auto& s : file.instances) text += instance_line(s);
     for (const auto& w : file.web_modules) {
         text += "web-module " + escaped(w.cluster) + " " + escaped(w.context_root) +
-                field("disabled-since-ms", w.disabled_since_ms) + "\n";
+                field("disabled-since-ms", w.disabled_since_ms);
+        if (w.admin != AdminState::Active) {
+            text += " admin=" + std::string(admin_name(w.admin)) +
+                    field("admin-since-ms", w.admin_since_ms);
+        }
+        text += "\n";
+    }
+    for (const auto& c : file.clusters) {
+        if (!c.any()) continue;
+        text += "cluster " + escaped(c.cluster) +
+                ufield("active-version-key", c.active_version_key) +
+                field("active-version-since-ms", c.active_version_since_ms) +
+                ufield("canary", c.canary) + field("canary-since-ms", c.canary_since_ms) +
+                " active-version=" + escaped(c.active_version) +
+                " canary-version=" + escaped(c.canary_version) + "\n";
     }
     return text + "end\n";
 }
@@ -179,8 +205,47 @@ std::string instance_field(InstanceState& s, std::string_view key, std::string_v
 }
 
 std::string web_module_field(WebModuleState& w, std::string_view key, std::string_view value) {
-    if (key == "disabled-since-ms" && !number(value, w.disabled_since_ms))
-        return "bad value '" + std::string(value) + "' for " + std::string(key);
+    bool ok = true;
+    if (key == "disabled-since-ms") {
+        ok = number(value, w.disabled_since_ms);
+    } else if (key == "admin") {
+        ok = admin_of(value, w.admin);
+    } else if (key == "admin-since-ms") {
+        ok = number(value, w.admin_since_ms);
+    }
+    return ok ? std::string() : "bad value '" + std::string(value) + "' for " + std::string(key);
+}
+
+std::string cluster_field(ClusterState& c, std::string_view key, std::string_view value) {
+    bool ok = true;
+    if (key == "active-version-key") {
+        ok = number(value, c.active_version_key);
+    } else if (key == "active-version-since-ms") {
+        ok = number(value, c.active_version_since_ms);
+    } else if (key == "canary") {
+        ok = number(value, c.canary);
+    } else if (key == "canary-since-ms") {
+        ok = number(value, c.canary_since_ms);
+    } else if (key == "active-version" || key == "canary-version") {
+        auto text = unescaped(value);
+        ok = text.has_value();
+        if (ok) (key == "active-version" ? c.active_version : c.canary_version) = *text;
+    }
+    return ok ? std::string() : "bad value '" + std::string(value) + "' for " + std::string(key);
+}
+
+// "cluster <cluster> k=v…".
+std::string cluster_entry(const std::vector<std::string_view>& words, ClusterState& c) {
+    if (words.size() < 2) return "cluster needs a name";
+    auto name = unescaped(words[1]);
+    if (!name) return "bad %-escape in a name";
+    c.cluster = *name;
+    for (std::size_t i = 2; i < words.size(); ++i) {
+        auto eq = words[i].find('=');
+        if (eq == std::string_view::npos) return "'" + std::string(words[i]) + "' is not key=value";
+        std::string err = cluster_field(c, words[i].substr(0, eq), words[i].substr(eq + 1));
+        if (!err.empty()) return err;
+    }
     return {};
 }
 
@@ -224,6 +289,7 @@ class Parser {
             WebModuleState& w = out_.web_modules.emplace_back();
             return entry(words, w, w.cluster, w.context_root, web_module_field);
         }
+        if (words[0] == "cluster") return cluster_entry(words, out_.clusters.emplace_back());
         if (words[0] == "end" && words.size() == 1) {
             ended_ = true;
             return {};

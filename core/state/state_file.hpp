@@ -8,8 +8,14 @@
 //       unhealthy-since-ms=… last-error=… last-error-ms=… check-failures=…
 //       sessions-unknown-since-ms=… drain-state=draining draining-since-ms=…
 //       drained-since-ms=…
-//   web-module <cluster> <context-root> disabled-since-ms=…
+//   web-module <cluster> <context-root> disabled-since-ms=… admin=disabled admin-since-ms=…
+//   cluster <cluster> active-version-key=… active-version-since-ms=… canary=…
+//       canary-since-ms=… active-version=<text> canary-version=<text>
 //   end
+//
+// A cluster line holds the manager's version overrides (the key words of the cluster's shared
+// record; the texts only for whoever reads the file) and is written only while one stands, so a
+// file without them stays readable by builds that know no cluster line.
 //
 // Names are percent-escaped (space, '%', '=', controls, bytes >= 0x7f). Fields a reader does
 // not know are skipped, so a newer writer's additions do not break an older reader; a missing
@@ -53,14 +59,31 @@ struct WebModuleState {
     std::string cluster;
     std::string context_root;
     std::int64_t disabled_since_ms = 0;
+    AdminState admin = AdminState::Active;  // disable-web-module
+    std::int64_t admin_since_ms = 0;
 
     bool operator==(const WebModuleState& o) const;
+};
+
+// The manager's version overrides of a cluster (shared_records.hpp).
+struct ClusterState {
+    std::string cluster;
+    std::uint64_t active_version_key = 0;
+    std::int64_t active_version_since_ms = 0;
+    std::uint64_t canary = 0;  // routing::pack_canary
+    std::int64_t canary_since_ms = 0;
+    std::string active_version;  // the texts, for people reading the file
+    std::string canary_version;
+
+    bool any() const { return active_version_key != 0 || canary != 0; }
+    bool operator==(const ClusterState& o) const;
 };
 
 struct StateFile {
     std::int64_t written_ms = 0;
     std::vector<InstanceState> instances;
     std::vector<WebModuleState> web_modules;
+    std::vector<ClusterState> clusters;  // those with an override only
 };
 
 std::string format_state_file(const StateFile& file);

@@ -4,6 +4,7 @@
 #include <climits>
 #include <string>
 
+#include "mod_zdu/config/version_plan.hpp"
 #include "routing/router.hpp"
 #include "state/instance_health.hpp"
 
@@ -26,7 +27,7 @@ bool open_for_sessions(const InstanceRuntime& inst) {
 
 int active_version_index(const ClusterRuntime& cluster) {
     auto open = [&](int i) { return open_for_sessions(cluster.instances[i]); };
-    return routing::active_version(cluster.routes, cluster.routes.plan(), open);
+    return routing::active_version(cluster.routes, effective_plan(cluster), open);
 }
 
 const std::string* active_version(const ClusterRuntime& cluster) {
@@ -40,7 +41,7 @@ std::vector<bool> new_session_versions(const ClusterRuntime& cluster) {
     std::vector<bool> takes(cluster.instances.size(), true);
     if (active < 0) return takes;
     // The canary takes its share only while an instance of it takes new sessions.
-    const routing::VersionPlan& plan = routes.plan();
+    const routing::VersionPlan plan = effective_plan(cluster);
     bool canary = false;
     if (plan.canary_on()) {
         for (int i : routes.version_members(plan.canary)) {
@@ -81,7 +82,7 @@ bool still_retiring(const ClusterRuntime& cluster, int i) {
     const int v = cluster.routes.version_of(i);
     if (active < 0 || v == active) return false;
     // An open instance of the running canary: the canary takes its share.
-    const routing::VersionPlan& plan = cluster.routes.plan();
+    const routing::VersionPlan plan = effective_plan(cluster);
     return !(plan.canary_on() && v == plan.canary);
 }
 

@@ -143,6 +143,8 @@ void sweep(const Runtime& rt, server_rec* s) {
             r.sessions_expired.fetch_add(c.expired, relaxed);
             // For status' drain estimate: how fast its sessions go lately.
             metrics::sample_end_rate(r, now);
+            // After the counts: a drain that reads this time reads counts at least as new.
+            r.counted_ms.store(now, std::memory_order_release);
             decide(rt, cluster, static_cast<int>(i), retiring[i], now, s);
         }
     }

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "mod_zdu/config/version_plan.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/state/module_state.hpp"
 #include "sessions/version_pin.hpp"
@@ -43,7 +44,7 @@ void set_pin_cookie(request_rec* r, const RequestContext& ctx) {
     if (!keys.enabled() || i < 0) return;
     const routing::ClusterRoutes& routes = ctx.cluster->routes;
     const int version = routes.version_of(i);
-    const routing::VersionPlan& plan = routes.plan();
+    const routing::VersionPlan plan = effective_plan(*ctx.cluster);
     if (!plan.canary_on() || version != plan.canary) return;
     // The browser's pin already names it (checked when this session started): kept as it is.
     if (ctx.pin_checked && ctx.pinned_version == version) return;

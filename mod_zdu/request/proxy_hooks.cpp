@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "mod_zdu/config/version_plan.hpp"
 #include "mod_zdu/config/worker_provisioning.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/request/context.hpp"
@@ -54,8 +55,11 @@ routing::Decision choose(RequestContext& ctx, request_rec* r, apr_time_t now) {
     auto retired = [&](int i) { return probe.retired(i); };
     routing::InstanceView view{serves, takes, usable, retired};
     routing::RouteInputs in = route_inputs(ctx);
+    // The manager's version overrides, read once so one decision sees one plan.
+    const routing::VersionPlan plan = effective_plan(c);
+    in.plan = &plan;
     // Checked only when a session starts and the request carries a pin.
-    if (!ctx.sources.pin.empty() && c.routes.plan().canary_on()) {
+    if (!ctx.sources.pin.empty() && plan.canary_on()) {
         in.pinned_version =
             ctx.binding.found == sessions::Found::Live ? -1 : pinned_version(r, ctx);
     }

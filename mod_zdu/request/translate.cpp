@@ -14,6 +14,7 @@
 #include "mod_zdu/time_ms.hpp"
 #include "routing/dot_segments.hpp"
 #include "routing/path_encoding.hpp"
+#include "state/instance_health.hpp"
 
 APLOG_USE_MODULE(zdu);
 
@@ -29,13 +30,20 @@ int web_module_unavailable(request_rec* r, const WebModuleRuntime& wm) {
     return apply_error_url(r, wm, HTTP_SERVICE_UNAVAILABLE);
 }
 
+// The xml's enabled="false" and the manager's disable-web-module refuse alike; the manager's
+// quiesce clock runs from when it disabled the web-module.
 bool disabled_module_refuses(const RequestContext& ctx, std::int64_t now) {
     const WebModuleRuntime& wm = *ctx.web_module;
-    if (wm.config->enabled) return false;
+    const bool by_manager = state::admin_state(*wm.record) != state::AdminState::Active;
+    if (wm.config->enabled && !by_manager) return false;
     if (ctx.table_home < 0 && routing::named_instance(ctx.cluster->routes, ctx.sources) < 0)
         return true;
-    return now >=
-           quiesce_deadline_ms(*ctx.runtime, false, wm.config->disable_timeout_minutes, *wm.record);
+    const int minutes = wm.config->disable_timeout_minutes;
+    if (!wm.config->enabled) {
+        return now >= quiesce_deadline_ms(*ctx.runtime, false, minutes, *wm.record);
+    }
+    return now >= wm.record->admin_since_ms.load(std::memory_order_relaxed) +
+                      ctx.runtime->minutes_ms(minutes);
 }
 
 RequestContext* make_context(request_rec* r, const Runtime& rt, const WebModuleRuntime& wm) {

@@ -11,6 +11,7 @@
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/state/module_state.hpp"
 #include "mod_zdu/time_ms.hpp"
+#include "routing/version.hpp"
 #include "state/state_carry.hpp"
 #include "state/state_file_io.hpp"
 
@@ -40,6 +41,16 @@ state::StateFile snapshot(const Runtime& rt, std::int64_t now) {
     for (const auto& wm : rt.web_modules) {
         file.web_modules.push_back(state::capture_web_module(rt.clusters[wm.cluster].config->name,
                                                              wm.config->context_root, *wm.record));
+    }
+    for (const auto& c : rt.clusters) {
+        state::ClusterState cs = state::capture_cluster(c.config->name, *c.record);
+        if (!cs.any()) continue;
+        const auto& versions = c.routes.versions();
+        const int a = routing::resolve_version(versions, cs.active_version_key);
+        const int k = routing::resolve_canary(versions, cs.canary);
+        if (a >= 0) cs.active_version = versions[a];
+        if (k >= 0) cs.canary_version = versions[k];
+        file.clusters.push_back(std::move(cs));
     }
     return file;
 }

@@ -108,12 +108,13 @@ TEST_CASE("push answers carry the hash, the errors and the overrides", "[manager
     report.reset = true;
     report.cleared = {{"c1", "i1", AdminState::Stopped, "manager", 5}};
     report.pid = 9;
-    CHECK(push_commit_answer(report, 0us) ==
-          R"({"ok":true,"command":"push-commit","generation":7,"hash":"00000000000000ff",)"
-          R"("changed":true,"unchanged":false,"overrides":[{"cluster":"c1","instance":"i2",)"
-          R"("admin_state":"disabled","origin":"manager","since_ms":1700000000000}],)"
-          R"("reset":true,"cleared":[{"cluster":"c1","instance":"i1","admin_state":"stopped",)"
-          R"("origin":"manager","since_ms":5}],"pid":9,"ms":0.000})");
+    CHECK(
+        push_commit_answer(report, 0us) ==
+        R"({"ok":true,"command":"push-commit","generation":7,"hash":"00000000000000ff",)"
+        R"("changed":true,"unchanged":false,"overrides":[{"cluster":"c1","instance":"i2",)"
+        R"("admin_state":"disabled","origin":"manager","since_ms":1700000000000,"kind":"instance"}],)"
+        R"("reset":true,"cleared":[{"cluster":"c1","instance":"i1","admin_state":"stopped",)"
+        R"("origin":"manager","since_ms":5,"kind":"instance"}],"pid":9,"ms":0.000})");
 
     std::string status = status_answer({}, {}, {}, 0us, report.overrides);
     CHECK_THAT(status, Catch::Contains(R"("overrides":[{"cluster":"c1","instance":"i2",)"
