@@ -80,6 +80,7 @@ class StatePoller:
         self.interval = interval
         self.changes = {}  # name -> [(time, state)]
         self.errors = []
+        self.samples = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -101,6 +102,7 @@ class StatePoller:
                         seen = self.changes.setdefault(instance["name"], [])
                         if not seen or seen[-1][1] != instance.get("state"):
                             seen.append((now, instance.get("state")))
+                self.samples += 1
             self._stop.wait(self.interval)
 
     def first(self, name, state):
@@ -111,6 +113,12 @@ class StatePoller:
         return [s for _, s in self.changes.get(name, [])]
 
     def stop(self):
+        # A whole sample more first: a state the test saw just before stopping is then recorded
+        # here too, however late a loaded machine ran this thread.
+        wanted = self.samples + 2  # the one under way may have read status before the test did
+        deadline = time.monotonic() + 10
+        while self.samples < wanted and time.monotonic() < deadline and self._thread.is_alive():
+            time.sleep(0.02)
         self._stop.set()
         self._thread.join(10)
 
