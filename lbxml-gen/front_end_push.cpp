@@ -218,6 +218,11 @@ std::vector<Override> read_overrides(const Json& answer) {
         Override v{o.str("cluster"), o.str("instance"), o.str("admin_state"), o.str("origin"), 0};
         if (const Json* since = o.get("since_ms"); since && since->type == Json::Type::Number)
             v.since_ms = static_cast<std::int64_t>(since->number);
+        if (!o.str("kind").empty()) v.kind = o.str("kind");
+        v.context_root = o.str("context_root");
+        v.version = o.str("version");
+        if (const Json* p = o.get("percent"); p && p->type == Json::Type::Number)
+            v.percent = static_cast<int>(p->number);
         out.push_back(std::move(v));
     }
     return out;
@@ -326,6 +331,20 @@ void commit_on(Transport& transport, const HttpRequest& commit, const std::strin
 }
 
 }  // namespace
+
+std::string describe(const Override& o) {
+    if (o.kind == "web-module") {
+        return o.cluster + " web-module " + o.context_root + ' ' + o.admin_state;
+    }
+    if (o.kind == "active-version") {
+        return o.cluster + " active-version " + (o.version.empty() ? "(unknown here)" : o.version);
+    }
+    if (o.kind == "canary") {
+        return o.cluster + " canary " +
+               (o.percent > 0 ? o.version + " at " + std::to_string(o.percent) + "%" : "stopped");
+    }
+    return o.cluster + '/' + o.instance + ' ' + o.admin_state;
+}
 
 bool parse_json(std::string_view text, Json& out) {
     return JsonParser(text).parse(out);
@@ -454,8 +473,7 @@ std::string format_report(const ApplyReport& report) {
         }
         for (const auto& r : fe.reasons) out << "  " << r << '\n';
         for (const auto& o : fe.overrides)
-            out << "  override: " << o.cluster << '/' << o.instance << ' ' << o.admin_state
-                << " by " << o.origin << " since_ms " << o.since_ms
+            out << "  override: " << describe(o) << " by " << o.origin << " since_ms " << o.since_ms
                 << " (kept; --reset-overrides lets the xml decide)\n";
     }
     if (!report.committed)

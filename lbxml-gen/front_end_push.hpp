@@ -21,7 +21,16 @@ struct Override {
     std::string admin_state;
     std::string origin;
     std::int64_t since_ms = 0;
+    // "instance", "web-module", "active-version" or "canary" (the status's "kind"; absent from a
+    // front-end that predates it: an instance).
+    std::string kind = "instance";
+    std::string context_root{};
+    std::string version{};
+    int percent = 0;
 };
+
+// One line for an operator: what the override holds, e.g. "c1 canary 2.0 at 10%".
+std::string describe(const Override& o);
 
 // Just enough JSON to read the manager's answers: objects, arrays, strings, numbers, literals.
 // Exported so the status and rollout commands read the same answers the same way.

@@ -316,3 +316,33 @@ TEST_CASE("a commit sent without an answer is unknown until its status tells", "
     CHECK_THAT(text, Catch::Contains("unknown (sent, no answer; check its status)"));
     CHECK_THAT(text, !Catch::Contains("unreachable"));
 }
+
+TEST_CASE("apply reads and describes every kind of override", "[lbxml-gen-push]") {
+    ScriptedTransport t;
+    t.front_ends[kUrls[0]] = [](const HttpRequest& r) {
+        if (r.url.find("cmd=push-validate") != std::string::npos)
+            return answer(200, R"({"ok":true,"hash":")" + config_hash_hex(r.body) + R"("})");
+        return answer(
+            200, R"({"ok":true,"generation":7,"hash":")" + config_hash_hex(r.body) +
+                     R"(","overrides":[)"
+                     R"({"cluster":"c1","instance":"i2","admin_state":"disabled",)"
+                     R"("origin":"manager","since_ms":1},)"
+                     R"({"cluster":"c1","context_root":"/shop","admin_state":"disabled",)"
+                     R"("origin":"manager","since_ms":2,"kind":"web-module"},)"
+                     R"({"cluster":"c1","version":"2.0","origin":"manager","since_ms":3,)"
+                     R"("kind":"active-version"},)"
+                     R"({"cluster":"c1","version":"2.1","percent":10,"origin":"manager",)"
+                     R"("since_ms":4,"kind":"canary"}],"reset":false})");
+    };
+    const auto report = apply(kXml, {kUrls[0]}, "s", ApplyOptions{}, t);
+    REQUIRE(report.front_ends.size() == 1);
+    const auto& o = report.front_ends[0].overrides;
+    REQUIRE(o.size() == 4);
+    CHECK(describe(o[0]) == "c1/i2 disabled");
+    CHECK(describe(o[1]) == "c1 web-module /shop disabled");
+    CHECK(describe(o[2]) == "c1 active-version 2.0");
+    CHECK(describe(o[3]) == "c1 canary 2.1 at 10%");
+    const std::string text = format_report(report);
+    CHECK_THAT(text, Catch::Contains("override: c1 canary 2.1 at 10% by manager"));
+    CHECK_THAT(text, Catch::Contains("override: c1/i2 disabled by manager"));
+}
