@@ -229,7 +229,7 @@ class MetricsAndMonitorData(ZduTestCase):
         return parse_exposition(response.text)
 
     def status(self):
-        response = self.client(self.httpd).fresh().get("/zdu-status")
+        response = self.client(self.httpd).fresh().get("/zdu-status?json")
         self.assertEqual(response.status, 200, response.text)
         return {i["name"]: i for i in response.json()["clusters"][0]["instances"]}
 
