@@ -29,13 +29,14 @@ int handle(request_rec* r) {
     follow_published(r->server);
     const Snapshot* snap = pin_for_request(r);
     if (!monitoring_on(snap)) return DECLINED;
+    // Answered here, not proxied, whatever the method: not a request of the web-module "/" may
+    // have matched, so its end is not counted as one.
+    ap_set_module_config(r->request_config, &zdu_module, nullptr);
     ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, -1);
     if (r->method_number != M_GET) return HTTP_METHOD_NOT_ALLOWED;
     if (int rc = ap_discard_request_body(r); rc != OK) return rc;
     manager::StatusData data;
     collect_status(snap, std::string(), data);
-    // Answered here, not proxied: not a request of the web-module "/" may have matched.
-    ap_set_module_config(r->request_config, &zdu_module, nullptr);
     respond_text(r, HTTP_OK, "text/xml; charset=utf-8", metrics::monitor_xml(data));
     return OK;
 }

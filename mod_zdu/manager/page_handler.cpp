@@ -71,6 +71,13 @@ void page(request_rec* r, int status, manager::PageMode mode, const std::string&
     respond_html(r, status, manager::render_status_page(data, options));
 }
 
+// Anyone may get the page or sign out, so a body they announce is never read (it may be
+// gigabytes, or never come): the connection closes after the answer instead, and httpd's own
+// discard at the end of the request then reads nothing either.
+void leave_body_unread(request_rec* r) {
+    if (ap_request_has_body(r)) r->connection->keepalive = AP_CONN_CLOSE;
+}
+
 // Refused before any body is read, as the manager refuses a wrong secret: the connection closes.
 int refuse(request_rec* r, const char* why) {
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
@@ -136,7 +143,7 @@ int sign_in(request_rec* r) {
 
 int sign_out(request_rec* r) {
     if (!from_own_origin(r)) return refuse(r, "sign-out from another origin");
-    if (ap_discard_request_body(r) != OK) r->connection->keepalive = AP_CONN_CLOSE;
+    leave_body_unread(r);
     set_cookie(r, "", 0);
     return see_page(r);
 }
@@ -197,7 +204,7 @@ int handle_page(request_rec* r) {
     const std::string_view args(r->args ? r->args : "");
     const std::string session = session_of(r);
     if (r->method_number == M_GET && args.empty()) {
-        if (ap_discard_request_body(r) != OK) r->connection->keepalive = AP_CONN_CLOSE;
+        leave_body_unread(r);
         if (module_state().manager_secret.empty()) {
             page(r, HTTP_FORBIDDEN, manager::PageMode::SignIn, {},
                  "no ZduManagerSecret is configured: the manager is closed", true);
