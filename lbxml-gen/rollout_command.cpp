@@ -207,11 +207,34 @@ class Rollout {
                 apply(xml, target_.urls, target_.secret, ApplyOptions{}, transport_);
             const std::string text = format_report(report);
             (report.all_applied() ? std::cout : std::cerr) << text;
-            return report.all_applied();
+            return report.all_applied() && no_version_override(report);
         } catch (const std::exception& e) {
             std::cerr << "lbxml-gen rollout: " << e.what() << '\n';
             return false;
         }
+    }
+
+    // A version or canary set through the manager outlives an apply: the rollout's edits would
+    // not steer new sessions, and a rollback would look done while the override still routes.
+    bool no_version_override(const ApplyReport& report) const {
+        bool none = true;
+        for (const auto& fe : report.front_ends) {
+            for (const auto& o : fe.overrides) {
+                if (o.cluster != p_.cluster || (o.kind != "active-version" && o.kind != "canary"))
+                    continue;
+                std::cerr << "lbxml-gen rollout: " << fe.url << " holds a manager override ("
+                          << describe(o) << ") that decides where new sessions go instead of "
+                          << "the description\n";
+                none = false;
+            }
+        }
+        if (!none) {
+            std::cerr << "  clear it (lbxml-gen apply-http-lb-changes --reset-overrides "
+                      << "--description " << path_ << ' ' << p_.lb_name
+                      << ", or set-active-version with no version / stop-canary), then run "
+                      << "the rollout again with --resume or --rollback\n";
+        }
+        return none;
     }
 
     MergedStatus status() {

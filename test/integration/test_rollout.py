@@ -15,7 +15,7 @@ from harness import ZduTestCase
 from harness import paths
 from harness.client import Client
 from harness.httpd_conf import UNPRIVILEGED_USER
-from harness.manager import HANDLER_CONF, SECRET
+from harness.manager import HANDLER_CONF, SECRET, Manager
 from harness.ports import free_port
 from harness.testcase import cluster_of
 from harness.users import Users
@@ -142,6 +142,19 @@ class Rollout(ZduTestCase):
         self.assertFalse(self.state_file.exists())
         status = self.lbxml_gen("status", "--json", "--description", self.description, "lb1")
         self.assertIn('"active_version":"1.0","canary":"-"', status.stdout)
+
+    def test_a_manager_version_override_stops_the_rollout_and_says_how_to_clear_it(self):
+        # set-active-version through the manager outlives every apply: a rollout's edits would
+        # not decide where new sessions go, so it refuses to go on.
+        answer = Manager(self.httpd).command("POST", cmd="set-active-version", cluster="c1",
+                                             version="1.0")
+        self.assertEqual(answer.status, 200, answer.text)
+        v2 = self.start_backends(["2.0"], prefix="b")
+        result = self.lbxml_gen(*self.rollout_args([(b.instance, b.listener) for b in v2]))
+        self.assertNotEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("holds a manager override (c1 active-version 1.0)", result.stderr)
+        self.assertIn("--reset-overrides", result.stderr)
+        self.assertNotEqual(self.cluster().get("active-version"), "2.0")
 
     def test_ctrl_c_while_v1_drains_then_resume_completes(self):
         v2 = self.start_backends(["2.0"], prefix="b")
