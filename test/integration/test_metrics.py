@@ -266,7 +266,8 @@ class MetricsAndMonitorData(ZduTestCase):
         for name in ("i1", "i2"):
             labels = {"cluster": "c1", "instance": name, "version": "1.0"}
             counters = status[name]["counters"]
-            for key in ("requests", "new_sessions", "failures", "failovers", "retries"):
+            for key in ("requests", "new_sessions", "failures", "failovers", "retries",
+                        "responses_5xx"):
                 with self.subTest(instance=name, counter=key):
                     self.assertEqual(value_of(families, f"zdu_instance_{key}_total", **labels),
                                      counters[key])
@@ -293,6 +294,9 @@ class MetricsAndMonitorData(ZduTestCase):
         self.assertEqual(status["i2"]["counters"]["failures"], 1)
         self.assertEqual(status["i2"]["counters"]["retries"], 1)
         self.assertEqual(status["i1"]["counters"]["failovers"], 1)
+        # The backend errors are i1's own answers; i2's failed attempt is a failure, no 5xx.
+        self.assertEqual(status["i1"]["counters"]["responses_5xx"], self.E)
+        self.assertEqual(status["i2"]["counters"]["responses_5xx"], 0)
         labels1 = {"cluster": "c1", "instance": "i1", "version": "1.0"}
         labels2 = dict(labels1, instance="i2")
         self.assertEqual(value_of(families, "zdu_instance_answered_total", **labels1),
