@@ -329,6 +329,7 @@ class Rollout {
             if (const MergedInstance* i = find_merged(m, p_.cluster, name)) {
                 t.requests += i->requests;
                 t.failures += i->failures;
+                t.responses_5xx += i->responses_5xx;
                 unhealthy = unhealthy || i->unhealthy_on > 0;
             }
         return t;
@@ -550,7 +551,8 @@ void add_rollout_command(CLI::App& app, int& exit_code) {
         ->capture_default_str()
         ->check(CLI::Range(0.0, 86400.0));
     c->add_option("--max-error-rate", a->params.max_error_rate,
-                  "Roll back when the canary's failures/requests is above this")
+                  "Roll back when the canary's errors/requests is above this (errors: "
+                  "connect failures, timeouts, resets and 5xx answers of its instances)")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 1.0));
     c->add_option("--drain-timeout", a->params.drain_timeout_s,

@@ -235,11 +235,14 @@ std::optional<RolloutState> read_rollout_state(const std::string& text, std::str
 }
 
 std::optional<double> error_rate(const TrafficCount& before, const TrafficCount& after) {
-    const bool restarted = after.requests < before.requests || after.failures < before.failures;
+    const bool restarted = after.requests < before.requests || after.failures < before.failures ||
+                           after.responses_5xx < before.responses_5xx;
     const TrafficCount base = restarted ? TrafficCount{} : before;
     const std::uint64_t requests = after.requests - base.requests;
     if (requests == 0) return std::nullopt;
-    return static_cast<double>(after.failures - base.failures) / static_cast<double>(requests);
+    const std::uint64_t errors =
+        (after.failures - base.failures) + (after.responses_5xx - base.responses_5xx);
+    return static_cast<double>(errors) / static_cast<double>(requests);
 }
 
 std::string progress_bar(std::uint64_t remaining, std::uint64_t at_start,

@@ -65,13 +65,16 @@ std::string write_rollout_state(const RolloutState& s);
 // nullopt with `why` when `text` is not a state file this version wrote.
 std::optional<RolloutState> read_rollout_state(const std::string& text, std::string& why);
 
-// Requests and proxy-side failures (connect, timeout, reset) of the canary instances.
+// Requests, proxy-side failures (connect, timeout, reset) and 5xx the application answered, of
+// the canary instances.
 struct TrafficCount {
     std::uint64_t requests = 0;
     std::uint64_t failures = 0;
+    std::uint64_t responses_5xx = 0;
 };
-// failures / requests between two counts; nullopt when no request was made in between (no
-// evidence either way). A counter that went down (a front-end restarted) counts from 0.
+// (failures + responses_5xx) / requests between two counts: a version that answers 500 is as
+// bad as one that cannot be reached. nullopt when no request was made in between (no evidence
+// either way). A counter that went down (a front-end restarted) counts from 0.
 std::optional<double> error_rate(const TrafficCount& before, const TrafficCount& after);
 
 // The live line of the drain wait: "[#####.....] 12 sessions left, about 40 s".

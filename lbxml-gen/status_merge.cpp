@@ -47,6 +47,7 @@ InstanceReading read_instance(const Json& j) {
     r.requests = count_of(counters, "requests");
     r.failures = count_of(counters, "failures");
     r.failovers = count_of(counters, "failovers");
+    r.responses_5xx = count_of(counters, "responses_5xx");
     r.avg_response_ms = optional_number(j, "avg_response_ms");
     r.max_response_ms = optional_number(j, "max_response_ms");
     r.drain_estimate_s = optional_number(j, "drain_estimate_s");
@@ -108,6 +109,7 @@ struct InstanceAccumulator {
         merged.requests += r.requests;
         merged.failures += r.failures;
         merged.failovers += r.failovers;
+        merged.responses_5xx += r.responses_5xx;
         if (r.avg_response_ms) {
             any_avg = true;
             weighted_ms += *r.avg_response_ms * static_cast<double>(r.requests);
@@ -305,6 +307,7 @@ std::string format_status_json(const MergedStatus& merged) {
                 .field("requests", i.requests)
                 .field("failures", i.failures)
                 .field("failovers", i.failovers)
+                .field("responses_5xx", i.responses_5xx)
                 .field("drained_everywhere", i.drained_everywhere);
             optional_json(w, "avg_response_ms", i.avg_response_ms);
             optional_json(w, "max_response_ms", i.max_response_ms);

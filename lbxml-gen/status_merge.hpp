@@ -23,8 +23,9 @@ struct InstanceReading {
     bool healthy = true;
     std::uint64_t live_sessions = 0;
     std::uint64_t requests = 0;
-    std::uint64_t failures = 0;
+    std::uint64_t failures = 0;  // the proxy's: connect failures, timeouts, resets
     std::uint64_t failovers = 0;
+    std::uint64_t responses_5xx = 0;  // final 5xx the instance answered (0 from older modules)
     std::optional<double> avg_response_ms;
     std::optional<double> max_response_ms;
     std::optional<double> drain_estimate_s;
@@ -69,6 +70,7 @@ struct MergedInstance {
     std::uint64_t requests = 0;
     std::uint64_t failures = 0;
     std::uint64_t failovers = 0;
+    std::uint64_t responses_5xx = 0;
     std::optional<double> avg_response_ms;  // weighted by each front-end's requests
     std::optional<double> max_response_ms;
     std::optional<double> drain_estimate_s;  // the longest: drained when the last one is

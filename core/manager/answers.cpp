@@ -72,6 +72,7 @@ void write_counters(JsonWriter& w, const InstanceStatus& s) {
         .field("failures", s.failures)
         .field("failovers", s.failovers)
         .field("retries", s.retries)
+        .field("responses_5xx", s.responses_5xx)
         .end_object();
 }
 

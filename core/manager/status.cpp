@@ -24,6 +24,7 @@ InstanceStatus read_status(const config::Instance& instance, const std::string& 
     s.failures_in_a_row = record.failure_streak.load(relaxed);
     s.failovers = record.failovers.load(relaxed);
     s.retries = record.retries.load(relaxed);
+    s.responses_5xx = record.responses_5xx.load(relaxed);
     s.live_sessions = record.live_sessions.load(relaxed);
     s.untracked_sessions = record.untracked_sessions.load(relaxed);
     s.drain_created = record.drain_created.load(relaxed);

@@ -30,6 +30,7 @@ struct InstanceStatus {
     std::uint64_t failures = 0;
     std::uint64_t failovers = 0;
     std::uint64_t retries = 0;
+    std::uint64_t responses_5xx = 0;  // final 5xx the instance answered (the application's)
     // From mod_proxy's worker: requests in flight and whether it is out of its error state.
     std::uint64_t busy = 0;
     bool worker_usable = false;

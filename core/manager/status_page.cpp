@@ -240,6 +240,7 @@ void instance_row(Html& h, const PageOptions& o, const ClusterStatus& c, const I
     cell(h, "Busy", std::to_string(i.busy), true);
     cell(h, "Failovers", std::to_string(i.failovers), true);
     cell(h, "Errors", std::to_string(i.failures), true);
+    cell(h, "5xx", std::to_string(i.responses_5xx), true);
     cell(h, "Avg ms", timed ? number(average_answer_us(i) / 1000.0, "%.1f") : "-", true);
     cell(h, "Max ms", timed ? number(i.answer_max_us / 1000.0, "%.1f") : "-", true);
     cell(h, "Drained in", estimate ? duration(static_cast<double>(*estimate)) : "-", true);
@@ -319,8 +320,8 @@ void cluster_section(Html& h, const PageOptions& o, const ClusterStatus& c) {
         "<table><thead><tr><th>Instance</th><th>Version</th><th>Domain</th><th>State</th>"
         "<th>Health</th><th class=\"n\">Weight</th><th class=\"n\">Sessions</th>"
         "<th class=\"n\">Requests</th><th class=\"n\">Busy</th><th class=\"n\">Failovers</th>"
-        "<th class=\"n\">Errors</th><th class=\"n\">Avg ms</th><th class=\"n\">Max ms</th>"
-        "<th class=\"n\">Drained in</th>");
+        "<th class=\"n\">Errors</th><th class=\"n\">5xx</th><th class=\"n\">Avg ms</th>"
+        "<th class=\"n\">Max ms</th><th class=\"n\">Drained in</th>");
     if (o.mode == PageMode::Actions) h.raw("<th>Actions</th>");
     h.raw("</tr></thead><tbody>\n");
     for (const auto& i : c.instances) instance_row(h, o, c, i);

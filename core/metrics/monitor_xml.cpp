@@ -59,7 +59,8 @@ std::string ms_text(std::uint64_t micros) {
     return decimal_text(micros, 1000);
 }
 
-void write_application(std::string& out, const manager::WebModuleStatus& w) {
+// `busy`: the requests in flight to the instance it is listed under.
+void write_application(std::string& out, const manager::WebModuleStatus& w, std::uint64_t busy) {
     const std::uint64_t avg =
         average_us({w.answered, w.answer_total_us, w.answer_max_us, w.answer_min_us});
     out += "      <application-stats";
@@ -69,9 +70,10 @@ void write_application(std::string& out, const manager::WebModuleStatus& w) {
     attribute(out, "max-response-time", ms_text(w.answer_max_us));
     attribute(out, "num-failover-requests", w.failovers);
     attribute(out, "num-error-requests", w.failures);
-    // Neither is counted per application: requests in flight are known per instance only,
-    // idempotent-url-pattern matches not at all.
-    attribute(out, "num-active-requests", std::uint64_t{0});
+    // Requests in flight are known per instance only (mod_proxy's busy count): the
+    // instance's, which is the application's on it when the cluster serves one web-module.
+    // Idempotent-url-pattern matches are not counted at all.
+    attribute(out, "num-active-requests", busy);
     attribute(out, "num-idempotent-url-requests", std::uint64_t{0});
     attribute(out, "num-total-requests", w.requests);
     out += "/>\n";
@@ -89,7 +91,7 @@ void write_instance(std::string& out, const manager::ClusterStatus& c,
         return;
     }
     out += ">\n";
-    for (const auto& w : c.web_modules) write_application(out, w);
+    for (const auto& w : c.web_modules) write_application(out, w, i.busy);
     out += "    </instance-stats>\n";
 }
 

@@ -24,7 +24,7 @@ inline constexpr std::size_t kDefaultSessionCapacity = 4096;
 #ifdef ZDU_SHM_LAYOUT_VARIANT
 inline constexpr std::uint32_t kLayoutVersion = 1003;  // test builds with another layout
 #else
-inline constexpr std::uint32_t kLayoutVersion = 5;  // 1 was d91f45b's unversioned table
+inline constexpr std::uint32_t kLayoutVersion = 6;  // 1 was d91f45b's unversioned table
 #endif
 
 enum class RegionKind : std::uint32_t {

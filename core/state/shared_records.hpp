@@ -88,6 +88,9 @@ struct SharedRecord {
     // Cluster: the manager's canary override, canary_override() packed; 0: none.
     std::atomic<std::uint64_t> canary_override;
     std::atomic<std::int64_t> canary_since_ms;
+    // Instance: final responses of 500 or more the instance itself answered (the application's
+    // errors); a failure the proxy saw (connect, timeout, reset) is in `failures` instead.
+    std::atomic<std::uint64_t> responses_5xx;
 };
 
 enum class CheckGate : std::uint32_t {

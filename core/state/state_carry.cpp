@@ -119,7 +119,7 @@ SeedCount seed_table(const StateFile& file, SharedTable& table,
 
 std::size_t copy_records(const SharedTable& from, SharedTable& to) {
     // A new field must be added below too: this fails to compile until the size is updated.
-    static_assert(sizeof(SharedRecord) == 344 || sizeof(SharedRecord) == 352,
+    static_assert(sizeof(SharedRecord) == 352 || sizeof(SharedRecord) == 360,
                   "copy_records must copy every field of SharedRecord");
     std::size_t lost = 0;
     for (std::size_t i = 0; i < from.capacity(); ++i) {
@@ -178,6 +178,7 @@ std::size_t copy_records(const SharedTable& from, SharedTable& to) {
         copy(f.active_version_since_ms, t->active_version_since_ms);
         copy(f.canary_override, t->canary_override);
         copy(f.canary_since_ms, t->canary_since_ms);
+        copy(f.responses_5xx, t->responses_5xx);
     }
     return lost;
 }

@@ -27,6 +27,14 @@ bool reached_instance(const RequestContext& ctx) {
     return ctx.attempts > 0 && ctx.decision.instance >= 0;
 }
 
+// The chosen instance itself gave the final response: pre_request sent the request there
+// (attempt_start is set only then; a stale session is answered before it) and its last attempt
+// did not fail on the proxy's side. Not so for our own 503 when no instance could take it, nor
+// for a connect failure, timeout or reset, which are the instance's `failures`.
+bool instance_answered(const RequestContext& ctx) {
+    return reached_instance(ctx) && ctx.attempt_start != 0 && ctx.failure == state::Failure::None;
+}
+
 // Sent elsewhere than its session's instance, or tried on a second one.
 bool moved(const RequestContext& ctx) {
     return ctx.attempts > 1 ||
@@ -49,7 +57,11 @@ int note_request_end(request_rec* r) {
     metrics::note_answer_time(wm, micros);
     // Not every request reached an instance (a stale session's redirect, none available).
     if (reached_instance(*ctx)) {
-        metrics::note_answer_time(*ctx->cluster->instances[ctx->decision.instance].record, micros);
+        state::SharedRecord& inst = *ctx->cluster->instances[ctx->decision.instance].record;
+        metrics::note_answer_time(inst, micros);
+        if (answered->status >= 500 && instance_answered(*ctx)) {
+            inst.responses_5xx.fetch_add(1, relaxed);
+        }
     }
     return DECLINED;
 }

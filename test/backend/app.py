@@ -46,6 +46,8 @@ def parse_args(argv):
     p.add_argument("--set-jroute", action="store_true", help="set JROUTE at login, as GlassFish")
     p.add_argument("--replica", help="JREPLICA cookie value set at login")
     p.add_argument("--health-status", type=int, default=200, help="status of paths ending /health")
+    p.add_argument("--fail-every", type=int, default=0,
+                   help="answer 500 to every Nth request (health pings aside); 0: never")
     p.add_argument("--tls-cert", help="serve https with this certificate (PEM)")
     p.add_argument("--tls-key", help="the certificate's private key (PEM)")
     p.add_argument("--ready-file", help="written with the port once listening; else stdout")

@@ -25,12 +25,14 @@ class Counters:
             return self._last_connection_id
 
     def count_request(self, first_on_connection, ping):
+        """Counts one request; its number, from 1 (reset starts again)."""
         with self._lock:
             self.requests += 1
             if first_on_connection:
                 self.connections += 1
             if ping:
                 self.pings += 1
+            return self.requests
 
     def snapshot(self, reset=False):
         """The counts; with reset, zeroed in the same step so no request goes unreported."""

@@ -2,7 +2,9 @@
 last path segment (/login, /logout, /logout-silent, /logout-header, /relogin, /events, /slow,
 /error, /redirect, /cookiedomain, /health). GET /__hang makes the
 instance hang: every later request is read and counted but not answered until GET /__hang/off
-(what a backend stuck in a deadlock or a full thread pool looks like to the proxy)."""
+(what a backend stuck in a deadlock or a full thread pool looks like to the proxy). With
+--fail-every N every Nth counted request other than a health ping is answered 500 (an app
+failing a share of its requests)."""
 import json
 import time
 from http.server import BaseHTTPRequestHandler
@@ -42,8 +44,11 @@ class Handler(BaseHTTPRequestHandler):
             return self._stats(path)
         if path.startswith(HANG_PATH):
             return self._hang_control(path)
-        self._count()
+        number, ping = self._count()
         self.server.answering.wait(HANG_LIMIT_SECONDS)
+        every = self.server.opts.fail_every
+        if every and not ping and number % every == 0:
+            return self._answer(500, [], self._echo(body, {"failed": True}))
         if path.rsplit("/", 1)[-1] == "events":
             return self._stream_events()
         status, extra_headers, fields = self._behaviour(path)
@@ -52,9 +57,11 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = do_PATCH = dispatch
 
     def _count(self):
+        """(the request's number, whether it is a health ping)"""
         ping = self.headers.get("Proxy-ping", "").lower() == "true"
-        self.server.counters.count_request(not self.counted_connection, ping)
+        number = self.server.counters.count_request(not self.counted_connection, ping)
         self.counted_connection = True
+        return number, ping
 
     def _stats(self, path):
         stats = self.server.counters.snapshot(reset=path.endswith("/reset"))

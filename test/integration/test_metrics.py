@@ -3,6 +3,7 @@ backends: known traffic is sent (requests to i1 and to i2, backend errors, a fai
 instance dies), then /metrics must parse with a strict reading of the Prometheus text format
 0.0.4 and agree with the status JSON and the traffic; /lbgetmonitordata must be valid against
 dtd/sun-loadbalancer-stats_1_0.dtd (xmllint --dtdvalid) and count the same traffic."""
+import concurrent.futures
 import math
 import re
 import shutil
@@ -266,7 +267,8 @@ class MetricsAndMonitorData(ZduTestCase):
         for name in ("i1", "i2"):
             labels = {"cluster": "c1", "instance": name, "version": "1.0"}
             counters = status[name]["counters"]
-            for key in ("requests", "new_sessions", "failures", "failovers", "retries"):
+            for key in ("requests", "new_sessions", "failures", "failovers", "retries",
+                        "responses_5xx"):
                 with self.subTest(instance=name, counter=key):
                     self.assertEqual(value_of(families, f"zdu_instance_{key}_total", **labels),
                                      counters[key])
@@ -293,6 +295,9 @@ class MetricsAndMonitorData(ZduTestCase):
         self.assertEqual(status["i2"]["counters"]["failures"], 1)
         self.assertEqual(status["i2"]["counters"]["retries"], 1)
         self.assertEqual(status["i1"]["counters"]["failovers"], 1)
+        # The backend errors are i1's own answers; i2's failed attempt is a failure, no 5xx.
+        self.assertEqual(status["i1"]["counters"]["responses_5xx"], self.E)
+        self.assertEqual(status["i2"]["counters"]["responses_5xx"], 0)
         labels1 = {"cluster": "c1", "instance": "i1", "version": "1.0"}
         labels2 = dict(labels1, instance="i2")
         self.assertEqual(value_of(families, "zdu_instance_answered_total", **labels1),
@@ -342,6 +347,35 @@ class MetricsAndMonitorData(ZduTestCase):
             low, avg, high = (float(app.get(k)) for k in (
                 "min-response-time", "average-response-time", "max-response-time"))
             self.assertTrue(0 < low <= avg <= high, (low, avg, high))
+
+    def monitor_instances(self):
+        response = self.client(self.httpd).fresh().get("/lbgetmonitordata")
+        self.assertEqual(response.status, 200, response.text)
+        [cluster] = ET.fromstring(response.body).findall("cluster-stats")
+        return {i.get("id"): i for i in cluster.findall("instance-stats")}
+
+    def test_monitor_data_counts_a_request_in_flight_as_active(self):
+        """num-active-requests is the instance's busy count, as status reports it: a request
+        held open by a slow backend is active until it is answered."""
+        client = self.session_on("i1")
+        slow = concurrent.futures.ThreadPoolExecutor(1)
+        self.addCleanup(slow.shutdown)
+        held = slow.submit(self.get, client, "/app/slow?ms=3000")
+        deadline = time.monotonic() + 2.5
+        while self.status()["i1"]["busy"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(self.status()["i1"]["busy"], 1, "the slow request is in flight")
+        instances = self.monitor_instances()
+        self.assertEqual(instances["i1"].get("num-active-requests"), "1")
+        self.assertEqual(instances["i2"].get("num-active-requests"), "0")
+        [app] = instances["i1"].findall("application-stats")
+        self.assertEqual(app.get("num-active-requests"), "1")
+        self.assertEqual(held.result(timeout=10).status, 200)
+        self.wait_counted()
+        instances = self.monitor_instances()
+        self.assertEqual(instances["i1"].get("num-active-requests"), "0", "answered: not active")
+        [app] = instances["i1"].findall("application-stats")
+        self.assertEqual(app.get("num-active-requests"), "0")
 
     def test_monitor_data_is_not_served_when_off(self):
         httpd, _ = self.start_cluster(versions=("1.0",), extra_conf=CONF)

@@ -1,7 +1,7 @@
 """lbxml-gen rollout against a real httpd front-end: v1 -> v2 under 100 simulated users fails
 no request, keeps every session on its instance, drains v1 and removes it; a canary that fails
-(its instance refuses connections) rolls back by itself; Ctrl-C while v1 drains leaves a state
-file and `rollout --resume` completes."""
+(its instance refuses connections, or answers 500 to half its requests) rolls back by itself;
+Ctrl-C while v1 drains leaves a state file and `rollout --resume` completes."""
 import os
 import pwd
 import signal
@@ -142,6 +142,42 @@ class Rollout(ZduTestCase):
         self.assertFalse(self.state_file.exists())
         status = self.lbxml_gen("status", "--json", "--description", self.description, "lb1")
         self.assertIn('"active_version":"1.0","canary":"-"', status.stdout)
+
+    def instance_counters(self):
+        [cluster] = Manager(self.httpd).status()["clusters"]
+        return {i["name"]: i["counters"] for i in cluster["instances"]}
+
+    def test_a_canary_answering_500_rolls_back_and_status_counts_its_500s(self):
+        # Every connection succeeds and every request gets an answer: only the application's
+        # 5xx tell that 2.0 is broken.
+        v2 = self.start_backends(["2.0"], prefix="b", fail_every=2)
+        users = Users(self.httpd.base_url, 20, pages=3, think=THINK).start()
+        try:
+            result = self.lbxml_gen(*self.rollout_args(
+                [(b.instance, b.listener) for b in v2], "--canary", "50", "--pause", "3",
+                "--max-error-rate", "0.2"))
+        finally:
+            seen = users.stop()
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("canary failed: error rate", result.stderr)
+        self.assertIn("rolled back: 1.0 active, 2.0 disabled", result.stdout)
+        self.assertEqual(self.cluster().get("active-version"), "1.0")
+        self.assertEqual(self.lb_enabled().get("b1"), "false")
+        answered_500 = {name: sum(1 for r in seen.requests
+                                  if r.instance == name and r.status == 500)
+                        for name in ("a1", "a2", "b1")}
+        self.assertGreater(answered_500["b1"], 0, seen.summary())
+        self.assertEqual(answered_500["a1"] + answered_500["a2"], 0, "1.0 answers no 500")
+        # Counted when a request's log hook runs, just after its response went out.
+        deadline = time.monotonic() + 10
+        while True:
+            counters = self.instance_counters()
+            counted = {name: counters[name]["responses_5xx"] for name in answered_500}
+            if counted == answered_500 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertEqual(counted, answered_500)
+        self.assertEqual(counters["b1"]["failures"], 0, "no failure the proxy saw")
 
     def test_a_manager_version_override_stops_the_rollout_and_says_how_to_clear_it(self):
         # set-active-version through the manager outlives every apply: a rollout's edits would

@@ -19,7 +19,7 @@ SECRET = "s3cret"
 MANAGER_CONF = (f"<Location /zdu-manager>\n    SetHandler zdu-manager\n</Location>\n"
                 f"ZduManagerSecret {SECRET}\n")
 VARIANT_ENV = "ZDU_MODULE_LAYOUT_VARIANT"
-LAYOUT = 5  # kLayoutVersion of the normal build (core/state/shared_block.hpp)
+LAYOUT = 6  # kLayoutVersion of the normal build (core/state/shared_block.hpp)
 VARIANT_LAYOUT = 1003  # kLayoutVersion of the variant build
 MINUTE_SECONDS = 3
 

@@ -88,6 +88,7 @@ TEST_CASE("status reads config, admin state, health and counters", "[manager]") 
     record.new_sessions = 3;
     record.failovers = 1;
     record.retries = 2;
+    record.responses_5xx = 5;
     record.failure_streak = 2;
     record.admin_state = static_cast<std::uint32_t>(AdminState::Disabled);
     state::mark_unhealthy(record, state::Failure::Connect, 1700000000000);
@@ -131,7 +132,7 @@ TEST_CASE("status reads config, admin state, health and counters", "[manager]") 
           R"("drained_since_ms":null,"drain_estimate_s":null,"avg_response_ms":0.000,)"
           R"("max_response_ms":0.000,)"
           R"("counters":{"requests":7,"new_sessions":3,"failures":1,"failovers":1,)"
-          R"("retries":2}}]}],"ms":0.020})");
+          R"("retries":2,"responses_5xx":5}}]}],"ms":0.020})");
 }
 
 TEST_CASE("status reports the upgrade lifecycle: versions, canary, drain state, sessions",

@@ -53,22 +53,24 @@ TEST_CASE("instances carry health and requests, applications their times and err
     empty.instances = {e};
     data.clusters.push_back(empty);
 
-    const std::string app =
-        R"(      <application-stats id="/app" average-response-time="2.500")"
-        R"( min-response-time="1.000" max-response-time="4.250" num-failover-requests="2")"
-        R"( num-error-requests="1" num-active-requests="0" num-idempotent-url-requests="0")"
-        R"( num-total-requests="8"/>)"
-        "\n";
+    // The same application figures under each instance, but its own requests in flight.
+    auto app = [](const char* active) {
+        return std::string(R"(      <application-stats id="/app" average-response-time="2.500")"
+                           R"( min-response-time="1.000" max-response-time="4.250")"
+                           R"( num-failover-requests="2" num-error-requests="1")"
+                           R"( num-active-requests=")") +
+               active + R"(" num-idempotent-url-requests="0" num-total-requests="8"/>)" + "\n";
+    };
     const std::string expected =
         "<load-balancer-stats>\n"
         "  <cluster-stats id=\"c&amp;1\">\n"
         "    <instance-stats id=\"a\" health=\"healthy\" num-total-requests=\"5\""
         " num-active-requests=\"2\">\n" +
-        app +
+        app("2") +
         "    </instance-stats>\n"
         "    <instance-stats id=\"b\" health=\"unhealthy\" num-total-requests=\"3\""
         " num-active-requests=\"0\">\n" +
-        app +
+        app("0") +
         "    </instance-stats>\n"
         "  </cluster-stats>\n"
         "  <cluster-stats id=\"e\">\n"

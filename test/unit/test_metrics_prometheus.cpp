@@ -27,6 +27,7 @@ manager::StatusData two_instances() {
     a.version = "1";
     a.requests = 7;
     a.failovers = 1;
+    a.responses_5xx = 2;
     a.answered = 6;
     a.answer_total_us = 1'500'000;
     a.answer_max_us = 900'000;
@@ -115,6 +116,9 @@ TEST_CASE("samples carry cluster, instance and version and the status figures",
           "11");
     CHECK(s[R"(zdu_instance_failovers_total{cluster="shop",instance="a",version="1"})"] == "1");
     CHECK(s[R"(zdu_instance_answered_total{cluster="shop",instance="a",version="1"})"] == "6");
+    CHECK(s[R"(zdu_instance_responses_5xx_total{cluster="shop",instance="a",version="1"})"] == "2");
+    CHECK(s[R"(zdu_instance_responses_5xx_total{cluster="shop",instance="b\"\\\n",version="2"})"] ==
+          "0");
     CHECK(s[R"(zdu_instance_response_seconds_total{cluster="shop",instance="a",version="1"})"] ==
           "1.500000");
     CHECK(s[R"(zdu_instance_response_max_seconds{cluster="shop",instance="a",version="1"})"] ==

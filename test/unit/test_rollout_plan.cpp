@@ -88,6 +88,15 @@ TEST_CASE("rollout error rate is failures over requests between two reads") {
     CHECK(*error_rate({100, 10}, {4, 1}) == Approx(0.25));  // counters restarted
 }
 
+TEST_CASE("rollout error rate counts the 5xx the canary answered with the proxy's failures") {
+    // No failure the proxy saw, but 5 of 20 requests answered 500: a failing canary all the same.
+    CHECK(*error_rate({10, 0, 0}, {30, 0, 5}) == Approx(0.25));
+    CHECK(*error_rate({10, 1, 2}, {30, 3, 7}) == Approx(0.35));
+    CHECK_FALSE(error_rate({10, 1, 2}, {10, 1, 9}));  // no request: no evidence
+    // Only the 5xx count went down: a front-end restarted, so everything counts from 0.
+    CHECK(*error_rate({40, 0, 8}, {50, 0, 5}) == Approx(0.1));
+}
+
 TEST_CASE("rollout progress bar shows what is left and the estimate") {
     CHECK(progress_bar(5, 10, std::nullopt, 10) == "[#####.....] 5 sessions left");
     CHECK(progress_bar(1, 10, 12.2, 10) == "[#########.] 1 session left, about 13 s");

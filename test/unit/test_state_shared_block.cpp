@@ -49,7 +49,7 @@ TEST_CASE("a shared block is attached only with this build's layout", "[state]")
 }
 
 TEST_CASE("a shared block holds a session table on its own clock", "[state][sessions]") {
-    CHECK(kLayoutVersion == 5);  // the session region, response times, the manager actions
+    CHECK(kLayoutVersion == 6);  // the session region, response times, the manager actions, 5xx
     Memory m(SharedBlock::bytes_for(16, 1000));
     SharedBlock made = SharedBlock::create(m.data(), m.size, 16, 1000, 9, 1700000000000);
     CHECK(made.session_capacity() == 1000);

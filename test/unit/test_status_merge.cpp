@@ -16,7 +16,7 @@ std::string status_json(const std::string& hash, int a1_sessions, const std::str
            R"(","generation":3,"clusters":[{"name":"c1","active_version":"2.0","canary":null,)"
            R"("instances":[{"name":"a1","version":"1.0","weight":100,"healthy":true,"state":")" +
            a1_state + R"(","live_sessions":)" + std::to_string(a1_sessions) +
-           R"(,"counters":{"requests":10,"failures":1,"failovers":2})" + extra +
+           R"(,"counters":{"requests":10,"failures":1,"failovers":2,"responses_5xx":3})" + extra +
            R"(},{"name":"b1","version":"2.0","weight":50,"healthy":false,"state":"active",)"
            R"("live_sessions":4,"counters":{"requests":5,"failures":0,"failovers":0}}]}]})";
 }
@@ -41,6 +41,8 @@ TEST_CASE("status merge reads a manager status answer") {
     CHECK(a1.live_sessions == 7);
     CHECK(a1.requests == 10);
     CHECK(a1.failovers == 2);
+    CHECK(a1.responses_5xx == 3);
+    CHECK(r.clusters[0].instances[1].responses_5xx == 0);  // not sent: an older module
     CHECK_FALSE(a1.avg_response_ms.has_value());
     CHECK_FALSE(r.clusters[0].instances[1].healthy);
 }
@@ -60,6 +62,8 @@ TEST_CASE("status merge sums sessions and counters over front-ends that track th
     CHECK(a1->requests == 20);
     CHECK(a1->failures == 2);
     CHECK(a1->failovers == 4);
+    CHECK(a1->responses_5xx == 6);
+    CHECK(format_status_json(m).find(R"("failovers":4,"responses_5xx":6,)") != std::string::npos);
     CHECK(a1->front_ends == 2);
     CHECK(a1->state == "draining");
     CHECK_FALSE(a1->drained_everywhere);

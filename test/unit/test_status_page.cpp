@@ -28,6 +28,7 @@ StatusData sample() {
     a.busy = 3;
     a.failovers = 4;
     a.failures = 5;
+    a.responses_5xx = 6;
     a.answered = 10;
     a.answer_total_us = 122500;  // 12.25 ms on average
     a.answer_max_us = 250000;
@@ -78,9 +79,10 @@ TEST_CASE("an instance row carries every column", "[manager][page]") {
     CHECK_THAT(row, Catch::Contains(">draining</span><span class=\"tag admin\">disabled</span>"));
     for (const char* cell :
          {"data-label=\"Sessions\">17<", "data-label=\"Requests\">1234<", "data-label=\"Busy\">3<",
-          "data-label=\"Failovers\">4<", "data-label=\"Errors\">5<", "data-label=\"Avg ms\">12.2",
-          "data-label=\"Max ms\">250.0<", "data-label=\"Drained in\">3 min 20 s<",
-          "data-label=\"Weight\">100<", "data-label=\"Health\">healthy<"}) {
+          "data-label=\"Failovers\">4<", "data-label=\"Errors\">5<", "data-label=\"5xx\">6<",
+          "data-label=\"Avg ms\">12.2", "data-label=\"Max ms\">250.0<",
+          "data-label=\"Drained in\">3 min 20 s<", "data-label=\"Weight\">100<",
+          "data-label=\"Health\">healthy<"}) {
         CHECK_THAT(row, Catch::Contains(cell));
     }
     const std::string other = row_of(page, "i2");

@@ -21,7 +21,7 @@ class Backend:
     """One fake app-server instance.
 
     opts map to app.py's options: host, session_cookie, route_style, route, set_jroute,
-    replica, health_status. port=None picks a free one; restart() keeps it.
+    replica, health_status, fail_every. port=None picks a free one; restart() keeps it.
     """
 
     def __init__(self, instance, version="1.0", port=None, start=True, **opts):
