@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""mod_zdu benchmarks on loopback: mod_zdu against mod_proxy_balancer, HAProxy, the backend
-direct and a static file; scale curves; memory; core micro-benchmarks. Prints the tables and
+"""mod_zdu benchmarks on loopback: mod_zdu against the limit (httpd proxying to one fixed
+backend), mod_proxy_balancer, HAProxy, the backend direct and a static file; scale curves;
+memory; core micro-benchmarks. Prints the tables and
 writes results.json and chart.png into --out. Figures only: no number fails the run.
 
     python3 bench/run.py [--quick] [--callgrind] [--out bench/results] [--build-dir DIR]
@@ -92,14 +93,19 @@ def print_tables(results):
         ("Hot reload at 1,000 instances", "reload", report.reload_table),
         ("Instructions per request (callgrind, httpd -X)", "per_request",
          report.per_request_table),
-        ("Where mod_zdu's instructions go (callgrind, per request)", "per_request",
-         report.zdu_breakdown_table),
+        ("Instructions per request above the limit (callgrind)", "per_request",
+         report.above_limit_table),
+        ("Where mod_zdu's instructions go, hook by hook (callgrind, per request)",
+         "per_request", report.zdu_breakdown_table),
+        ("Clock reads per request (callgrind)", "per_request", report.time_calls_table),
         ("Where mod_zdu's instructions differ from mod_proxy_balancer's",
          "per_request_differences", report.differences_table),
     ]
     for title, key, render in sections:
         if results.get(key):
-            log(f"\n== {title}\n{render(results[key])}")
+            text = render(results[key])
+            if text:
+                log(f"\n== {title}\n{text}")
     if results.get("micro") is not None or results.get("decision_instructions"):
         log(f"\n== Core micro-benchmarks\n"
             f"{report.micro_table(results.get('micro'), results.get('decision_instructions'))}")
@@ -108,7 +114,7 @@ def print_tables(results):
             f"{report.ceilings_table(results['routing_ceilings'])}")
     log(f"\n== Targets (reported, never enforced)\n"
         f"{report.targets_table(report.target_checks(results))}")
-    if results.get("compare"):
+    if results.get("compare") or results.get("per_request"):
         log(f"\n== Comparison as JSON\n{json.dumps(report.json_summary(results))}")
 
 
