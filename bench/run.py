@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""mod_zdu benchmarks on loopback: mod_zdu against mod_proxy_balancer, HAProxy, the backend
-direct and a static file; scale curves; memory; core micro-benchmarks. Prints the tables and
+"""mod_zdu benchmarks on loopback: mod_zdu against the limit (httpd proxying to one fixed
+backend), mod_proxy_balancer, HAProxy, the backend direct and a static file; scale curves;
+memory; reloads and failover; system calls; core micro-benchmarks. Prints the tables and
 writes results.json and chart.png into --out. Figures only: no number fails the run.
 
     python3 bench/run.py [--quick] [--callgrind] [--out bench/results] [--build-dir DIR]
@@ -16,12 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from zdubench import (chart, compare, environment, micro, nginx, per_request,  # noqa: E402
-                      ports, reload, report, scale)
+from zdubench import (chart, compare, environment, failover, micro, nginx,  # noqa: E402
+                      per_request, ports, reload, reload_latency, report, scale, syscalls)
 from zdubench.profile import FULL, NGINX_WORKERS, QUICK  # noqa: E402
 
-SECTIONS = ("compare", "scale", "reload", "micro")
-SERVER_SECTIONS = {"compare", "scale", "reload"}
+SECTIONS = ("compare", "scale", "reload", "syscalls", "failover", "micro")
+SERVER_SECTIONS = {"compare", "scale", "reload", "syscalls", "failover"}
 
 
 def parse_args(argv):
@@ -66,6 +67,14 @@ def load_sections(results, workdir, profile, wanted, with_callgrind):
             results["scale"] = [r for r in results["scale"] if r["section"] == "scale"]
         if "reload" in wanted:
             results["reload"] = reload.run(workdir / "reload", instance_ports, profile, log)
+            results["reload_latency"] = reload_latency.run(workdir / "reload-latency",
+                                                           instance_ports[:2], profile, log)
+        if "syscalls" in wanted:
+            results["syscalls"] = syscalls.run(workdir / "syscalls", instance_ports[:2],
+                                               profile.syscall_requests, log)
+        if "failover" in wanted:
+            results["failover"] = failover.run(workdir / "failover", instance_ports[:2],
+                                               profile.failover_requests, log)
         if with_callgrind:
             counts = (2,) if profile is QUICK else (2, count)
             results["per_request"], results["per_request_differences"] = per_request.run(
@@ -90,16 +99,25 @@ def print_tables(results):
          lambda r: report.curve_table(r, "sessions", "sessions")),
         ("Memory after load", "memory", report.memory_table),
         ("Hot reload at 1,000 instances", "reload", report.reload_table),
+        ("Requests during reloads: a reload every second against none", "reload_latency",
+         report.reload_latency_table),
+        ("Failover: a request retried after a reset", "failover", report.failover_table),
+        ("System calls per request (strace -c -f)", "syscalls", report.syscalls_table),
         ("Instructions per request (callgrind, httpd -X)", "per_request",
          report.per_request_table),
-        ("Where mod_zdu's instructions go (callgrind, per request)", "per_request",
-         report.zdu_breakdown_table),
+        ("Instructions per request above the limit (callgrind)", "per_request",
+         report.above_limit_table),
+        ("Where mod_zdu's instructions go, hook by hook (callgrind, per request)",
+         "per_request", report.zdu_breakdown_table),
+        ("Clock reads per request (callgrind)", "per_request", report.time_calls_table),
         ("Where mod_zdu's instructions differ from mod_proxy_balancer's",
          "per_request_differences", report.differences_table),
     ]
     for title, key, render in sections:
         if results.get(key):
-            log(f"\n== {title}\n{render(results[key])}")
+            text = render(results[key])
+            if text:
+                log(f"\n== {title}\n{text}")
     if results.get("micro") is not None or results.get("decision_instructions"):
         log(f"\n== Core micro-benchmarks\n"
             f"{report.micro_table(results.get('micro'), results.get('decision_instructions'))}")
@@ -108,7 +126,7 @@ def print_tables(results):
             f"{report.ceilings_table(results['routing_ceilings'])}")
     log(f"\n== Targets (reported, never enforced)\n"
         f"{report.targets_table(report.target_checks(results))}")
-    if results.get("compare"):
+    if results.get("compare") or results.get("per_request"):
         log(f"\n== Comparison as JSON\n{json.dumps(report.json_summary(results))}")
 
 

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(cmake g++ make pkg-config apache2 apache2-dev libxml2-dev libxml2-utils libcli11-dev libcurl4-openssl-dev catch2 libssl-dev python3 curl tomcat10
           chromium chromium-driver python3-selenium)
 if [ "${1:-}" = "--bench" ]; then
-    packages+=(nginx-light haproxy wrk gnuplot-nox libbenchmark-dev valgrind)
+    packages+=(nginx-light haproxy wrk gnuplot-nox libbenchmark-dev valgrind strace)
 fi
 missing=()
 for p in "${packages[@]}"; do

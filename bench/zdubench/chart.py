@@ -8,7 +8,7 @@ from pathlib import Path
 from . import targets
 
 TIMEOUT = 60.0
-SERIES = (targets.BALANCER, targets.ZDU, targets.HAPROXY)
+SERIES = (targets.LIMIT, targets.BALANCER, targets.ZDU, targets.HAPROXY)
 
 
 def _write(path, rows):
@@ -19,7 +19,7 @@ def _write(path, rows):
 def _compare_data(tmp, compare):
     by = {(r["target"], r["workload"]): r for r in compare}
     rows = []
-    for name in (targets.DIRECT, targets.BALANCER, targets.ZDU, targets.HAPROXY):
+    for name in (targets.DIRECT, targets.LIMIT, targets.BALANCER, targets.ZDU, targets.HAPROXY):
         s, n = by.get((name, "sticky")), by.get((name, "new"))
         if s and n:
             rows.append((f'"{name}"', round(s["rps"]), round(n["rps"]), s["p99_ms"], n["p99_ms"]))

@@ -1,14 +1,15 @@
-"""The head-to-head rows at 2 instances: the backend direct, mod_proxy_balancer, mod_zdu,
-HAProxy (sticky and new sessions each), and a static file from mod_zdu's own httpd. Next to
-mod_zdu's sticky row (the sessions of its logins, in a table that holds little else), the
-same requests on a second mod_zdu whose table holds a million tracked sessions."""
+"""The head-to-head rows at 2 instances: the backend direct, the limit (httpd proxying to one
+fixed backend, no balancer), mod_proxy_balancer, mod_zdu, HAProxy (sticky and new sessions
+each), and a static file from mod_zdu's own httpd. Next to mod_zdu's sticky row (the sessions
+of its logins, in a table that holds little else), the same requests on a second mod_zdu whose
+table holds a million tracked sessions."""
 import contextlib
 
 from . import httpds, nginx, rounds, sessions, targets
 from .rounds import Row
 
-NAMES = (targets.DIRECT, targets.BALANCER, targets.ZDU, targets.ZDU_1M, targets.HAPROXY,
-         targets.STATIC)
+NAMES = (targets.DIRECT, targets.LIMIT, targets.BALANCER, targets.ZDU, targets.ZDU_1M,
+         targets.HAPROXY, targets.STATIC)
 # Sessions of the 1M-tracked row wrk cycles through: as many as the largest distinct-sessions
 # row, so the table's lookups miss the CPU caches as a real million users' would.
 TRACKED_SENT = 100_000
@@ -44,18 +45,34 @@ def prepare_prefilled(target, workdir, instances, log, count=TRACKED_SENT):
                                       chosen)
 
 
+def sticky_cookies(started, workdir, instances, log):
+    """{target name: cookie file} for every proxy row's sticky workload. The limit sends
+    mod_zdu's cookies (its backend ignores them): the same request bytes as mod_zdu's row."""
+    files = {}
+    for name, target in started.items():
+        if name in (targets.LIMIT, targets.STATIC):
+            continue
+        if name == targets.ZDU_1M:
+            files[name] = prepare_prefilled(target, workdir, instances, log)
+        else:
+            wanted = 1 if name == targets.DIRECT else instances
+            files[name] = prepare_sticky(target, workdir, wanted, log)
+    if targets.LIMIT in started:
+        files[targets.LIMIT] = files[targets.ZDU]
+    return files
+
+
 def run(workdir, backend, ports, profile, log):
     workdir.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
         started = targets.start(stack, workdir, ports, NAMES, backend)
+        cookies = sticky_cookies(started, workdir, len(ports), log)
         rows = []
         for name in NAMES[:-1]:
-            target = started[name]
             if name == targets.ZDU_1M:
-                rows.append(Row("compare", target, "sticky", nginx.PAGE_PATH,
-                                str(prepare_prefilled(target, workdir, len(ports), log))))
-                continue
-            wanted = 1 if name == targets.DIRECT else len(ports)
-            rows += session_rows("compare", target, prepare_sticky(target, workdir, wanted, log))
+                rows.append(Row("compare", started[name], "sticky", nginx.PAGE_PATH,
+                                str(cookies[name])))
+            else:
+                rows += session_rows("compare", started[name], cookies[name])
         rows.append(Row("compare", started[targets.STATIC], "static", httpds.STATIC_PATH))
         return rounds.measure(rows, profile.rounds, profile.load(), profile.warmup, log)

@@ -9,7 +9,7 @@ from . import harness_path  # noqa: F401
 from harness import paths
 
 TOOLS = {"nginx": ["/usr/sbin/nginx", "-v"], "haproxy": ["/usr/sbin/haproxy", "-v"],
-         "wrk": ["wrk", "-v"], "apache2": None}
+         "wrk": ["wrk", "-v"], "strace": ["strace", "-V"], "apache2": None}
 
 
 def _first_line(cmd):
@@ -42,12 +42,21 @@ def load_average():
         return None
 
 
+# What each section needs beyond nginx and apache2 (and the built module).
+SECTION_TOOLS = {
+    "compare": ("/usr/sbin/haproxy", "wrk"),
+    "scale": ("/usr/sbin/haproxy", "wrk"),
+    "reload": ("wrk",),  # the reload-every-second row runs under wrk's load
+    "syscalls": ("strace",),
+    "callgrind": ("valgrind", "callgrind_annotate"),
+}
+
+
 def missing_tools(sections=None):
-    """Executables the load sections cannot run without; the reload section alone needs
-    neither wrk nor HAProxy."""
+    """Executables the load sections cannot run without; sections None: all of them."""
     wanted = ["/usr/sbin/nginx", str(paths.apache2())]
-    if sections is None or set(sections) - {"reload"}:
-        wanted += ["/usr/sbin/haproxy", "wrk"]
+    for section in SECTION_TOOLS if sections is None else sections:
+        wanted += [t for t in SECTION_TOOLS.get(section, ()) if t not in wanted]
     missing = [t for t in wanted if not shutil.which(t)]
     if not paths.module_path().exists():
         missing.append(str(paths.module_path()))

@@ -1,5 +1,6 @@
-"""httpd with mod_zdu and httpd with mod_proxy_balancer, both rendered by the harness's
-httpd_conf (same MPM, children, threads, modules, keep-alive), so only the balancing differs."""
+"""httpd with mod_zdu, httpd with mod_proxy_balancer and the limit (httpd proxying to one fixed
+backend with no balancer at all), all rendered by the harness's httpd_conf (same MPM, children,
+threads, modules, keep-alive), so only the balancing differs."""
 import contextlib
 import os
 import re
@@ -89,4 +90,21 @@ def prefill_report(error_log):
 
 def balancer_httpd(root, ports, servers=HTTPD_SERVERS, threads=HTTPD_THREADS, **opts):
     return Httpd(root, None, extra_conf=balancer_conf(ports), servers=servers, threads=threads,
+                 zdu=False, access_log=False, **opts)
+
+
+def limit_conf(port):
+    """What no balancer inside httpd can beat: mod_proxy_http to one fixed backend, chosen by
+    nothing. The backend of the cluster's first instance."""
+    backend = f"http://127.0.0.1:{port}{CONTEXT_ROOT}"
+    return f"""\
+ProxyPass "{CONTEXT_ROOT}" "{backend}"
+ProxyPassReverse "{CONTEXT_ROOT}" "{backend}"
+"""
+
+
+def limit_httpd(root, ports, servers=HTTPD_SERVERS, threads=HTTPD_THREADS, **opts):
+    """The same httpd as the others (modules, MPM, keep-alive, LogLevel warn), proxying every
+    request to ports[0] whatever the cluster's size."""
+    return Httpd(root, None, extra_conf=limit_conf(ports[0]), servers=servers, threads=threads,
                  zdu=False, access_log=False, **opts)

@@ -6,7 +6,14 @@ Figures, per request: the whole process; httpd's translate_name phase; mod_proxy
 ap_proxy_pre_request (mod_zdu's pre_request, or mod_proxy_balancer's selection — Debian strips
 mod_proxy_balancer's static functions, so its selection is only visible through this caller);
 ap_proxy_post_request (mod_proxy_balancer's bookkeeping); mod_zdu's own hooks and filter.
-The 1M-tracked case is mod_zdu with a million prefilled sessions, one of them sent."""
+The 1M-tracked case is mod_zdu with a million prefilled sessions, one of them sent. The limit
+(httpd proxying to one fixed backend, no balancer) is what every other case is measured
+above: its sticky requests carry mod_zdu's cookies, which its backend ignores.
+
+For mod_zdu, each hook's cost is what httpd's (or mod_proxy's) hook runner spent in mod_zdu's
+functions: the callgrind call edge from ap_run_translate_name, proxy_run_pre_request, ... into
+zdu::, so the hooks add up to mod_zdu's whole share of the request and nothing is counted
+twice. Header work and session tracking run inside those hooks and are given apart."""
 import contextlib
 import os
 from pathlib import Path
@@ -27,8 +34,36 @@ FIGURES = {
 }
 FILTER = ("zdu::glue::", "response_filter(ap_filter_t")
 CASES = ((targets.ZDU, "sticky"), (targets.ZDU_1M, "sticky"), (targets.ZDU, "new"),
+         (targets.LIMIT, "sticky"), (targets.LIMIT, "new"),
          (targets.BALANCER, "sticky"),
          (targets.BALANCER, "new"), (targets.STATIC, "static"))
+ZDU_TARGETS = (targets.ZDU, targets.ZDU_1M)
+ZDU = "zdu::"
+# mod_zdu's share of a request, hook by hook: (label, the hook runners that call into it). The
+# four manager/status handlers decline every proxied request; mod_zdu's request-pool cleanups
+# (the generation it pinned, the busy count) run when httpd destroys the request.
+HOOK_RUNNERS = (
+    ("translate_name", ("ap_run_translate_name",)),
+    ("handlers (declining)", ("ap_run_handler",)),
+    ("pre_request", ("proxy_run_pre_request",)),
+    ("backend headers (proxy fixups)", ("proxy_run_fixups",)),
+    ("post_request", ("proxy_run_post_request",)),
+    ("request_status", ("proxy_run_request_status",)),
+    ("log_transaction", ("ap_run_log_transaction",)),
+    ("request pool cleanups", ("apr_pool_destroy", "apr_pool_clear")),
+)
+FILTER_OWN = "response filter (own)"
+# Work inside the hooks above, inclusive: (label, [(function pattern, the hook it runs in)]).
+HOOK_PARTS = (
+    ("header work", (("zdu::glue::strip_client_proxy_headers(", "translate_name"),
+                     ("zdu::glue::set_backend_headers(", "backend headers (proxy fixups)"))),
+    ("session tracking", (("zdu::glue::look_up_session(", "translate_name"),
+                          ("zdu::glue::note_routed_session(", "pre_request"),
+                          ("zdu::glue::learn_from_response(", FILTER_OWN))),
+)
+# What reads the clock: APR's apr_time_now (httpd, mod_proxy, mod_zdu) and libc's clocks
+# (std::chrono). Counted as calls, which the vDSO hides from strace.
+TIME_FUNCTIONS = ("apr_time_now", "clock_gettime", "gettimeofday", "time")
 
 
 def _httpd(target, root, ports):
@@ -36,7 +71,8 @@ def _httpd(target, root, ports):
     if target == targets.ZDU_1M:
         return httpds.prefilled_httpd(root, ports, servers=1, threads=4,
                                       properties=httpds.SLOW_SWEEP)
-    make = httpds.balancer_httpd if target == targets.BALANCER else httpds.zdu_httpd
+    make = {targets.BALANCER: httpds.balancer_httpd,
+            targets.LIMIT: httpds.limit_httpd}.get(target, httpds.zdu_httpd)
     return make(root, ports, servers=1, threads=4)
 
 
@@ -45,28 +81,40 @@ def _path(workload):
             "static": httpds.STATIC_PATH}[workload]
 
 
-def _send(httpd, target, workload, count, instances, ports):
+def _sticky_cookie(httpd, target, instances, ports, zdu_cookie):
+    """The sticky request's Cookie header: a login's through this server. The limit sends
+    mod_zdu's (its backend ignores them) or, without one, its own login's with a JROUTE as
+    long as mod_zdu's."""
+    if target == targets.LIMIT and zdu_cookie:
+        return zdu_cookie
+    found = sessions.login_all_routes(targets.Target(target, httpd.base_url,
+                                                     targets.ROUTE_OF[target]), instances)
+    if target == targets.LIMIT:
+        return f"{found[0].header()}; JROUTE=abcdefgh"
+    if target == targets.ZDU_1M:
+        # A prefilled session of the instance that login reached (BENCH<n> is on instance
+        # n % N; instance k listens on ports[k]), far into the table.
+        k = ports.index(found[0].port)
+        n = (httpds.PREFILLED_SESSIONS // 2 // instances) * instances + k
+        return (f"{nginx.SESSION_COOKIE}={httpds.prefilled_id(n)}; "
+                f"JROUTE={found[0].cookies['JROUTE']}")
+    return found[0].header()
+
+
+def _send(httpd, target, workload, count, instances, ports, zdu_cookie=None):
+    """Sends `count` requests; returns the Cookie header they carried (None: none)."""
     with Client(httpd.base_url) as client:
         cookie = None
         if workload == "sticky":
-            found = sessions.login_all_routes(targets.Target(target, httpd.base_url,
-                                                             targets.ROUTE_OF[target]),
-                                              instances)
-            cookie = found[0].header()
-            if target == targets.ZDU_1M:
-                # A prefilled session of the instance that login reached (BENCH<n> is on
-                # instance n % N; instance k listens on ports[k]), far into the table.
-                k = ports.index(found[0].port)
-                n = (httpds.PREFILLED_SESSIONS // 2 // instances) * instances + k
-                cookie = (f"{nginx.SESSION_COOKIE}={httpds.prefilled_id(n)}; "
-                          f"JROUTE={found[0].cookies['JROUTE']}")
+            cookie = _sticky_cookie(httpd, target, instances, ports, zdu_cookie)
         for _ in range(count):
             client.jar.clear()
             headers = {"Cookie": cookie} if cookie else None
             client.get(_path(workload), headers=headers)
+        return cookie
 
 
-def _profile_run(target, workload, count, root, ports):
+def _profile_run(target, workload, count, root, ports, sent):
     """Starts httpd -X under callgrind, sends `count` requests, stops it; the profile."""
     httpd = _httpd(target, root, ports)
     out = root / "callgrind.out"
@@ -87,15 +135,46 @@ def _profile_run(target, workload, count, root, ports):
     # callgrind made the file as root at start; httpd -X writes it at exit as www-data.
     os.chmod(out, 0o666)
     try:
-        _send(httpd, target, workload, count, len(ports), ports)
+        cookie = _send(httpd, target, workload, count, len(ports), ports, sent.get(targets.ZDU))
     finally:
         procs.stop(proc, timeout=60.0)
+    if target == targets.ZDU and cookie:
+        sent[targets.ZDU] = cookie
     return callgrind.read(out)
 
 
-def _case(target, workload, workdir, ports, counts):
-    runs = [_profile_run(target, workload, n, workdir / f"{target}-{workload}-{n}", ports)
-            for n in counts]
+def zdu_hooks(profile):
+    """{hook label: Ir} of mod_zdu's share of a profile, and its parts (HOOK_PARTS)."""
+    hooks = {label: sum(profile.entered_from(runner, ZDU) for runner in runners)
+             for label, runners in HOOK_RUNNERS}
+    # The filter passes the response on: what the later filters and the network cost is not
+    # the filter's own.
+    hooks[FILTER_OWN] = profile.inclusive_without(FILTER, "ap_pass_brigade")
+    parts = {}
+    for label, functions in HOOK_PARTS:
+        for pattern, _ in functions:
+            parts[f"{label}: {pattern.split('::')[-1].rstrip('(')}"] = profile.inclusive(pattern)
+    return hooks, parts
+
+
+def time_calls(profile):
+    """{function: calls} of the clock functions, and of apr_time_now's calls those of
+    mod_zdu's own functions."""
+    out = {name: profile.calls_to(name) for name in TIME_FUNCTIONS}
+    out["apr_time_now by mod_zdu"] = sum(n for caller, n in
+                                         profile.calls_by_caller("apr_time_now").items()
+                                         if ZDU in caller)
+    return out
+
+
+def _difference(before, after, extra):
+    return {k: (after.get(k, 0) - before.get(k, 0)) / extra for k in after}
+
+
+def _case(target, workload, workdir, ports, counts, sent=None):
+    sent = {} if sent is None else sent
+    runs = [_profile_run(target, workload, n, workdir / f"{target}-{workload}-{n}", ports,
+                         sent) for n in counts]
     extra = counts[1] - counts[0]
 
     def per_request(measure):
@@ -111,6 +190,11 @@ def _case(target, workload, workdir, ports, counts):
         lambda p: p.inclusive_without(FILTER, "ap_pass_brigade"))
     row["zdu_functions"] = _zdu_functions(runs, extra)
     row["self"] = _self_per_request(runs, extra)
+    row["time_calls"] = _difference(time_calls(runs[0]), time_calls(runs[1]), extra)
+    if target in ZDU_TARGETS:
+        (h0, p0), (h1, p1) = zdu_hooks(runs[0]), zdu_hooks(runs[1])
+        row["zdu_hooks"] = _difference(h0, h1, extra)
+        row["zdu_hook_parts"] = _difference(p0, p1, extra)
     return row
 
 
@@ -152,14 +236,14 @@ def where_zdu_differs(rows, limit=15):
 
 
 def run(workdir, backend_ports, counts, instance_counts, log):
-    results = []
+    results, sent = [], {}
     for n in instance_counts:
         for target, workload in CASES:
             log(f"callgrind: {target} {workload} at {n} instances "
                 f"({counts[0]} and {counts[1]} requests)")
             try:
                 results.append(_case(target, workload, Path(workdir) / f"{n}",
-                                     backend_ports[:n], counts))
+                                     backend_ports[:n], counts, sent))
             except procs.ServerError as e:
                 log(f"callgrind: {target} {workload} skipped: {e}")
     differs = where_zdu_differs(results)

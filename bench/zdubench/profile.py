@@ -30,6 +30,10 @@ class Profile:
     callgrind_requests: tuple  # two request counts: their difference cancels start-up cost
     reload_timed: int = 20     # 1,000-instance reloads timed one by one
     reload_rss: int = 1000     # reloads over which each child's RSS is followed
+    reload_load_seconds: int = 5  # each wrk run of the reload-every-second row, and without
+    reload_load_rounds: int = 3
+    syscall_requests: int = 2000  # sequential requests under strace -c -f
+    failover_requests: int = 600  # sequential new sessions, about half of them retried
 
     def load(self, duration=None):
         return Load(WRK_THREADS, CONNECTIONS, duration or self.duration)
@@ -42,4 +46,6 @@ FULL = Profile(name="full", duration=3, rounds=12, warmup=1,
 QUICK = Profile(name="quick", duration=2, rounds=3, warmup=1,
                 scale_instances=(2, 1000), scale_duration=2, scale_rounds=2,
                 session_counts=(1000, 100000), micro_min_time=0.05,
-                callgrind_requests=(100, 400), reload_timed=10, reload_rss=200)
+                callgrind_requests=(100, 400), reload_timed=10, reload_rss=200,
+                reload_load_seconds=3, reload_load_rounds=2, syscall_requests=1000,
+                failover_requests=300)

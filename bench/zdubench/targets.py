@@ -8,6 +8,9 @@ from . import httpds, nginx, procs
 from .haproxy import COOKIE as HAPROXY_COOKIE, Haproxy
 
 DIRECT = "direct"
+# httpd proxying to one fixed backend (ProxyPass, no balancer): what a balancer inside httpd
+# cannot beat, and what mod_zdu is measured against.
+LIMIT = "limit"
 BALANCER = "mod_proxy_balancer"
 ZDU = "mod_zdu"
 # The same httpd with a session table prefilled with a million tracked sessions.
@@ -25,6 +28,7 @@ def _session_suffix(cookies):
 # How each server says which instance a session is on: what a login's cookies must carry.
 ROUTE_OF = {
     DIRECT: _session_suffix,
+    LIMIT: _session_suffix,
     BALANCER: _session_suffix,
     ZDU: lambda cookies: cookies.get("JROUTE"),
     ZDU_1M: lambda cookies: cookies.get("JROUTE"),
@@ -54,6 +58,11 @@ def start(stack, workdir, ports, names, backend):
     targets = {}
     if DIRECT in names:
         targets[DIRECT] = Target(DIRECT, backend.url("", 0), ROUTE_OF[DIRECT], _pids(backend))
+    if LIMIT in names:
+        h = httpds.limit_httpd(workdir / "limit", ports)
+        stack.callback(h.stop)
+        h.start()
+        targets[LIMIT] = Target(LIMIT, h.base_url, ROUTE_OF[LIMIT], _pids(h))
     if BALANCER in names:
         h = httpds.balancer_httpd(workdir / "balancer", ports)
         stack.callback(h.stop)
