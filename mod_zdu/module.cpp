@@ -131,6 +131,7 @@ void register_hooks(apr_pool_t*) {
     if (!proxy_api_available()) return;
     proxy_hook_pre_request(pre_request, nullptr, before_balancer, APR_HOOK_FIRST);
     proxy_hook_post_request(post_request, nullptr, before_balancer, APR_HOOK_FIRST);
+    proxy_hook_canon_handler(canon_handler, nullptr, before_balancer, APR_HOOK_FIRST);
     ap_hook_log_transaction(note_request_end, nullptr, nullptr, APR_HOOK_MIDDLE);
     // request_status is an optional hook of mod_proxy: registered by name, not by a symbol.
     APR_OPTIONAL_HOOK(proxy, request_status, request_status, nullptr, nullptr, APR_HOOK_MIDDLE);
