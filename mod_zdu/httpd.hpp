@@ -4,6 +4,13 @@
 
 // httpd.h first: the other headers rely on its types.
 #include <httpd.h>
+// ap_config.h turns on http_log.h's inline level checks only for C99 compilers; g++ supports the
+// variadic macros they use. Without it every debug ap_log_rerror below the configured level is
+// still a call with all its arguments. Defined after httpd.h so that http_config.h keeps its
+// C++-compatible (non-designated) initializers.
+#ifndef AP_HAVE_C99
+#define AP_HAVE_C99
+#endif
 // clang-format off
 #include <apr_optional.h>
 #include <apr_shm.h>
@@ -26,6 +33,7 @@ extern "C" {
 #pragma weak proxy_module
 #pragma weak proxy_hook_pre_request
 #pragma weak proxy_hook_post_request
+#pragma weak proxy_hook_canon_handler
 #pragma weak ap_proxy_define_balancer
 #pragma weak ap_proxy_define_worker
 #pragma weak ap_proxy_get_balancer

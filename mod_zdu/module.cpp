@@ -11,9 +11,7 @@
 #include "mod_zdu/lifecycle/sweeper.hpp"
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/manager/handler.hpp"
-#include "mod_zdu/manager/metrics_handler.hpp"
-#include "mod_zdu/manager/monitor_handler.hpp"
-#include "mod_zdu/manager/status_handler.hpp"
+#include "mod_zdu/manager/handlers.hpp"
 #include "mod_zdu/proxy_api.hpp"
 #include "mod_zdu/reload/poller.hpp"
 #include "mod_zdu/reload/publish_lock.hpp"
@@ -119,10 +117,7 @@ void register_hooks(apr_pool_t*) {
     ap_hook_post_config(post_config, nullptr, nullptr, APR_HOOK_MIDDLE);
     ap_hook_translate_name(translate_name, nullptr, before_proxy, APR_HOOK_FIRST);
     register_response_filter();
-    register_manager();
-    register_status_handler();
-    register_metrics_handler();
-    register_monitor_handler();
+    register_handlers();
     register_publish_lock();
     register_reload_poller();
     register_session_sweep();
@@ -131,6 +126,7 @@ void register_hooks(apr_pool_t*) {
     if (!proxy_api_available()) return;
     proxy_hook_pre_request(pre_request, nullptr, before_balancer, APR_HOOK_FIRST);
     proxy_hook_post_request(post_request, nullptr, before_balancer, APR_HOOK_FIRST);
+    proxy_hook_canon_handler(canon_handler, nullptr, before_balancer, APR_HOOK_FIRST);
     ap_hook_log_transaction(note_request_end, nullptr, nullptr, APR_HOOK_MIDDLE);
     // request_status is an optional hook of mod_proxy: registered by name, not by a symbol.
     APR_OPTIONAL_HOOK(proxy, request_status, request_status, nullptr, nullptr, APR_HOOK_MIDDLE);

@@ -1,5 +1,7 @@
 #include "headers/header_name_set.hpp"
 
+#include <algorithm>
+
 #include "routing/header_text.hpp"
 
 namespace zdu::headers {
@@ -50,6 +52,11 @@ HeaderNameSet::HeaderNameSet(const std::vector<std::string>& names)
         if (slots_[slot] >= 0) continue;  // already there
         slots_[slot] = static_cast<std::int32_t>(names_.size());
         names_.push_back(name);
+        if (!name.empty()) {
+            const auto c = static_cast<unsigned char>(name[0]) | 0x20u;
+            first_[c >> 6] |= std::uint64_t{1} << (c & 63);
+        }
+        lengths_ |= std::uint64_t{1} << std::min<std::size_t>(name.size(), 63);
     }
 }
 
@@ -65,6 +72,7 @@ std::size_t HeaderNameSet::slot_of(std::string_view name) const noexcept {
 }
 
 bool HeaderNameSet::contains(std::string_view name) const noexcept {
+    if (!(lengths_ >> std::min<std::size_t>(name.size(), 63) & 1u)) return false;
     return !slots_.empty() && slots_[slot_of(name)] >= 0;
 }
 

@@ -19,6 +19,13 @@ class HeaderNameSet {
     explicit HeaderNameSet(const std::vector<std::string>& names);
 
     bool contains(std::string_view name) const noexcept;
+    // The same for a NUL-terminated name: most request headers start with a letter no listed
+    // name starts with, and are answered from that letter alone (no strlen, no hash).
+    bool contains(const char* name) const noexcept {
+        const auto c = static_cast<unsigned char>(*name) | 0x20u;
+        if (!(first_[c >> 6] >> (c & 63) & 1u)) return false;
+        return contains(std::string_view(name));
+    }
     std::size_t size() const noexcept { return names_.size(); }
 
   private:
@@ -27,6 +34,10 @@ class HeaderNameSet {
     std::vector<std::string> names_;
     // Open addressing over indices into names_ (-1: empty).
     std::vector<std::int32_t> slots_;
+    // Bit c: some name's first character, or'ed with 0x20 (lower case for letters), is c.
+    std::uint64_t first_[4] = {0, 0, 0, 0};
+    // Bit n (n < 63): some name is n characters long; bit 63: some name is longer.
+    std::uint64_t lengths_ = 0;
 };
 
 }  // namespace zdu::headers

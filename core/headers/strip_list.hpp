@@ -30,6 +30,7 @@ class StripList {
     std::string apply(std::string_view argument);
 
     bool strips(std::string_view name) const noexcept { return set_.contains(name); }
+    bool strips(const char* name) const noexcept { return set_.contains(name); }
     // The configurable part, in order (own headers not included).
     const std::vector<std::string>& listed() const noexcept { return listed_; }
 

@@ -24,6 +24,8 @@ bool is_dot_segment(std::string_view segment) {
 }  // namespace
 
 bool has_dot_segment(std::string_view path) {
+    // Most paths have no '.' at all: one memchr answers for them.
+    if (path.find('.') == std::string_view::npos) return false;
     std::size_t start = 0;
     for (std::size_t i = 0; i < path.size();) {
         std::size_t sep = separator_at(path, i);

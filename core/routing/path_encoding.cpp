@@ -5,16 +5,31 @@
 namespace zdu::routing {
 namespace {
 
-bool plain(unsigned char c) {
+bool is_plain(unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            (c != '\0' && std::strchr("~$-_.+!*'(),;:@&=/", c) != nullptr);
 }
+
+struct PlainTable {
+    bool plain[256] = {};
+    PlainTable() {
+        for (int c = 0; c < 256; ++c) plain[c] = is_plain(static_cast<unsigned char>(c));
+    }
+};
 
 bool encoded_slash_at(std::string_view uri, std::size_t i) {
     return i + 2 < uri.size() && uri[i + 1] == '2' && (uri[i + 2] == 'F' || uri[i + 2] == 'f');
 }
 
 }  // namespace
+
+bool path_is_plain(std::string_view uri) noexcept {
+    static const PlainTable table;
+    for (char c : uri) {
+        if (!table.plain[static_cast<unsigned char>(c)]) return false;
+    }
+    return true;
+}
 
 std::size_t encode_path_keeping_encoded_slashes(std::string_view uri, char* out) {
     static constexpr char kHex[] = "0123456789ABCDEF";
@@ -25,7 +40,7 @@ std::size_t encode_path_keeping_encoded_slashes(std::string_view uri, char* out)
             std::memcpy(out, uri.data() + i, 3);
             out += 3;
             i += 2;
-        } else if (plain(c)) {
+        } else if (is_plain(c)) {
             *out++ = static_cast<char>(c);
         } else {
             *out++ = '%';

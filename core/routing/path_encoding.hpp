@@ -18,6 +18,11 @@ namespace zdu::routing {
 // Writes at most 3 * uri.size() bytes to `out` (no terminator) and returns how many.
 std::size_t encode_path_keeping_encoded_slashes(std::string_view uri, char* out);
 
+// Whether every byte of `uri` is one mod_proxy's path encoding keeps as it is (letters, digits,
+// ~$-_.+!*'(),;:@&=/): then the encoded path is `uri` itself, under either AllowEncodedSlashes
+// mode, and the request path need not copy it. A table lookup per byte.
+bool path_is_plain(std::string_view uri) noexcept;
+
 // The same, as a string (for tests and tools; the request path uses the buffer form).
 std::string encode_path_keeping_encoded_slashes(std::string_view uri);
 

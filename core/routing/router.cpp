@@ -35,13 +35,12 @@ class Decider {
           in_(in),
           view_(view),
           pick_(pick),
-          plan_(in.plan ? *in.plan : routes.plan()),
-          named_(named_instance(routes, sources)) {}
+          plan_(in.plan ? *in.plan : routes.plan()) {}
 
-    Decision run() const;
+    Decision run();
 
   private:
-    int home() const;
+    int home();
     int same_version_replica(int home) const;
     int same_version_failover(int home) const;
     void new_session(Decision& d, Decision::Kind kind) const;
@@ -58,13 +57,15 @@ class Decider {
     const InstanceView& view_;
     VersionPick pick_;
     const VersionPlan& plan_;
-    const int named_;
+    // The instance the request's route names: looked up only when the session table gave no
+    // home (a sticky request of a known session hashes no route).
+    int named_ = -1;
 };
 
-Decision Decider::run() const {
+Decision Decider::run() {
     Decision d;
-    d.named = named_;
     const int home_instance = home();
+    d.named = named_;
     const int door = in_.side_door.instance;
     if (valid_instance(door) && view_.usable(door)) {
         chose(d, door == home_instance ? Decision::Kind::Sticky : Decision::Kind::New, door);
@@ -103,9 +104,10 @@ Decision Decider::run() const {
     return d;
 }
 
-int Decider::home() const {
+int Decider::home() {
+    if (valid_instance(in_.session.home) && !in_.session.ended) return in_.session.home;
+    named_ = named_instance(routes_, sources_);
     if (in_.session.ended) return -1;
-    if (valid_instance(in_.session.home)) return in_.session.home;
     if (named_ < 0) return -1;
     // A session cookie makes the route the session's best guess (the table may not know it:
     // older than the table, a full table, a restart). A route cookie alone is a leftover of an

@@ -40,7 +40,8 @@ struct Decision {
     enum class Kind { Sticky, New, Moved, None, Stale };
     Kind kind = Kind::None;
     int instance = -1;    // -1 with Kind::None and Kind::Stale
-    int named = -1;       // the instance the request named, if any
+    int named = -1;       // the instance the request named, if any; not looked up (-1) when the
+                          // session table gave the session's home, or the session ended
     int version = -1;     // index into ClusterRoutes::versions() of the chosen (or stale) instance
     bool canary = false;  // a new session placed on the canary by its share or by a pin
 };

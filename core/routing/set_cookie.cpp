@@ -6,6 +6,9 @@ namespace zdu::routing {
 namespace {
 
 bool attribute_deletes(std::string_view attr) {
+    // Path, HttpOnly, Secure, SameSite, Domain: one compare each.
+    const char first = attr.empty() ? '\0' : static_cast<char>(attr[0] | 0x20);
+    if (first != 'm' && first != 'e') return false;
     if (starts_with_nocase(attr, "max-age=")) {
         std::string_view v = attr.substr(8);
         return !v.empty() && (v[0] == '0' || v[0] == '-');

@@ -1,5 +1,6 @@
 #include "sessions/session_store.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace zdu::sessions {
@@ -22,10 +23,10 @@ constexpr std::uint64_t kP2 = 0x8ebc6af09c88c6e3ull;
 std::string_view strip_route_suffix(std::string_view session_id) {
     // The first '.' (Tomcat, GlassFish) or ':' (WebSphere) starts the route; ids without one
     // are kept whole, and so is an id that would be left empty.
-    // A plain loop: libstdc++'s find_first_of calls memchr on the set once per character.
-    std::size_t cut = 0;
-    while (cut < session_id.size() && session_id[cut] != '.' && session_id[cut] != ':') ++cut;
-    if (cut == session_id.size() || cut == 0) return session_id;
+    // Two memchr, each word-at-a-time: this runs for every request that carries a session
+    // (libstdc++'s find_first_of would call memchr on the set once per character).
+    std::size_t cut = std::min(session_id.find('.'), session_id.find(':'));
+    if (cut == std::string_view::npos || cut == 0) return session_id;
     return session_id.substr(0, cut);
 }
 

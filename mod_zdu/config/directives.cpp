@@ -237,6 +237,10 @@ const command_rec directives[] = {
                   "largest pushed request body (bytes, k or M); default ZduConfigMaxBytes"),
     AP_INIT_TAKE1("ZduErrorPageDir", as_cmd_func(set_error_page_dir), nullptr, RSRC_CONF,
                   "directory of the error pages a web-module's error-url may name"),
+    AP_INIT_ITERATE("ZduBackendHeaders", as_cmd_func(set_backend_headers_directive), nullptr,
+                    RSRC_CONF,
+                    "mod_zdu's headers sent to the instances: Proxy-jroute, Proxy-ip, "
+                    "Proxy-keysize, Proxy-auth-cert, X-Forwarded-Proto, or none (default all)"),
     AP_INIT_ITERATE("ZduStripClientHeaders", as_cmd_func(set_strip_client_headers), nullptr,
                     RSRC_CONF,
                     "client request headers never forwarded: Name adds, -Name removes, none "

@@ -92,13 +92,6 @@ int handle(request_rec* r) {
 
 }  // namespace
 
-void register_manager() {
-    // Before mod_proxy's handler, which would otherwise take a request that a context root of
-    // "/" sent towards a balancer; ours declines anything but SetHandler zdu-manager.
-    static const char* const before_proxy[] = {"mod_proxy.c", nullptr};
-    ap_hook_handler(handle, nullptr, before_proxy, APR_HOOK_FIRST);
-}
-
 const char* set_manager_secret(cmd_parms* cmd, void*, const char* secret) {
     if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
     if (!*secret) return "ZduManagerSecret: the secret must not be empty";
@@ -133,6 +126,10 @@ const char* set_config_push_max_bytes(cmd_parms* cmd, void*, const char* arg) {
     }
     module_state().config_push_max_bytes = static_cast<std::size_t>(n);
     return nullptr;
+}
+
+int manager_handler(request_rec* r) {
+    return handle(r);
 }
 
 }  // namespace zdu::glue

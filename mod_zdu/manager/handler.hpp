@@ -7,7 +7,8 @@
 
 namespace zdu::glue {
 
-void register_manager();
+// A handler of handlers.cpp's one handler hook: DECLINED unless the request is its own.
+int manager_handler(request_rec* r);
 const char* set_manager_secret(cmd_parms* cmd, void*, const char* secret);
 // ZduManagerPingAnyUrl On|Off (default Off): whether cmd=ping&url= may reach any host:port
 // rather than only the instance listeners of the config.

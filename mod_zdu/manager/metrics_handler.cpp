@@ -30,10 +30,8 @@ int handle(request_rec* r) {
 
 }  // namespace
 
-void register_metrics_handler() {
-    // Before mod_proxy's handler, as zdu-status (a context root of "/" would take it).
-    static const char* const before_proxy[] = {"mod_proxy.c", nullptr};
-    ap_hook_handler(handle, nullptr, before_proxy, APR_HOOK_FIRST);
+int metrics_handler(request_rec* r) {
+    return handle(r);
 }
 
 }  // namespace zdu::glue

@@ -3,8 +3,11 @@
 // it is left to httpd's Require.
 #pragma once
 
+#include "mod_zdu/httpd.hpp"
+
 namespace zdu::glue {
 
-void register_metrics_handler();  // from register_hooks
+// A handler of handlers.cpp's one handler hook: DECLINED unless the request is its own.
+int metrics_handler(request_rec* r);
 
 }  // namespace zdu::glue

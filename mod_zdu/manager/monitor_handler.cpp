@@ -43,11 +43,8 @@ int handle(request_rec* r) {
 
 }  // namespace
 
-void register_monitor_handler() {
-    // Before mod_proxy's handler: with a context root of "/" translate_name already sent the
-    // path towards a balancer.
-    static const char* const before_proxy[] = {"mod_proxy.c", nullptr};
-    ap_hook_handler(handle, nullptr, before_proxy, APR_HOOK_FIRST);
+int monitor_handler(request_rec* r) {
+    return handle(r);
 }
 
 }  // namespace zdu::glue

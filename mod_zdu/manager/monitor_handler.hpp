@@ -5,8 +5,11 @@
 // directive is needed; httpd's <Location /lbgetmonitordata> with Require limits who may read it.
 #pragma once
 
+#include "mod_zdu/httpd.hpp"
+
 namespace zdu::glue {
 
-void register_monitor_handler();  // from register_hooks
+// A handler of handlers.cpp's one handler hook: DECLINED unless the request is its own.
+int monitor_handler(request_rec* r);
 
 }  // namespace zdu::glue

@@ -58,11 +58,8 @@ int handle(request_rec* r) {
 
 }  // namespace
 
-void register_status_handler() {
-    // Before mod_proxy's handler, which would take a request that a context root of "/" sent
-    // towards a balancer; ours declines anything but SetHandler zdu-status.
-    static const char* const before_proxy[] = {"mod_proxy.c", nullptr};
-    ap_hook_handler(handle, nullptr, before_proxy, APR_HOOK_FIRST);
+int status_handler(request_rec* r) {
+    return handle(r);
 }
 
 }  // namespace zdu::glue

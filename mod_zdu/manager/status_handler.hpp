@@ -4,8 +4,11 @@
 // for server-status. Both render from the same StatusData.
 #pragma once
 
+#include "mod_zdu/httpd.hpp"
+
 namespace zdu::glue {
 
-void register_status_handler();  // from register_hooks
+// A handler of handlers.cpp's one handler hook: DECLINED unless the request is its own.
+int status_handler(request_rec* r);
 
 }  // namespace zdu::glue

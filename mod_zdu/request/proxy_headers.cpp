@@ -38,10 +38,13 @@ const char* glassfish_cert(request_rec* r, const char* pem) {
     return value;
 }
 
-void set_tls_headers(request_rec* r) {
-    const char* keysize =
-        ap_ssl_var_lookup(r->pool, r->server, r->connection, r, "SSL_CIPHER_USEKEYSIZE");
-    if (keysize && *keysize) apr_table_setn(r->headers_in, "Proxy-keysize", keysize);
+void set_tls_headers(request_rec* r, const headers::BackendHeaders& send) {
+    if (send.keysize) {
+        const char* keysize =
+            ap_ssl_var_lookup(r->pool, r->server, r->connection, r, "SSL_CIPHER_USEKEYSIZE");
+        if (keysize && *keysize) apr_table_setn(r->headers_in, "Proxy-keysize", keysize);
+    }
+    if (!send.auth_cert) return;
     const char* pem = ap_ssl_var_lookup(r->pool, r->server, r->connection, r, "SSL_CLIENT_CERT");
     const char* cert = pem && *pem ? glassfish_cert(r, pem) : nullptr;
     if (cert) apr_table_setn(r->headers_in, "Proxy-auth-cert", cert);
@@ -72,12 +75,25 @@ int set_backend_headers(request_rec* r) {
     const RequestContext* ctx = request_context(r);
     // Only requests mod_zdu routed: its pre_request counted an attempt and chose an instance.
     if (!ctx || ctx->attempts == 0 || ctx->decision.instance < 0) return DECLINED;
-    const std::string& route = ctx->cluster->routes.route(ctx->decision.instance);
-    apr_table_setn(r->headers_in, "Proxy-jroute", route.c_str());
-    apr_table_setn(r->headers_in, "Proxy-ip", r->useragent_ip);
-    apr_table_setn(r->headers_in, "X-Forwarded-Proto", ctx->tls ? "https" : "http");
-    if (ctx->tls) set_tls_headers(r);
+    const headers::BackendHeaders& send = module_state().backend_headers;
+    if (send.jroute) {
+        const std::string& route = ctx->cluster->routes.route(ctx->decision.instance);
+        apr_table_setn(r->headers_in, "Proxy-jroute", route.c_str());
+    }
+    if (send.ip) apr_table_setn(r->headers_in, "Proxy-ip", r->useragent_ip);
+    if (send.forwarded_proto) {
+        apr_table_setn(r->headers_in, "X-Forwarded-Proto", ctx->tls ? "https" : "http");
+    }
+    if (ctx->tls) set_tls_headers(r, send);
     return OK;
+}
+
+const char* set_backend_headers_directive(cmd_parms* cmd, void*, const char* arg) {
+    if (const char* err = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return err;
+    std::string error = module_state().backend_headers.apply(arg);
+    if (error.empty()) return nullptr;
+    return apr_pstrcat(
+        cmd->pool, ZDU_LOG_BACKEND_HEADERS_INVALID "ZduBackendHeaders: ", error.c_str(), nullptr);
 }
 
 const char* set_strip_client_headers(cmd_parms* cmd, void*, const char* arg) {

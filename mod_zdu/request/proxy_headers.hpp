@@ -12,8 +12,12 @@ namespace zdu::glue {
 // translate_name, for requests mod_zdu routes: the client's copies go.
 void strip_client_proxy_headers(request_rec* r);
 
-// mod_proxy's fixups hook: runs for each attempt, as a retry may go to another instance.
+// mod_proxy's fixups hook: runs for each attempt, as a retry may go to another instance. Sends
+// the headers ZduBackendHeaders leaves on (all by default).
 int set_backend_headers(request_rec* r);
+
+// ZduBackendHeaders (ITERATE).
+const char* set_backend_headers_directive(cmd_parms* cmd, void*, const char* arg);
 
 // ZduStripClientHeaders (ITERATE).
 const char* set_strip_client_headers(cmd_parms* cmd, void*, const char* arg);

@@ -11,6 +11,7 @@
 #include "mod_zdu/request/long_lived.hpp"
 #include "mod_zdu/request/passive_failure.hpp"
 #include "mod_zdu/request/pin_cookie.hpp"
+#include "mod_zdu/request/pool_string.hpp"
 #include "mod_zdu/request/response_filter.hpp"
 #include "mod_zdu/request/session_tracking.hpp"
 #include "mod_zdu/request/stale_session.hpp"
@@ -86,14 +87,20 @@ routing::Decision choose(RequestContext& ctx, request_rec* r, apr_time_t now) {
 }
 
 // "balancer://zdu-…/path?args" -> r->filename "proxy:http://host:port/path?args"; returns the
-// URL part of it (one allocation for both).
-char* point_at_instance(request_rec* r, const char* balancer_url, const InstanceRuntime& inst) {
+// URL part of it (one allocation for both). `path` follows the balancer's name in the URL.
+char* point_at_instance(request_rec* r, const char* path, const InstanceRuntime& inst) {
     static constexpr std::size_t kPrefix = sizeof("proxy:") - 1;
-    const char* path = std::strstr(balancer_url, "://");
-    path = path ? std::strchr(path + 3, '/') : nullptr;
-    r->filename =
-        apr_pstrcat(r->pool, "proxy:", inst.worker_url.c_str(), path ? path : "/", nullptr);
+    r->filename = pool_concat(r->pool, {"proxy:", inst.worker_url, *path ? path : "/"});
     return r->filename + kPrefix;
+}
+
+// The URL is one of this cluster's balancer (what translate_name set, or its internal
+// redirect's): its name then the path, or nothing. Returns the path, or null.
+const char* our_balancer_path(const RequestContext& ctx, const char* url) {
+    const std::string& name = ctx.cluster->balancer_url;
+    if (std::strncmp(url, name.c_str(), name.size()) != 0) return nullptr;
+    const char* path = url + name.size();
+    return *path == '/' || *path == '\0' ? path : nullptr;
 }
 
 void count(const RequestContext& ctx, const InstanceRuntime& inst, routing::Decision::Kind kind) {
@@ -129,9 +136,12 @@ bool stale(const RequestContext& ctx) {
 
 // For LogFormat: %{zdu-instance}n and %{zdu-version}n. The strings live in the runtime this
 // request has pinned until its pool goes, after the log hook ran.
-void set_request_notes(request_rec* r, const InstanceRuntime& inst) {
-    apr_table_setn(r->notes, "zdu-instance", inst.config->name.c_str());
-    apr_table_setn(r->notes, "zdu-version", inst.config->version.c_str());
+// The first attempt adds (the request's notes cannot hold them yet: an internal redirect has
+// notes of its own), a retry replaces.
+void set_request_notes(request_rec* r, const RequestContext& ctx, const InstanceRuntime& inst) {
+    auto set = ctx.attempts == 1 ? apr_table_addn : apr_table_setn;
+    set(r->notes, "zdu-instance", inst.config->name.c_str());
+    set(r->notes, "zdu-version", inst.config->version.c_str());
 }
 
 const InstanceRuntime* chosen_instance(const RequestContext& ctx) {
@@ -173,11 +183,15 @@ bool retry_refused(request_rec* r, RequestContext& ctx) {
 routing::AttemptFacts attempt_facts(const RequestContext& ctx, proxy_worker* worker,
                                     request_rec* r) {
     routing::AttemptFacts facts;
-    facts.timed_out = apr_table_get(r->notes, "proxy_timedout") != nullptr;
+    // mod_proxy_http notes a timeout only when no status line came: an attempt whose response
+    // went out did not time out, whatever an earlier attempt of this request left in r->notes.
+    facts.timed_out =
+        ctx.response_start == 0 && apr_table_get(r->notes, "proxy_timedout") != nullptr;
     facts.worker_in_error =
         (__atomic_load_n(&worker->s->status, __ATOMIC_ACQUIRE) & PROXY_WORKER_IN_ERROR) != 0;
     facts.status = r->status;
-    facts.error_notes = apr_table_get(r->notes, "error-notes") != nullptr;
+    // Only a 503 asks (routing/failure_class.hpp): no lookup for the usual answer.
+    facts.error_notes = facts.status == 503 && apr_table_get(r->notes, "error-notes") != nullptr;
     // The ZDU_RESPONSE filter saw this attempt's response headers go out.
     facts.answered =
         ctx.response_start != 0 || apr_table_get(r->notes, "proxy-error-override") != nullptr;
@@ -207,10 +221,8 @@ void log_timeout_not_retried(request_rec* r, const RequestContext& ctx) {
 int pre_request(proxy_worker** worker, proxy_balancer** balancer, request_rec* r,
                 proxy_server_conf* conf, char** url) {
     RequestContext* ctx = request_context(r);
-    if (!ctx || std::strncmp(*url, ctx->cluster->balancer_url.c_str(),
-                             ctx->cluster->balancer_url.size()) != 0) {
-        return DECLINED;
-    }
+    const char* path = ctx ? our_balancer_path(*ctx, *url) : nullptr;
+    if (!path) return DECLINED;
     // mod_proxy_balancer picks up workers other children added in its own pre_request, which
     // this one pre-empts for our balancers.
     sync_balancer_if_updated(ctx->cluster->balancer, r->server, conf);
@@ -234,8 +246,8 @@ int pre_request(proxy_worker** worker, proxy_balancer** balancer, request_rec* r
     count(*ctx, *inst, ctx->decision.kind);
     note_routed_session(r, *ctx);
     note_upgrade_request(r, *ctx);
-    set_request_notes(r, *inst);
-    *url = point_at_instance(r, *url, *inst);
+    set_request_notes(r, *ctx, *inst);
+    *url = point_at_instance(r, path, *inst);
     add_response_filter(r, *ctx);
     log_decision(r, *ctx, *inst);
     return OK;
@@ -268,6 +280,11 @@ int request_status(int* status, request_rec* r) {
     if (ctx->failure == state::Failure::Timeout) log_timeout_not_retried(r, *ctx);
     *status = apply_error_url(r, *ctx->web_module, routing::client_status(ctx->failure, *status));
     return OK;
+}
+
+int canon_handler(request_rec* r, char* url) {
+    const RequestContext* ctx = request_context(r);
+    return ctx && our_balancer_path(*ctx, url) ? OK : DECLINED;
 }
 
 void note_response_started(request_rec* r) {

@@ -16,6 +16,10 @@ int post_request(proxy_worker* worker, proxy_balancer* balancer, request_rec* r,
 // healthy instances remain; otherwise the web-module's error-url or error page is applied.
 int request_status(int* status, request_rec* r);
 
+// mod_proxy's canon_handler for the URLs translate_name made: already canonical (its path
+// encoded there), so mod_proxy_balancer's parse of them is skipped.
+int canon_handler(request_rec* r, char* url);
+
 // Called by the response filter as the response headers go out: the end of the response time
 // the adaptive policy sees.
 void note_response_started(request_rec* r);

@@ -5,6 +5,7 @@
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/request/long_lived.hpp"
 #include "mod_zdu/request/pin_cookie.hpp"
+#include "mod_zdu/request/pool_string.hpp"
 #include "mod_zdu/request/proxy_hooks.hpp"
 #include "mod_zdu/request/session_tracking.hpp"
 #include "routing/cookie_domain.hpp"
@@ -24,32 +25,50 @@ struct CookieScan {
     bool session_deleted = false;
     std::string_view created_value;  // the new session id, for the session table
     bool backend_set_jroute = false;
+    bool session_end_header = false;  // X-Zdu-Session-End
 };
 
-int scan_one(void* data, const char*, const char* value) {
-    auto* scan = static_cast<CookieScan*>(data);
+void scan_one(CookieScan& scan, const char* value) {
     std::string_view name = routing::set_cookie_name(value);
-    if (name == "JROUTE") scan->backend_set_jroute = true;
-    if (name == scan->session_cookie) {
+    if (name == "JROUTE") scan.backend_set_jroute = true;
+    if (name == scan.session_cookie) {
         routing::SetCookie cookie = routing::parse_set_cookie(value);
-        (cookie.deletes ? scan->session_deleted : scan->session_created) = true;
-        if (!cookie.deletes) scan->created_value = cookie.value;
+        (cookie.deletes ? scan.session_deleted : scan.session_created) = true;
+        if (!cookie.deletes) scan.created_value = cookie.value;
     }
-    return 1;
+}
+
+// One pass over a response header table for both names this filter reads; the first letter
+// rules out most headers without a comparison.
+void scan_headers(CookieScan& scan, const apr_table_t* headers) {
+    const apr_array_header_t* all = apr_table_elts(headers);
+    const auto* e = reinterpret_cast<const apr_table_entry_t*>(all->elts);
+    for (int i = 0; i < all->nelts; ++i) {
+        const char* key = e[i].key;
+        if (!key || !e[i].val) continue;
+        const char first = static_cast<char>(*key | 0x20);
+        // The third letter tells "Set-Cookie" from "Server", "X-Zdu-…" from "X-Backend-…".
+        const char third = key[1] ? static_cast<char>(key[2] | 0x20) : '\0';
+        if (first == 's' && third == 't' && ap_cstr_casecmp(key, "Set-Cookie") == 0) {
+            scan_one(scan, e[i].val);
+        } else if (first == 'x' && third == 'z' && ap_cstr_casecmp(key, kSessionEndHeader) == 0) {
+            scan.session_end_header = true;
+        }
+    }
 }
 
 CookieScan scan_set_cookies(request_rec* r, std::string_view session_cookie) {
     CookieScan scan;
     scan.session_cookie = session_cookie;
-    apr_table_do(scan_one, &scan, r->headers_out, "Set-Cookie", nullptr);
-    apr_table_do(scan_one, &scan, r->err_headers_out, "Set-Cookie", nullptr);
+    scan_headers(scan, r->headers_out);
+    scan_headers(scan, r->err_headers_out);
     return scan;
 }
 
 void set_route_cookie(request_rec* r, const RequestContext& ctx, const char* value, bool expire) {
     const char* cookie =
-        apr_pstrcat(r->pool, "JROUTE=", value, expire ? "; Max-Age=0" : "",
-                    ctx.web_module->cookie_attributes.c_str(), ctx.tls ? "; Secure" : "", nullptr);
+        pool_concat(r->pool, {"JROUTE=", value, expire ? "; Max-Age=0" : "",
+                              ctx.web_module->cookie_attributes, ctx.tls ? "; Secure" : ""});
     apr_table_addn(r->err_headers_out, "Set-Cookie", cookie);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZDU_LOG_ROUTE_COOKIE "Set-Cookie: %s", cookie);
 }
@@ -125,7 +144,8 @@ void follow_sessions(request_rec* r, RequestContext& ctx) {
     if (ctx.decision.instance < 0) return;
     CookieScan scan = scan_set_cookies(r, ctx.cluster->session_cookie);
     apply_route_cookie(r, ctx, scan);
-    if (learn_from_response(r, ctx, {scan.created_value, scan.session_deleted})) {
+    if (learn_from_response(r, ctx,
+                            {scan.created_value, scan.session_deleted, scan.session_end_header})) {
         set_pin_cookie(r, ctx);
     }
     note_event_stream(r, ctx);

@@ -24,6 +24,12 @@ sessions::Seconds store_now() {
     return state::store_seconds(*module_state().block, now_ms());
 }
 
+// Session deadlines count whole seconds: the time httpd read the request line is as good as a
+// fresh clock read, and costs none.
+sessions::Seconds store_now(const request_rec* r) {
+    return state::store_seconds(*module_state().block, apr_time_as_msec(r->request_time));
+}
+
 sessions::SessionKey key_of(const RequestContext& ctx, std::string_view session_id) {
     return sessions::session_key(module_state().block->hash_seed(), ctx.cluster->key, session_id);
 }
@@ -118,7 +124,7 @@ void look_up_session(request_rec* r, RequestContext& ctx) {
     ctx.binding = table()->find(ctx.session);
     if (ctx.binding.found != sessions::Found::Live) return;
     // Idle past its deadline and not swept yet: it ended, as the sweep will say.
-    if (ctx.binding.expires < store_now()) {
+    if (ctx.binding.expires < store_now(r)) {
         ctx.binding.found = sessions::Found::Ended;
         return;
     }
@@ -129,10 +135,10 @@ void look_up_session(request_rec* r, RequestContext& ctx) {
     ctx.binding = sessions::Binding{};
 }
 
-void note_routed_session(request_rec*, RequestContext& ctx) {
+void note_routed_session(request_rec* r, RequestContext& ctx) {
     if (ctx.session.hash == 0 || !table() || ctx.decision.instance < 0) return;
     const InstanceRuntime& inst = ctx.cluster->instances[ctx.decision.instance];
-    const sessions::Seconds expires = store_now() + ctx.web_module->session_timeout_s;
+    const sessions::Seconds expires = store_now(r) + ctx.web_module->session_timeout_s;
     switch (ctx.binding.found) {
         case sessions::Found::Live:
             if (ctx.table_home == ctx.decision.instance) {
@@ -159,8 +165,7 @@ void note_routed_session(request_rec*, RequestContext& ctx) {
 }
 
 bool learn_from_response(request_rec* r, RequestContext& ctx, const SessionCookieSeen& seen) {
-    const bool end_header = apr_table_get(r->headers_out, kSessionEndHeader) != nullptr ||
-                            apr_table_get(r->err_headers_out, kSessionEndHeader) != nullptr;
+    const bool end_header = seen.end_header;
     if (end_header) {
         apr_table_unset(r->headers_out, kSessionEndHeader);
         apr_table_unset(r->err_headers_out, kSessionEndHeader);

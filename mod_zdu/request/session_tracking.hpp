@@ -27,6 +27,7 @@ void note_routed_session(request_rec* r, RequestContext& ctx);
 struct SessionCookieSeen {
     std::string_view created;  // value of a new session cookie; empty when none
     bool deleted = false;      // the backend expired the session cookie
+    bool end_header = false;   // the response holds X-Zdu-Session-End
 };
 
 // The response filter: records a session the backend created and ends the one a signal ends;

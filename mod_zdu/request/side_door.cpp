@@ -27,11 +27,10 @@ void resolve(request_rec* r, RequestContext& ctx, const char* version, const cha
 
 }  // namespace
 
-void open_side_door(request_rec* r, RequestContext& ctx) {
+void open_side_door(request_rec* r, RequestContext& ctx, const char* version,
+                    const char* instance) {
     ctx.side_door_instance = -1;
     ctx.side_door_version = -1;
-    const char* version = apr_table_get(r->headers_in, kSideDoorVersionHeader);
-    const char* instance = apr_table_get(r->headers_in, kSideDoorInstanceHeader);
     if (!version && !instance) return;
     apr_table_unset(r->headers_in, kSideDoorVersionHeader);
     apr_table_unset(r->headers_in, kSideDoorInstanceHeader);

@@ -13,7 +13,7 @@ inline constexpr const char* kSideDoorVersionHeader = "X-Zdu-Version";
 inline constexpr const char* kSideDoorInstanceHeader = "X-Zdu-Instance";
 
 // translate_name: sets ctx.side_door_instance / ctx.side_door_version (-1: none) and strips
-// the headers.
-void open_side_door(request_rec* r, RequestContext& ctx);
+// the headers; `version` and `instance` are their values as the request sent them, or null.
+void open_side_door(request_rec* r, RequestContext& ctx, const char* version, const char* instance);
 
 }  // namespace zdu::glue

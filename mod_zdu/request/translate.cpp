@@ -7,7 +7,9 @@
 #include "mod_zdu/reload/snapshot.hpp"
 #include "mod_zdu/request/context.hpp"
 #include "mod_zdu/request/error_response.hpp"
+#include "mod_zdu/request/pool_string.hpp"
 #include "mod_zdu/request/proxy_headers.hpp"
+#include "mod_zdu/request/request_headers.hpp"
 #include "mod_zdu/request/session_tracking.hpp"
 #include "mod_zdu/request/side_door.hpp"
 #include "mod_zdu/state/module_state.hpp"
@@ -31,11 +33,12 @@ int web_module_unavailable(request_rec* r, const WebModuleRuntime& wm) {
 }
 
 // The xml's enabled="false" and the manager's disable-web-module refuse alike; the manager's
-// quiesce clock runs from when it disabled the web-module.
-bool disabled_module_refuses(const RequestContext& ctx, std::int64_t now) {
+// quiesce clock runs from when it disabled the web-module. The clock is read only then.
+bool disabled_module_refuses(const RequestContext& ctx) {
     const WebModuleRuntime& wm = *ctx.web_module;
     const bool by_manager = state::admin_state(*wm.record) != state::AdminState::Active;
     if (wm.config->enabled && !by_manager) return false;
+    const std::int64_t now = now_ms();
     if (ctx.table_home < 0 && routing::named_instance(ctx.cluster->routes, ctx.sources) < 0)
         return true;
     const int minutes = wm.config->disable_timeout_minutes;
@@ -46,18 +49,19 @@ bool disabled_module_refuses(const RequestContext& ctx, std::int64_t now) {
                       ctx.runtime->minutes_ms(minutes);
 }
 
-RequestContext* make_context(request_rec* r, const Runtime& rt, const WebModuleRuntime& wm) {
+RequestContext* make_context(request_rec* r, const Runtime& rt, const WebModuleRuntime& wm,
+                             const RequestHeaders& headers) {
     auto* ctx = static_cast<RequestContext*>(apr_pcalloc(r->pool, sizeof(RequestContext)));
     ctx->runtime = &rt;
     ctx->web_module = &wm;
     ctx->cluster = &rt.clusters[wm.cluster];
-    const char* cookies = apr_table_get(r->headers_in, "Cookie");
+    const char* cookies = headers.cookie;
     ctx->sources =
         routing::find_route_sources(cookies ? cookies : "", r->uri, ctx->cluster->session_cookie);
     ctx->tls = ap_ssl_conn_is_ssl(r->connection);
     ctx->pinned_version = -1;
     look_up_session(r, *ctx);
-    open_side_door(r, *ctx);
+    open_side_door(r, *ctx, headers.side_version, headers.side_instance);
     // After the side door: our resend carries the earlier request's choice over.
     carry_over_retries(r, *ctx);
     return ctx;
@@ -77,6 +81,8 @@ int refuse_dot_segment(request_rec* r) {
 const char* encoded_path(request_rec* r) {
     auto* d = static_cast<core_dir_config*>(ap_get_core_module_config(r->per_dir_config));
     const std::size_t len = std::strlen(r->uri);
+    // Most paths need no escape: forwarded as they are, no copy (r->uri lives in r->pool).
+    if (routing::path_is_plain({r->uri, len})) return r->uri;
     if (!d->allow_encoded_slashes || d->decode_encoded_slashes) {
         return ap_proxy_canonenc_ex(r->pool, r->uri, static_cast<int>(len), enc_path, 0,
                                     PROXYREQ_REVERSE);
@@ -103,8 +109,9 @@ bool local_handler(request_rec* r) {
 int hand_to_proxy(request_rec* r, const ClusterRuntime& cluster) {
     const char* path = encoded_path(r);
     if (!path) return HTTP_BAD_REQUEST;
-    r->filename = apr_pstrcat(r->pool, "proxy:", cluster.balancer_url.c_str(), path,
-                              r->args ? "?" : "", r->args, nullptr);
+    r->filename = r->args
+                      ? pool_concat(r->pool, {"proxy:", cluster.balancer_url, path, "?", r->args})
+                      : pool_concat(r->pool, {"proxy:", cluster.balancer_url, path});
     r->handler = "proxy-server";
     r->proxyreq = PROXYREQ_REVERSE;
     return OK;
@@ -152,9 +159,10 @@ int translate_name(request_rec* r) {
     const Runtime* rt = pinned_runtime(r, wm);
     if (!rt || !wm || local_handler(r)) return DECLINED;
     if (routing::has_dot_segment(r->uri)) return refuse_dot_segment(r);
-    RequestContext* ctx = make_context(r, *rt, *wm);
-    if (disabled_module_refuses(*ctx, now_ms())) return web_module_unavailable(r, *wm);
-    strip_client_proxy_headers(r);
+    const RequestHeaders headers = scan_request_headers(r, module_state().strip_headers);
+    RequestContext* ctx = make_context(r, *rt, *wm, headers);
+    if (disabled_module_refuses(*ctx)) return web_module_unavailable(r, *wm);
+    if (headers.strip) strip_client_proxy_headers(r);
     ap_set_module_config(r->request_config, &zdu_module, ctx);
     return hand_to_proxy(r, *ctx->cluster);
 }

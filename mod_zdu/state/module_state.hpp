@@ -13,6 +13,7 @@
 
 #include "config/error_pages.hpp"
 #include "config/model.hpp"
+#include "headers/backend_headers.hpp"
 #include "headers/strip_list.hpp"
 #include "headers/trusted_clients.hpp"
 #include "lifecycle/drained_command.hpp"
@@ -43,6 +44,7 @@ struct ModuleState {
     std::size_t config_push_max_bytes = 0;  // ZduConfigPushMaxBytes; 0: config_capacity
     // ZduStripClientHeaders applied to the default list.
     headers::StripList strip_headers;
+    headers::BackendHeaders backend_headers;    // ZduBackendHeaders
     sessions::PinKeys pin_keys;                 // ZduVersionPinKey; none: no version pins
     headers::TrustedClients side_door_clients;  // ZduSideDoorClients; empty: no side door
     // ZduDrainedCommand: run once when an instance becomes drained.

@@ -122,6 +122,47 @@ class ForwardingHeaders(ZduTestCase):
         self.assertNotIn("proxy-ip", seen)
 
 
+class BackendHeadersDirective(ZduTestCase):
+    """ZduBackendHeaders picks which of mod_zdu's headers go to the instances; a client's
+    copies are stripped whatever it picks."""
+    FORGED_OURS = {"Proxy-ip": FORGED, "Proxy-jroute": "forged00", "X-Forwarded-Proto": "https"}
+
+    def test_only_the_named_header_is_sent(self):
+        httpd, _ = self.start_cluster(versions=("1.0",),
+                                      extra_conf="ZduBackendHeaders Proxy-jroute\n")
+        response = self.client(httpd).get("/app/x", headers=self.FORGED_OURS)
+        self.assertEqual(response.status, 200, response.text)
+        seen = seen_headers(response)
+        self.assertRegex(seen.get("proxy-jroute", ""), r"^[a-z2-7]{8}$", seen)
+        self.assertNotIn("proxy-ip", seen)
+        self.assertNotIn("x-forwarded-proto", seen)
+
+    def test_none_sends_none_and_routing_still_sticks(self):
+        httpd, _ = self.start_cluster(extra_conf="ZduBackendHeaders none\n")
+        client = self.client(httpd)
+        login = client.get("/app/login", headers=self.FORGED_OURS)
+        self.assertEqual(login.status, 200, login.text)
+        seen = seen_headers(login)
+        for name in ("proxy-jroute", "proxy-ip", "x-forwarded-proto"):
+            self.assertNotIn(name, seen)
+        self.assertIn("JROUTE", client.jar)  # mod_zdu still sets the route cookie itself
+        home = self.served_by(login)
+        for _ in range(4):
+            self.assertServedBy(client.get("/app/x"), home)
+
+    def test_unknown_name_is_refused_with_the_value(self):
+        from harness.httpd import Httpd
+        from harness.testcase import cluster_of
+        from harness.xml import loadbalancer_xml
+        backends = self.start_backends(("1.0",))
+        httpd = Httpd(self.make_tmpdir(), loadbalancer_xml([cluster_of(backends)]),
+                      extra_conf="ZduBackendHeaders Proxy-jroute X-Bogus\n")
+        rc, output = httpd.configtest()
+        self.assertNotEqual(rc, 0, output)
+        self.assertIn("ZDU0073", output)
+        self.assertIn("'X-Bogus'", output)
+
+
 class RetriedRequest(ZduTestCase):
     def test_retry_carries_the_route_of_the_instance_that_serves_it(self):
         httpd, backends = self.start_cluster(instance_attrs=[{"route": "r1"}, {"route": "r2"}])

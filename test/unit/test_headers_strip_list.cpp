@@ -82,3 +82,28 @@ TEST_CASE("ZduStripClientHeaders refuses bad names and own headers", "[headers]"
     CHECK_FALSE(list.apply("").empty());
     CHECK(list.apply("Proxy-ip").empty());  // adding an own header is harmless
 }
+
+TEST_CASE("HeaderNameSet: a C string is found in any case, a near miss is not", "[headers]") {
+    HeaderNameSet set({"X-Real-IP", "Proxy-ip", "1st-Hop", "~Odd"});
+    for (const char* name : {"x-real-ip", "X-REAL-IP", "proxy-IP", "1ST-hop", "~odd"}) {
+        CHECK(set.contains(name));
+    }
+    // Same first letter, other length; same length, other letter; the empty name.
+    for (const char* name : {"X-Real", "Proxy-ips", "Qroxy-ip", "", "2st-Hop", "^Odd"}) {
+        CHECK_FALSE(set.contains(name));
+    }
+    // A name longer than 63 characters shares one length bit with every other such name.
+    const std::string long_name(80, 'L');
+    HeaderNameSet longs({long_name});
+    CHECK(longs.contains(long_name.c_str()));
+    CHECK_FALSE(longs.contains(std::string(70, 'L').c_str()));
+}
+
+TEST_CASE("StripList: request header names as httpd hands them over", "[headers]") {
+    StripList list;
+    CHECK(list.strips("x-forwarded-port"));
+    CHECK(list.strips("PROXY-JROUTE"));
+    CHECK_FALSE(list.strips("Cookie"));
+    CHECK_FALSE(list.strips("Connection"));
+    CHECK_FALSE(list.strips("Host"));
+}
