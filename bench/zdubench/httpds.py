@@ -103,6 +103,11 @@ ProxyPassReverse "{CONTEXT_ROOT}" "{backend}"
 """
 
 
+def lean_zdu_httpd(root, ports, **opts):
+    """mod_zdu sending none of its own backend headers (ZduBackendHeaders none)."""
+    return zdu_httpd(root, ports, logs=QUIET_LOGS + "\nZduBackendHeaders none", **opts)
+
+
 def limit_httpd(root, ports, servers=HTTPD_SERVERS, threads=HTTPD_THREADS, **opts):
     """The same httpd as the others (modules, MPM, keep-alive, LogLevel warn), proxying every
     request to ports[0] whatever the cluster's size."""

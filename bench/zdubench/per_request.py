@@ -34,10 +34,11 @@ FIGURES = {
 }
 FILTER = ("zdu::glue::", "response_filter(ap_filter_t")
 CASES = ((targets.ZDU, "sticky"), (targets.ZDU_1M, "sticky"), (targets.ZDU, "new"),
+         (targets.ZDU_LEAN, "sticky"), (targets.ZDU_LEAN, "new"),
          (targets.LIMIT, "sticky"), (targets.LIMIT, "new"),
          (targets.BALANCER, "sticky"),
          (targets.BALANCER, "new"), (targets.STATIC, "static"))
-ZDU_TARGETS = (targets.ZDU, targets.ZDU_1M)
+ZDU_TARGETS = (targets.ZDU, targets.ZDU_1M, targets.ZDU_LEAN)
 ZDU = "zdu::"
 # mod_zdu's share of a request, hook by hook: (label, the hook runners that call into it). The
 # four manager/status handlers decline every proxied request; mod_zdu's request-pool cleanups
@@ -72,7 +73,8 @@ def _httpd(target, root, ports):
         return httpds.prefilled_httpd(root, ports, servers=1, threads=4,
                                       properties=httpds.SLOW_SWEEP)
     make = {targets.BALANCER: httpds.balancer_httpd,
-            targets.LIMIT: httpds.limit_httpd}.get(target, httpds.zdu_httpd)
+            targets.LIMIT: httpds.limit_httpd,
+            targets.ZDU_LEAN: httpds.lean_zdu_httpd}.get(target, httpds.zdu_httpd)
     return make(root, ports, servers=1, threads=4)
 
 
