@@ -35,6 +35,20 @@ bool instance_answered(const RequestContext& ctx) {
     return reached_instance(ctx) && ctx.attempt_start != 0 && ctx.failure == state::Failure::None;
 }
 
+// The request whose response gave `last` its status. An ErrorDocument is an internal redirect
+// that keeps the error's status (mod_proxy_http restores it under ProxyErrorOverride even when
+// the page itself is proxied and answered 200): the status is the failed request's, not the
+// answer of whatever served the page. Our own resend is a new answer.
+request_rec* status_origin(request_rec* last) {
+    request_rec* q = last;
+    while (q->prev && ap_is_HTTP_ERROR(q->prev->status) && q->status == q->prev->status) {
+        const RequestContext* earlier = request_context(q->prev);
+        if (earlier && earlier->resent) break;
+        q = q->prev;
+    }
+    return q;
+}
+
 // Sent elsewhere than its session's instance, or tried on a second one.
 bool moved(const RequestContext& ctx) {
     return ctx.attempts > 1 ||
@@ -57,10 +71,13 @@ int note_request_end(request_rec* r) {
     metrics::note_answer_time(wm, micros);
     // Not every request reached an instance (a stale session's redirect, none available).
     if (reached_instance(*ctx)) {
-        state::SharedRecord& inst = *ctx->cluster->instances[ctx->decision.instance].record;
-        metrics::note_answer_time(inst, micros);
-        if (answered->status >= 500 && instance_answered(*ctx)) {
-            inst.responses_5xx.fetch_add(1, relaxed);
+        metrics::note_answer_time(*ctx->cluster->instances[ctx->decision.instance].record, micros);
+    }
+    if (answered->status >= 500) {
+        const RequestContext* origin = request_context(status_origin(answered));
+        if (origin && instance_answered(*origin)) {
+            origin->cluster->instances[origin->decision.instance].record->responses_5xx.fetch_add(
+                1, relaxed);
         }
     }
     return DECLINED;
