@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -322,17 +323,31 @@ class Rollout {
             kHealthyTimeoutS, p_.to_version + " to be healthy");
     }
 
-    TrafficCount canary_traffic(const MergedStatus& m, const std::vector<std::string>& names,
-                                bool& unhealthy) {
-        TrafficCount t;
-        for (const auto& name : names)
+    // The canary instances' counts, front-end by front-end (error_rate compares each with its
+    // own earlier count), and whether any front-end sees one of them unhealthy.
+    TrafficCounts canary_traffic(const std::vector<FrontEndReading>& readings,
+                                 const std::vector<std::string>& names, bool& unhealthy) {
+        TrafficCounts t;
+        const MergedStatus m = merge_status(readings, SessionCount::PerFrontEnd);
+        for (const auto& name : names) {
             if (const MergedInstance* i = find_merged(m, p_.cluster, name)) {
-                t.requests += i->requests;
-                t.failures += i->failures;
-                t.responses_5xx += i->responses_5xx;
                 unhealthy = unhealthy || i->unhealthy_on > 0;
             }
+        }
+        for (const FrontEndReading& fe : readings) {
+            for (const ClusterReading& c : fe.clusters) {
+                if (c.name != p_.cluster) continue;
+                for (const InstanceReading& i : c.instances) {
+                    if (std::find(names.begin(), names.end(), i.name) == names.end()) continue;
+                    t[fe.url + " " + i.name] = {i.requests, i.failures, i.responses_5xx};
+                }
+            }
+        }
         return t;
+    }
+
+    std::vector<FrontEndReading> readings() {
+        return read_statuses(target_.urls, target_.secret, transport_);
     }
 
     std::optional<StepStop> canary(int percent) {
@@ -344,7 +359,7 @@ class Rollout {
         if (!apply_all()) return StepStop{"apply"};
         const auto names = instances_of(p_.to_version);
         bool unhealthy = false;
-        const TrafficCount before = canary_traffic(status(), names, unhealthy);
+        const TrafficCounts before = canary_traffic(readings(), names, unhealthy);
         std::cout << "canary at " << percent << "%: watching for " << p_.pause_s << " s\n";
         const auto until =
             Clock::now() + std::chrono::milliseconds(static_cast<long>(p_.pause_s * 1000));
@@ -353,12 +368,12 @@ class Rollout {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
         unhealthy = false;
-        const MergedStatus after_status = status();
-        const TrafficCount after = canary_traffic(after_status, names, unhealthy);
-        const auto rate = error_rate(before, after);
-        std::cout << "canary " << p_.to_version << ": "
-                  << after.requests - std::min(after.requests, before.requests)
-                  << " requests, error rate " << (rate ? std::to_string(*rate) : "- (no traffic)")
+        const std::vector<FrontEndReading> after_readings = readings();
+        const MergedStatus after_status = merge_status(after_readings, SessionCount::PerFrontEnd);
+        const TrafficCounts after = canary_traffic(after_readings, names, unhealthy);
+        const auto rate = error_rate_by_front_end(before, after);
+        std::cout << "canary " << p_.to_version << ": error rate "
+                  << (rate ? std::to_string(*rate) : "- (no traffic)")
                   << (unhealthy ? ", an instance is unhealthy" : "") << '\n';
         if (!after_status.all_read) return StepStop{"a front-end could not be read"};
         if (unhealthy || (rate && *rate > p_.max_error_rate)) {

@@ -234,15 +234,40 @@ std::optional<RolloutState> read_rollout_state(const std::string& text, std::str
     return s;
 }
 
-std::optional<double> error_rate(const TrafficCount& before, const TrafficCount& after) {
+namespace {
+
+// What happened between two counts of one front-end's instance: a counter that went down
+// (the front-end restarted) counts from 0.
+TrafficCount delta(const TrafficCount& before, const TrafficCount& after) {
     const bool restarted = after.requests < before.requests || after.failures < before.failures ||
                            after.responses_5xx < before.responses_5xx;
     const TrafficCount base = restarted ? TrafficCount{} : before;
-    const std::uint64_t requests = after.requests - base.requests;
-    if (requests == 0) return std::nullopt;
-    const std::uint64_t errors =
-        (after.failures - base.failures) + (after.responses_5xx - base.responses_5xx);
-    return static_cast<double>(errors) / static_cast<double>(requests);
+    return {after.requests - base.requests, after.failures - base.failures,
+            after.responses_5xx - base.responses_5xx};
+}
+
+std::optional<double> rate_of(const TrafficCount& d) {
+    if (d.requests == 0) return std::nullopt;
+    return static_cast<double>(d.failures + d.responses_5xx) / static_cast<double>(d.requests);
+}
+
+}  // namespace
+
+std::optional<double> error_rate(const TrafficCount& before, const TrafficCount& after) {
+    return rate_of(delta(before, after));
+}
+
+std::optional<double> error_rate_by_front_end(const TrafficCounts& before,
+                                              const TrafficCounts& after) {
+    TrafficCount sum;
+    for (const auto& [key, now] : after) {
+        const auto was = before.find(key);
+        const TrafficCount d = delta(was == before.end() ? TrafficCount{} : was->second, now);
+        sum.requests += d.requests;
+        sum.failures += d.failures;
+        sum.responses_5xx += d.responses_5xx;
+    }
+    return rate_of(sum);
 }
 
 std::string progress_bar(std::uint64_t remaining, std::uint64_t at_start,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,6 +77,15 @@ struct TrafficCount {
 // bad as one that cannot be reached. nullopt when no request was made in between (no evidence
 // either way). A counter that went down (a front-end restarted) counts from 0.
 std::optional<double> error_rate(const TrafficCount& before, const TrafficCount& after);
+
+// The canary's counts per front-end and instance ("<front-end URL> <instance>"): each front-end
+// counts on its own, so one that restarted (its counters back near 0) counts from 0 without its
+// drop hiding the traffic of the others, as a sum over front-ends would.
+using TrafficCounts = std::map<std::string, TrafficCount>;
+// (failures + responses_5xx) / requests summed over the pairs `after` holds, each against its
+// own `before` (from 0 when it restarted or is new); nullopt when no request was made.
+std::optional<double> error_rate_by_front_end(const TrafficCounts& before,
+                                              const TrafficCounts& after);
 
 // The live line of the drain wait: "[#####.....] 12 sessions left, about 40 s".
 std::string progress_bar(std::uint64_t remaining, std::uint64_t at_start,

@@ -97,6 +97,21 @@ TEST_CASE("rollout error rate counts the 5xx the canary answered with the proxy'
     CHECK(*error_rate({40, 0, 8}, {50, 0, 5}) == Approx(0.1));
 }
 
+TEST_CASE("rollout error rate: a front-end that restarted counts from 0 on its own") {
+    using lbxml_gen::TrafficCounts;
+    // fe1 restarted (1,000 requests and 10 5xx before, 20 requests since); fe2 went on with
+    // 1,010 requests and 15 5xx. Summed over front-ends, the totals still rise (6,000 -> 6,030
+    // requests, 60 -> 65 5xx) and would read as 5 errors in 30 requests.
+    const TrafficCounts before = {{"https://fe1 i3", {1000, 0, 10}},
+                                  {"https://fe2 i3", {5000, 0, 50}}};
+    const TrafficCounts after = {{"https://fe1 i3", {20, 0, 0}}, {"https://fe2 i3", {6010, 0, 65}}};
+    CHECK(*error_rate_by_front_end(before, after) == Approx(15.0 / 1030.0));
+    // An instance or front-end new since the first read counts from 0.
+    const TrafficCounts grown = {{"https://fe1 i3", {1010, 0, 10}}, {"https://fe3 i3", {10, 1, 0}}};
+    CHECK(*error_rate_by_front_end(before, grown) == Approx(1.0 / 20.0));
+    CHECK_FALSE(error_rate_by_front_end(before, before));  // no request: no evidence
+}
+
 TEST_CASE("rollout progress bar shows what is left and the estimate") {
     CHECK(progress_bar(5, 10, std::nullopt, 10) == "[#####.....] 5 sessions left");
     CHECK(progress_bar(1, 10, 12.2, 10) == "[#########.] 1 session left, about 13 s");
