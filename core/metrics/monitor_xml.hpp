@@ -3,8 +3,9 @@
 // (health, requests sent, requests in flight) and under each its applications (web-modules):
 // response times in milliseconds, failovers, errors, requests. mod_zdu counts an application
 // per cluster, not per instance, so every instance of a cluster lists the same application
-// figures (the cluster's); sum applications over clusters, not over instances. Requests in
-// flight are the one figure known per instance only: an application lists its instance's.
+// figures (the cluster's): sum those over clusters, not over instances. Requests in flight
+// (num-active-requests) are the exception, known per instance only: an application lists its
+// instance's, so with several web-modules each shows the instance's whole count.
 #pragma once
 
 #include <string>
