@@ -24,10 +24,12 @@ sessions::Seconds store_now() {
     return state::store_seconds(*module_state().block, now_ms());
 }
 
-// Session deadlines count whole seconds: the time httpd read the request line is as good as a
-// fresh clock read, and costs none.
-sessions::Seconds store_now(const request_rec* r) {
-    return state::store_seconds(*module_state().block, apr_time_as_msec(r->request_time));
+// Not r->request_time: httpd reads the request line, then the headers (a slow client may take
+// up to Timeout between lines), and an internal redirect (our resend) keeps the first request's
+// time. A deadline from it would be short by that much, and in the past when it was longer than
+// the session timeout.
+sessions::Seconds store_seconds_at(apr_time_t t) {
+    return state::store_seconds(*module_state().block, apr_time_as_msec(t));
 }
 
 sessions::SessionKey key_of(const RequestContext& ctx, std::string_view session_id) {
@@ -124,7 +126,7 @@ void look_up_session(request_rec* r, RequestContext& ctx) {
     ctx.binding = table()->find(ctx.session);
     if (ctx.binding.found != sessions::Found::Live) return;
     // Idle past its deadline and not swept yet: it ended, as the sweep will say.
-    if (ctx.binding.expires < store_now(r)) {
+    if (ctx.binding.expires < store_now()) {
         ctx.binding.found = sessions::Found::Ended;
         return;
     }
@@ -135,10 +137,12 @@ void look_up_session(request_rec* r, RequestContext& ctx) {
     ctx.binding = sessions::Binding{};
 }
 
-void note_routed_session(request_rec* r, RequestContext& ctx) {
+void note_routed_session(request_rec*, RequestContext& ctx) {
     if (ctx.session.hash == 0 || !table() || ctx.decision.instance < 0) return;
     const InstanceRuntime& inst = ctx.cluster->instances[ctx.decision.instance];
-    const sessions::Seconds expires = store_now(r) + ctx.web_module->session_timeout_s;
+    // pre_request's clock read for this attempt: the time it was routed.
+    const sessions::Seconds expires =
+        store_seconds_at(ctx.attempt_start) + ctx.web_module->session_timeout_s;
     switch (ctx.binding.found) {
         case sessions::Found::Live:
             if (ctx.table_home == ctx.decision.instance) {

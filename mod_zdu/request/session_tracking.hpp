@@ -20,7 +20,7 @@ void look_up_session(request_rec* r, RequestContext& ctx);
 
 // pre_request, once the instance is chosen: a tracked session's idle deadline moves (at most one
 // write a second); a session the table does not know, honoured by its route, is recorded as
-// untracked on that instance.
+// untracked on that instance. Deadlines run from ctx.attempt_start, which pre_request sets first.
 void note_routed_session(request_rec* r, RequestContext& ctx);
 
 // What the response filter saw of the session cookie in the backend's Set-Cookie headers.
