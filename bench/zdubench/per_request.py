@@ -65,6 +65,11 @@ HOOK_PARTS = (
 # What reads the clock: APR's apr_time_now (httpd, mod_proxy, mod_zdu) and libc's clocks
 # (std::chrono). Counted as calls, which the vDSO hides from strace.
 TIME_FUNCTIONS = ("apr_time_now", "clock_gettime", "gettimeofday", "time")
+# Only what serving connections costs: httpd's background threads (mod_watchdog's callbacks,
+# among them mod_zdu's session sweep and reload poll, whose work grows with the cluster and is
+# paced by the clock, not by requests) land unevenly in the two runs of a case, which their
+# difference would then count as per-request work.
+COLLECT = ("--collect-atstart=no", "--toggle-collect=ap_run_process_connection")
 
 
 def _httpd(target, root, ports):
@@ -122,7 +127,7 @@ def _profile_run(target, workload, count, root, ports, sent):
     out = root / "callgrind.out"
     os.chmod(root, 0o777)  # httpd writes the profile after dropping to www-data
     httpd_cmd = [str(paths.apache2()), "-X", "-d", str(httpd.root), "-f", str(httpd.conf_path)]
-    cmd = callgrind.command(out, ["--vgdb=no"]) + httpd_cmd
+    cmd = callgrind.command(out, ["--vgdb=no", *COLLECT]) + httpd_cmd
     prefilled = target == targets.ZDU_1M
     # httpd listens before post_config: the prefilled one is ready once ZDU0086 says it is
     # done (a million inserts take a while under callgrind), not when the port opens.
