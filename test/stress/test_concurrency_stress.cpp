@@ -121,6 +121,8 @@ TEST_CASE("session table: owners, contended keys and a sweeper at once", "[stres
             }
             return;
         }
+        // The sweeper is running before the owners start.
+        while (sweeps.load() == 0) std::this_thread::yield();
         std::mt19937_64 rng(static_cast<std::uint64_t>(th));
         auto& own = owns[th];
         for (int op = 0; op < ops; ++op) {
@@ -277,8 +279,8 @@ struct Snapshot {
 
 TEST_CASE("snapshot slots: readers pin while an installer replaces", "[stress][state]") {
     state::SnapshotSlots<Snapshot, 2> slots;  // two: a retired slot is the next one reused
-    const int generations = 250 * scale();
-    std::atomic<int> installed{0};
+    const int generations = 2000 * scale();
+    std::atomic<int> installed{0}, newest_pinned{0};
     std::atomic<std::uint64_t> wrong{0}, pins{0}, refused{0};
 
     run_threads(kThreads, [&](int th) {
@@ -288,6 +290,9 @@ TEST_CASE("snapshot slots: readers pin while an installer replaces", "[stress][s
                     ++refused;  // every other slot pinned: readers let go soon
                     std::this_thread::yield();
                 }
+                // Every 8th waits until a reader has pinned it, so readers meet the installs
+                // however the scheduler runs the threads (they run until `installed` says done).
+                while (g % 8 == 0 && newest_pinned.load() < g) std::this_thread::yield();
                 installed = g;
             }
             return;
@@ -301,13 +306,19 @@ TEST_CASE("snapshot slots: readers pin while an installer replaces", "[stress][s
             // Pinned: not destroyed, and never older than what this thread saw before.
             if (b.magic.load() != 0x5eed || b.generation < last) ++wrong;
             last = b.generation;
-            if (th % 4 == 0) std::this_thread::yield();  // some readers hold their pin longer
-            if (b.magic.load() != 0x5eed || b.generation != last) ++wrong;
+            int newest = newest_pinned.load();
+            while (newest < last && !newest_pinned.compare_exchange_weak(newest, last)) {
+            }
+            // Some readers hold their pin longer, reading all the while.
+            for (int spin = th % 4 == 0 ? 64 : 1; spin > 0; --spin) {
+                if (b.magic.load() != 0x5eed || b.generation != last) ++wrong;
+            }
             slots.release(slot);
+            std::this_thread::yield();  // leaves the installer its turns on a busy machine
         }
     });
     CHECK(wrong.load() == 0);
-    CHECK(pins.load() > 0);
+    CHECK(pins.load() >= static_cast<std::uint64_t>(generations / 8));
     CHECK(alive.load() == 1);  // only the current snapshot is left
     REQUIRE(slots.current() != nullptr);
     CHECK(slots.current()->value.body->generation == generations);
