@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages mod_zdu needs to build, test and demo (chromium, its driver and
-# selenium for the status page tests in a headless browser); a no-op when all are present.
+# selenium for the status page tests in a headless browser, clang and its sanitizer and libFuzzer
+# runtimes for scripts/sanitize.sh); a no-op when all are present.
 set -euo pipefail
 packages=(cmake g++ make pkg-config apache2 apache2-dev libxml2-dev libxml2-utils libcli11-dev libcurl4-openssl-dev catch2 libssl-dev python3 curl tomcat10
-          chromium chromium-driver python3-selenium)
+          chromium chromium-driver python3-selenium clang libclang-rt-dev)
 if [ "${1:-}" = "--bench" ]; then
     packages+=(nginx-light haproxy wrk gnuplot-nox libbenchmark-dev valgrind strace)
 fi

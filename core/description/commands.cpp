@@ -117,7 +117,10 @@ ServerRef server_ref_for(const Server& server, const LbRefOptions& options) {
 
 std::optional<std::string> weights_problem(const Cluster& c,
                                            const std::vector<std::pair<std::string, int>>& w) {
-    for (const auto& [name, weight] : w) {
+    for (const auto& entry : w) {
+        // Not a structured binding: a lambda may capture one only from C++20 on (clang says so).
+        const std::string& name = entry.first;
+        const int weight = entry.second;
         const bool known = std::any_of(c.servers.begin(), c.servers.end(),
                                        [&](const Server& s) { return s.name == name; });
         if (!known) return "cluster " + quoted(c.name) + " has no instance " + quoted(name);

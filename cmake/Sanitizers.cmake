@@ -1,0 +1,31 @@
+# Turns ZDU_SANITIZE / ZDU_FUZZ into compile and link flags for everything the build makes, and
+# sets ZDU_SANITIZERS ("address,undefined", "thread" or empty) for the other CMakeLists.
+string(TOLOWER "${ZDU_SANITIZE}" zdu_sanitize)
+if(zdu_sanitize STREQUAL "" OR zdu_sanitize STREQUAL "off")
+  set(ZDU_SANITIZERS "")
+elseif(zdu_sanitize STREQUAL "on" OR zdu_sanitize STREQUAL "address,undefined")
+  set(ZDU_SANITIZERS "address,undefined")
+elseif(zdu_sanitize STREQUAL "thread")
+  set(ZDU_SANITIZERS "thread")
+else()
+  message(FATAL_ERROR "ZDU_SANITIZE=${ZDU_SANITIZE}: use OFF, ON (address,undefined) or thread")
+endif()
+
+if(ZDU_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "ZDU_FUZZ needs clang (libFuzzer): -DCMAKE_CXX_COMPILER=clang++")
+  endif()
+  if(ZDU_SANITIZERS STREQUAL "thread")
+    message(FATAL_ERROR "ZDU_FUZZ runs under ASan+UBSan, not with ZDU_SANITIZE=thread")
+  endif()
+  set(ZDU_SANITIZERS "address,undefined")
+endif()
+
+if(ZDU_SANITIZERS)
+  # Every report is fatal (-fno-sanitize-recover): a test or fuzz run that hits undefined
+  # behaviour fails instead of printing a line nobody reads.
+  add_compile_options(-fsanitize=${ZDU_SANITIZERS} -fno-sanitize-recover=all
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=${ZDU_SANITIZERS})
+  message(STATUS "mod_zdu: sanitizers ${ZDU_SANITIZERS}; httpd module and integration tests left out")
+endif()
