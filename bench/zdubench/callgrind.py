@@ -61,6 +61,23 @@ class Profile:
         return [(n, c) for n, c in rows if keep(n)][:limit]
 
 
+def merge(profiles):
+    """One Profile summing several (the threads of one process)."""
+    total, inclusive, self_cost = 0, collections.Counter(), collections.Counter()
+    callees = collections.defaultdict(collections.Counter)
+    calls = collections.defaultdict(collections.Counter)
+    for p in profiles:
+        total += p.total
+        inclusive.update(p.inclusive_by_name)
+        self_cost.update(p.self_by_name)
+        for name, c in p.callees.items():
+            callees[name].update(c)
+        for name, c in p.calls.items():
+            calls[name].update(c)
+    return Profile(total, dict(inclusive), dict(self_cost),
+                   {k: dict(v) for k, v in callees.items()}, {k: dict(v) for k, v in calls.items()})
+
+
 def command(out_file, extra=()):
     return ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}", *extra]
 

@@ -65,11 +65,26 @@ HOOK_PARTS = (
 # What reads the clock: APR's apr_time_now (httpd, mod_proxy, mod_zdu) and libc's clocks
 # (std::chrono). Counted as calls, which the vDSO hides from strace.
 TIME_FUNCTIONS = ("apr_time_now", "clock_gettime", "gettimeofday", "time")
-# Only what serving connections costs: httpd's background threads (mod_watchdog's callbacks,
-# among them mod_zdu's session sweep and reload poll, whose work grows with the cluster and is
-# paced by the clock, not by requests) land unevenly in the two runs of a case, which their
-# difference would then count as per-request work.
-COLLECT = ("--collect-atstart=no", "--toggle-collect=ap_run_process_connection")
+# One profile per thread, so that httpd's background threads can be left out: mod_watchdog's
+# callbacks (among them mod_zdu's session sweep and reload poll, whose work grows with the
+# cluster and is paced by the clock, not by requests) land unevenly in the two runs of a case,
+# which their difference would then count as per-request work.
+COLLECT = ("--separate-threads=yes",)
+# A thread other than the main one (which calls the watchdog callbacks once, at start-up) that
+# ran one of these is one of mod_watchdog's threads.
+BACKGROUND = "on_watchdog("
+
+
+def _background(profile):
+    names = profile.inclusive_by_name
+    return "main" not in names and any(BACKGROUND in name for name in names)
+
+
+def _serving_threads(out):
+    """The process's profile without its background threads: the sum of its threads' files
+    (callgrind writes <out>-<thread>), less mod_watchdog's threads."""
+    profiles = [callgrind.read(path) for path in sorted(out.parent.glob(out.name + "-*"))]
+    return callgrind.merge([p for p in profiles if not _background(p)])
 
 
 def _httpd(target, root, ports):
@@ -139,15 +154,13 @@ def _profile_run(target, workload, count, root, ports, sent):
     with httpds.prefill_environment() if prefilled else contextlib.nullcontext():
         proc = procs.start(cmd, root / "valgrind.log", ready, f"httpd -X ({target})",
                            START_TIMEOUT)
-    # callgrind made the file as root at start; httpd -X writes it at exit as www-data.
-    os.chmod(out, 0o666)
     try:
         cookie = _send(httpd, target, workload, count, len(ports), ports, sent.get(targets.ZDU))
     finally:
         procs.stop(proc, timeout=60.0)
     if target == targets.ZDU and cookie:
         sent[targets.ZDU] = cookie
-    return callgrind.read(out)
+    return _serving_threads(out)
 
 
 def zdu_hooks(profile):
