@@ -328,18 +328,13 @@ class Rollout {
     TrafficCounts canary_traffic(const std::vector<FrontEndReading>& readings,
                                  const std::vector<std::string>& names, bool& unhealthy) {
         TrafficCounts t;
-        const MergedStatus m = merge_status(readings, SessionCount::PerFrontEnd);
-        for (const auto& name : names) {
-            if (const MergedInstance* i = find_merged(m, p_.cluster, name)) {
-                unhealthy = unhealthy || i->unhealthy_on > 0;
-            }
-        }
         for (const FrontEndReading& fe : readings) {
             for (const ClusterReading& c : fe.clusters) {
                 if (c.name != p_.cluster) continue;
                 for (const InstanceReading& i : c.instances) {
                     if (std::find(names.begin(), names.end(), i.name) == names.end()) continue;
                     t[fe.url + " " + i.name] = {i.requests, i.failures, i.responses_5xx};
+                    unhealthy = unhealthy || !i.healthy;
                 }
             }
         }
