@@ -3,53 +3,20 @@ validates before any commits, each then runs the same config (its status shows t
 session keeps its instance through all three, and a wrong secret, an invalid xml, a front-end
 that is down or one that does not accept pushes changes nothing anywhere."""
 import os
-import pwd
 import re
-import subprocess
 import time
 import unittest
 from pathlib import Path
 
 from harness import Client, ZduTestCase
 from harness import paths, process
+from harness.description import (description_xml, lbxml_gen, manager_urls, server_refs,
+                                 servers, start_push_front_ends, write_secret)
 from harness.manager import HANDLER_CONF, SECRET, Manager
-from harness.httpd_conf import UNPRIVILEGED_USER
-from harness.testcase import cluster_of
-from harness.xml import loadbalancer_xml
 
-PUSH_CONF = HANDLER_CONF + f"ZduManagerSecret {SECRET}\nZduConfigPush On\n"
 NO_PUSH_CONF = HANDLER_CONF + f"ZduManagerSecret {SECRET}\n"
 FRONT_ENDS = 3
 FRESH = 24  # fresh connections: enough to reach each of the 3 children of a front-end
-
-DESCRIPTION = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE cluster-description PUBLIC "-//mod_zdu//DTD Cluster Description 1.0//EN" "zdu-cluster-description_1_0.dtd">
-<cluster-description>
-  <applications>
-    <application name="app" context-root="/app"/>
-  </applications>
-  <clusters>
-    <cluster name="c1">
-{servers}
-      <application-ref ref="app"/>
-    </cluster>
-  </clusters>
-  <lb-configs>
-    <lb-config name="lb1-config">
-      <cluster-ref ref="c1" lb-policy="round-robin">
-{server_refs}
-        <application-ref ref="app"/>
-      </cluster-ref>
-      <property name="reload-poll-interval-in-seconds" value="0"/>
-    </lb-config>
-  </lb-configs>
-  <load-balancers>
-    <load-balancer name="lb1" lb-config-name="lb1-config" secret-file="{secret_file}">
-{front_ends}
-    </load-balancer>
-  </load-balancers>
-</cluster-description>
-"""
 
 INVALID_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE loadbalancer PUBLIC "-//Sun Microsystems Inc.//DTD Sun Java System Application Server 9.1//EN" "glassfish-loadbalancer_1_3.dtd">
@@ -61,44 +28,22 @@ INVALID_XML = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def lbxml_gen(*args):
-    return subprocess.run([str(paths.lbxml_gen()), *map(str, args)], capture_output=True,
-                          text=True, timeout=120)
-
-
 @unittest.skipUnless(paths.lbxml_gen().exists() or os.environ.get("ZDU_REQUIRE_MODULE"),
                      "lbxml-gen not built")
 class ApplyFrontEnds(ZduTestCase):
     def setUp(self):
         self.dir = Path(self.make_tmpdir())
         self.backends = self.start_backends(["1.0"] * 3)
-        start_xml = loadbalancer_xml([cluster_of(self.backends)],
-                                     {"reload-poll-interval-in-seconds": 0})
-        self.front_ends = [self.start_httpd(start_xml, extra_conf=PUSH_CONF)
-                           for _ in range(FRONT_ENDS)]
-        if os.geteuid() == 0:
-            # The children run as the unprivileged user when the tests run as root, and the
-            # atomic write puts its temp file and the .bak beside ZduConfigFile.
-            pw = pwd.getpwnam(UNPRIVILEGED_USER)
-            for h in self.front_ends:
-                os.chown(h.root, pw.pw_uid, pw.pw_gid)
-        self.secret_file = self.dir / "secret"
-        self.secret_file.write_text(SECRET + "\n")
+        self.front_ends = start_push_front_ends(self, self.backends, FRONT_ENDS)
+        self.secret_file = write_secret(self.dir)
         self.description = self.dir / "cluster.xml"
         self.write_description()
 
     def write_description(self, disabled=(), front_ends=None, secret_file=None):
-        servers = "\n".join(f'      <server name="{b.instance}" listeners="{b.listener}" '
-                            f'version="{b.version}"/>' for b in self.backends)
-        refs = "\n".join(f'        <server-ref ref="{b.instance}" lb-enabled="'
-                         f'{"false" if b.instance in disabled else "true"}"/>'
-                         for b in self.backends)
-        urls = front_ends if front_ends is not None else [
-            h.url("/zdu-manager") for h in self.front_ends]
-        fes = "\n".join(f'      <front-end url="{u}"/>' for u in urls)
-        self.description.write_text(DESCRIPTION.format(
-            servers=servers, server_refs=refs, front_ends=fes,
-            secret_file=secret_file or self.secret_file))
+        urls = front_ends if front_ends is not None else manager_urls(self.front_ends)
+        self.description.write_text(description_xml(
+            servers(self.backends), urls, secret_file or self.secret_file,
+            server_refs=server_refs(self.backends, disabled)))
 
     def apply(self, *options):
         return lbxml_gen("apply-http-lb-changes", *options, "--description", self.description,

@@ -16,22 +16,17 @@ from pathlib import Path
 
 from harness import HarnessTestCase, ZduTestCase, paths
 from harness.certs import CertificateAuthority
+from harness.description import PUSH_CONF, description_xml, lbxml_gen
 from harness.httpd_conf import UNPRIVILEGED_USER
 from harness.manager import SECRET, Manager
 from harness.ports import free_port
 from harness.testcase import cluster_of
 from harness.xml import loadbalancer_xml
-from test_apply_front_ends import DESCRIPTION, PUSH_CONF
 from test_tls import SSL_MODULES
 
 FRESH = 24  # fresh connections: enough to reach each of the 3 children of a front-end
 PUSH_REQUEST = re.compile(r'"(?:GET|POST) /zdu-manager\?cmd=')
 TLS_FAILURE = re.compile(r"SSL|certificate", re.I)
-
-
-def lbxml_gen(*args, timeout=120):
-    return subprocess.run([str(paths.lbxml_gen()), *map(str, args)], capture_output=True,
-                          text=True, timeout=timeout)
 
 
 def tls_manager_vhost(port, cert, key, log):
@@ -50,10 +45,8 @@ Listen 127.0.0.1:{port}
 
 def write_description(path, urls, secret_file):
     servers = '      <server name="i1" listeners="http://127.0.0.1:1" version="1.0"/>'
-    refs = '        <server-ref ref="i1" lb-enabled="true"/>'
-    fes = "\n".join(f'      <front-end url="{u}"/>' for u in urls)
-    path.write_text(DESCRIPTION.format(servers=servers, server_refs=refs, front_ends=fes,
-                                       secret_file=secret_file))
+    refs = '        <server-ref ref="i1" lb-enabled="true"/>\n'
+    path.write_text(description_xml(servers, urls, secret_file, server_refs=refs))
 
 
 @unittest.skipUnless(paths.lbxml_gen().exists() or os.environ.get("ZDU_REQUIRE_MODULE"),

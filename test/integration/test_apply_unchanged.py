@@ -7,7 +7,6 @@ another hash than the one pushed is "refused (hash mismatch)"."""
 import hashlib
 import json
 import os
-import pwd
 import re
 import subprocess
 import sys
@@ -17,43 +16,12 @@ from pathlib import Path
 
 from harness import ZduTestCase
 from harness import paths
-from harness.httpd_conf import UNPRIVILEGED_USER
-from harness.manager import HANDLER_CONF, SECRET, Manager
-from harness.testcase import cluster_of
-from harness.xml import loadbalancer_xml
+from harness.description import (description_xml, lbxml_gen, manager_urls, server_refs,
+                                 servers, start_push_front_ends, write_secret)
+from harness.manager import Manager
 
-PUSH_CONF = HANDLER_CONF + f"ZduManagerSecret {SECRET}\nZduConfigPush On\n"
 FRONT_ENDS = 3
 FRESH = 24  # fresh connections: enough to reach each of the 3 children of a front-end
-
-DESCRIPTION = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE cluster-description PUBLIC "-//mod_zdu//DTD Cluster Description 1.0//EN" "zdu-cluster-description_1_0.dtd">
-<cluster-description>
-  <applications>
-    <application name="app" context-root="/app"/>
-  </applications>
-  <clusters>
-    <cluster name="c1">
-{servers}
-      <application-ref ref="app"/>
-    </cluster>
-  </clusters>
-  <lb-configs>
-    <lb-config name="lb1-config">
-      <cluster-ref ref="c1" lb-policy="weighted-round-robin">
-{server_refs}
-        <application-ref ref="app"/>
-      </cluster-ref>
-      <property name="reload-poll-interval-in-seconds" value="0"/>
-    </lb-config>
-  </lb-configs>
-  <load-balancers>
-    <load-balancer name="lb1" lb-config-name="lb1-config" secret-file="{secret_file}">
-{front_ends}
-    </load-balancer>
-  </load-balancers>
-</cluster-description>
-"""
 
 FOOTER = re.compile(rb"(?:^|(?<=\n))<!--\n This file was generated on: \[([^\n]*)\]\.\n-->\n\Z")
 
@@ -112,42 +80,22 @@ server.serve_forever()
 '''
 
 
-def lbxml_gen(*args):
-    return subprocess.run([str(paths.lbxml_gen()), *map(str, args)], capture_output=True,
-                          text=True, timeout=120)
-
-
 @unittest.skipUnless(paths.lbxml_gen().exists() or os.environ.get("ZDU_REQUIRE_MODULE"),
                      "lbxml-gen not built")
 class ApplyUnchanged(ZduTestCase):
     def setUp(self):
         self.dir = Path(self.make_tmpdir())
         self.backends = self.start_backends(["1.0"] * 3)
-        start_xml = loadbalancer_xml([cluster_of(self.backends)],
-                                     {"reload-poll-interval-in-seconds": 0})
-        self.front_ends = [self.start_httpd(start_xml, extra_conf=PUSH_CONF)
-                           for _ in range(FRONT_ENDS)]
-        if os.geteuid() == 0:
-            pw = pwd.getpwnam(UNPRIVILEGED_USER)
-            for h in self.front_ends:
-                os.chown(h.root, pw.pw_uid, pw.pw_gid)
-        self.secret_file = self.dir / "secret"
-        self.secret_file.write_text(SECRET + "\n")
+        self.front_ends = start_push_front_ends(self, self.backends, FRONT_ENDS)
+        self.secret_file = write_secret(self.dir)
         self.description = self.dir / "cluster.xml"
         self.write_description()
 
     def write_description(self, weights=None, front_ends=None):
-        weights = weights or {}
-        servers = "\n".join(f'      <server name="{b.instance}" listeners="{b.listener}" '
-                            f'version="{b.version}" weight="{weights.get(b.instance, 100)}"/>'
-                            for b in self.backends)
-        refs = "\n".join(f'        <server-ref ref="{b.instance}" lb-enabled="true"/>'
-                         for b in self.backends)
-        urls = front_ends if front_ends is not None else [
-            h.url("/zdu-manager") for h in self.front_ends]
-        fes = "\n".join(f'      <front-end url="{u}"/>' for u in urls)
-        self.description.write_text(DESCRIPTION.format(
-            servers=servers, server_refs=refs, front_ends=fes, secret_file=self.secret_file))
+        urls = front_ends if front_ends is not None else manager_urls(self.front_ends)
+        self.description.write_text(description_xml(
+            servers(self.backends, weights=weights or {}), urls, self.secret_file,
+            server_refs=server_refs(self.backends), policy="weighted-round-robin"))
 
     def apply(self, *options):
         return lbxml_gen("apply-http-lb-changes", *options, "--description", self.description,
@@ -270,14 +218,8 @@ class PushRobustness(ZduTestCase):
     def setUp(self):
         self.dir = Path(self.make_tmpdir())
         self.backends = self.start_backends(["1.0"] * 2)
-        start_xml = loadbalancer_xml([cluster_of(self.backends)],
-                                     {"reload-poll-interval-in-seconds": 0})
-        self.real = self.start_httpd(start_xml, extra_conf=PUSH_CONF)
-        if os.geteuid() == 0:
-            pw = pwd.getpwnam(UNPRIVILEGED_USER)
-            os.chown(self.real.root, pw.pw_uid, pw.pw_gid)
-        self.secret_file = self.dir / "secret"
-        self.secret_file.write_text(SECRET + "\n")
+        self.real = start_push_front_ends(self, self.backends, 1)[0]
+        self.secret_file = write_secret(self.dir)
         self.xml = self.dir / "push.xml"
         # Valid, and not what the real front-end runs, so it commits there.
         self.xml.write_bytes(self.real.xml_path.read_bytes() + b"<!-- pushed -->\n")
@@ -294,12 +236,9 @@ class PushRobustness(ZduTestCase):
 
     def apply_to(self, *urls):
         description = self.dir / "cluster.xml"
-        servers = "\n".join(f'      <server name="{b.instance}" listeners="{b.listener}"/>'
-                            for b in self.backends)
-        refs = "\n".join(f'        <server-ref ref="{b.instance}"/>' for b in self.backends)
-        description.write_text(DESCRIPTION.format(
-            servers=servers, server_refs=refs, secret_file=self.secret_file,
-            front_ends="\n".join(f'      <front-end url="{u}"/>' for u in urls)))
+        description.write_text(description_xml(
+            servers(self.backends), urls, self.secret_file,
+            server_refs=server_refs(self.backends), policy="weighted-round-robin"))
         return lbxml_gen("apply-http-lb-changes", "--timeout", "2", "--xml", self.xml,
                          "--description", description, "lb1")
 

@@ -4,56 +4,18 @@ front-end running another config is flagged, and one that is down makes the exit
 while the others are still printed."""
 import json
 import os
-import pwd
-import subprocess
 import time
 import unittest
 from pathlib import Path
 
 from harness import ZduTestCase
 from harness import paths
-from harness.httpd_conf import UNPRIVILEGED_USER
-from harness.manager import HANDLER_CONF, SECRET, Manager
+from harness.description import (NO_POLL, description_xml, lbxml_gen, manager_urls, servers,
+                                 start_push_front_ends, write_secret)
+from harness.manager import Manager
 from harness.ports import free_port
-from harness.testcase import cluster_of
-from harness.xml import loadbalancer_xml
 
-PUSH_CONF = HANDLER_CONF + f"ZduManagerSecret {SECRET}\nZduConfigPush On\n"
 SWEEP = 1  # session-sweep-interval-in-seconds: live session counts follow within a second
-
-DESCRIPTION = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE cluster-description PUBLIC "-//mod_zdu//DTD Cluster Description 1.0//EN" "zdu-cluster-description_1_0.dtd">
-<cluster-description>
-  <applications>
-    <application name="app" context-root="/app"/>
-  </applications>
-  <clusters>
-    <cluster name="c1">
-{servers}
-      <application-ref ref="app"/>
-    </cluster>
-  </clusters>
-  <lb-configs>
-    <lb-config name="lb1-config">
-      <cluster-ref ref="c1" lb-policy="round-robin">
-        <application-ref ref="app"/>
-      </cluster-ref>
-      <property name="reload-poll-interval-in-seconds" value="0"/>
-      <property name="session-sweep-interval-in-seconds" value="{sweep}"/>
-    </lb-config>
-  </lb-configs>
-  <load-balancers>
-    <load-balancer name="lb1" lb-config-name="lb1-config" secret-file="{secret_file}">
-{front_ends}
-    </load-balancer>
-  </load-balancers>
-</cluster-description>
-"""
-
-
-def lbxml_gen(*args):
-    return subprocess.run([str(paths.lbxml_gen()), *map(str, args)], capture_output=True,
-                          text=True, timeout=60)
 
 
 @unittest.skipUnless(paths.lbxml_gen().exists() or os.environ.get("ZDU_REQUIRE_MODULE"),
@@ -62,27 +24,19 @@ class LbxmlGenStatus(ZduTestCase):
     def setUp(self):
         self.dir = Path(self.make_tmpdir())
         self.backends = self.start_backends(["1.0", "1.0"])
-        start_xml = loadbalancer_xml([cluster_of(self.backends)],
-                                     {"reload-poll-interval-in-seconds": 0})
-        self.front_ends = [self.start_httpd(start_xml, extra_conf=PUSH_CONF) for _ in range(2)]
-        if os.geteuid() == 0:
-            pw = pwd.getpwnam(UNPRIVILEGED_USER)
-            for h in self.front_ends:
-                os.chown(h.root, pw.pw_uid, pw.pw_gid)
-        self.secret_file = self.dir / "secret"
-        self.secret_file.write_text(SECRET + "\n")
+        self.front_ends = start_push_front_ends(self, self.backends, 2)
+        self.secret_file = write_secret(self.dir)
         self.description = self.write_description("cluster.xml")
         applied = lbxml_gen("apply-http-lb-changes", "--description", self.description, "lb1")
         self.assertEqual(applied.returncode, 0, applied.stdout + applied.stderr)
 
     def write_description(self, name, front_ends=None, weight=100):
-        servers = "\n".join(f'      <server name="{b.instance}" listeners="{b.listener}" '
-                            f'version="{b.version}" weight="{weight}"/>' for b in self.backends)
-        urls = front_ends or [h.url("/zdu-manager") for h in self.front_ends]
+        weights = {b.instance: weight for b in self.backends}
         path = self.dir / name
-        path.write_text(DESCRIPTION.format(
-            servers=servers, sweep=SWEEP, secret_file=self.secret_file,
-            front_ends="\n".join(f'      <front-end url="{u}"/>' for u in urls)))
+        path.write_text(description_xml(
+            servers(self.backends, weights=weights), front_ends or manager_urls(self.front_ends),
+            self.secret_file, properties=dict(NO_POLL, **{
+                "session-sweep-interval-in-seconds": SWEEP})))
         return path
 
     def status(self, *args, description=None):

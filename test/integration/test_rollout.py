@@ -3,7 +3,6 @@ no request, keeps every session on its instance, drains v1 and removes it; a can
 (its instance refuses connections, or answers 500 to half its requests) rolls back by itself;
 Ctrl-C while v1 drains leaves a state file and `rollout --resume` completes."""
 import os
-import pwd
 import signal
 import subprocess
 import time
@@ -14,46 +13,15 @@ from pathlib import Path
 from harness import ZduTestCase
 from harness import paths
 from harness.client import Client
-from harness.httpd_conf import UNPRIVILEGED_USER
-from harness.manager import HANDLER_CONF, SECRET, Manager
+from harness.description import (NO_POLL, description_xml, lbxml_gen, manager_urls, servers,
+                                 start_push_front_ends, write_secret)
+from harness.manager import Manager
 from harness.ports import free_port
-from harness.testcase import cluster_of
 from harness.users import Users
-from harness.xml import loadbalancer_xml
 
-PUSH_CONF = HANDLER_CONF + f"ZduManagerSecret {SECRET}\nZduConfigPush On\n"
 USERS = 100
 THINK = 0.1
 THREADS = 100  # per child: more than the users' kept-alive connections (see upgrade_common)
-
-DESCRIPTION = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE cluster-description PUBLIC "-//mod_zdu//DTD Cluster Description 1.0//EN" "zdu-cluster-description_1_0.dtd">
-<cluster-description>
-  <applications>
-    <application name="app" context-root="/app"/>
-  </applications>
-  <clusters>
-    <cluster name="c1">
-{servers}
-      <application-ref ref="app"/>
-    </cluster>
-  </clusters>
-  <lb-configs>
-    <lb-config name="lb1-config">
-      <cluster-ref ref="c1" lb-policy="round-robin">
-        <application-ref ref="app"/>
-      </cluster-ref>
-      <property name="reload-poll-interval-in-seconds" value="0"/>
-      <property name="session-sweep-interval-in-seconds" value="1"/>
-    </lb-config>
-  </lb-configs>
-  <load-balancers>
-    <load-balancer name="lb1" lb-config-name="lb1-config" secret-file="{secret_file}">
-      <front-end url="{front_end}"/>
-    </load-balancer>
-  </load-balancers>
-</cluster-description>
-"""
 
 
 @unittest.skipUnless(paths.lbxml_gen().exists() or os.environ.get("ZDU_REQUIRE_MODULE"),
@@ -62,27 +30,18 @@ class Rollout(ZduTestCase):
     def setUp(self):
         self.dir = Path(self.make_tmpdir())
         self.v1 = self.start_backends(["1.0", "1.0"], prefix="a")
-        start_xml = loadbalancer_xml([cluster_of(self.v1)],
-                                     {"reload-poll-interval-in-seconds": 0})
-        self.httpd = self.start_httpd(start_xml, extra_conf=PUSH_CONF, threads=THREADS)
-        if os.geteuid() == 0:
-            pw = pwd.getpwnam(UNPRIVILEGED_USER)
-            os.chown(self.httpd.root, pw.pw_uid, pw.pw_gid)
-        secret = self.dir / "secret"
-        secret.write_text(SECRET + "\n")
+        self.httpd = start_push_front_ends(self, self.v1, 1, threads=THREADS)[0]
         self.description = self.dir / "cluster.xml"
-        servers = "\n".join(f'      <server name="{b.instance}" listeners="{b.listener}" '
-                            f'version="1.0"/>' for b in self.v1)
-        self.description.write_text(DESCRIPTION.format(
-            servers=servers, secret_file=secret, front_end=self.httpd.url("/zdu-manager")))
+        self.description.write_text(description_xml(
+            servers(self.v1, version="1.0"), manager_urls([self.httpd]), write_secret(self.dir),
+            properties=dict(NO_POLL, **{"session-sweep-interval-in-seconds": 1})))
         self.state_file = Path(str(self.description) + ".rollout")
         applied = self.lbxml_gen("apply-http-lb-changes", "--description", self.description,
                                  "lb1")
         self.assertEqual(applied.returncode, 0, applied.stdout + applied.stderr)
 
     def lbxml_gen(self, *args, timeout=90):
-        return subprocess.run([str(paths.lbxml_gen()), *map(str, args)], capture_output=True,
-                              text=True, timeout=timeout)
+        return lbxml_gen(*args, timeout=timeout)
 
     def rollout_args(self, add, *more):
         return ["rollout", "--description", self.description, "lb1", "--cluster", "c1",

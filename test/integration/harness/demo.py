@@ -11,7 +11,6 @@ the merged status; --upgrade --once does the same with a scripted browser.
 import argparse
 import contextlib
 import os
-import pwd
 import shutil
 import subprocess
 import signal
@@ -23,8 +22,9 @@ import time
 from . import paths
 from .backend import Backend, BackendError
 from .client import Client
+from .description import description_xml, let_children_write, servers
+from .description import lbxml_gen as run_lbxml_gen
 from .httpd import Httpd, HttpdError
-from .httpd_conf import UNPRIVILEGED_USER
 from .xml import loadbalancer_xml
 
 INSTANCES = (("instance1", "1.0"), ("instance2", "1.0"), ("instance3", "2.0"))
@@ -119,38 +119,19 @@ UPGRADE_CONF = DEMO_CONF + f"""<Location /zdu-manager>
 ZduManagerSecret {SECRET}
 ZduConfigPush On
 """
-DESCRIPTION = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE cluster-description PUBLIC "-//mod_zdu//DTD Cluster Description 1.0//EN" "zdu-cluster-description_1_0.dtd">
-<cluster-description>
-  <applications>
-    <application name="demo" context-root="/demo"/>
-  </applications>
-  <clusters>
-    <cluster name="demo" active-version="1.0">
-{servers}
-      <application-ref ref="demo"/>
-    </cluster>
-  </clusters>
-  <lb-configs>
-    <lb-config name="demo-config">
-      <cluster-ref ref="demo">
-        <application-ref ref="demo"/>
-      </cluster-ref>
-      <property name="reload-poll-interval-in-seconds" value="0"/>
-      <property name="session-sweep-interval-in-seconds" value="1"/>
-    </lb-config>
-  </lb-configs>
-  <load-balancers>
-    <load-balancer name="demo-lb" lb-config-name="demo-config" secret-file="secret">
-      <front-end url="{front_end}"/>
-    </load-balancer>
-  </load-balancers>
-</cluster-description>
-"""
+def lbxml_gen(*args):
+    """lbxml-gen with its output shown to the person running the demo."""
+    return run_lbxml_gen(*args, timeout=None, capture_output=False)
 
 
-def lbxml_gen(*args, **kw):
-    return subprocess.run([str(paths.lbxml_gen()), *map(str, args)], text=True, **kw)
+def demo_description(v1, httpd):
+    """The description the rollout edits: the demo cluster on v1, httpd its one front-end."""
+    return description_xml(
+        servers(v1, version="1.0"), [httpd.url("/zdu-manager")], "secret", policy=None,
+        properties={"reload-poll-interval-in-seconds": 0,
+                    "session-sweep-interval-in-seconds": 1},
+        app="demo", context_root="/demo", cluster="demo", lb="demo-lb", lb_config="demo-config",
+        cluster_attrs=' active-version="1.0"')
 
 
 def upgrade(opts, stack, root):
@@ -161,16 +142,10 @@ def upgrade(opts, stack, root):
     httpd = Httpd(root, demo_xml(v1), extra_conf=UPGRADE_CONF)
     stack.callback(httpd.stop)
     httpd.start()
-    if os.geteuid() == 0:
-        # The children run unprivileged and write the pushed xml (and its temp file) there.
-        pw = pwd.getpwnam(UNPRIVILEGED_USER)
-        os.chown(httpd.root, pw.pw_uid, pw.pw_gid)
+    let_children_write(httpd)  # they write the pushed xml (and its temp file) there
     (httpd.root / "secret").write_text(SECRET + "\n")
     description = httpd.root / "cluster.xml"
-    description.write_text(DESCRIPTION.format(
-        servers="\n".join(f'      <server name="{b.instance}" listeners="{b.listener}" '
-                          f'version="1.0"/>' for b in v1),
-        front_end=httpd.url("/zdu-manager")))
+    description.write_text(demo_description(v1, httpd))
     if lbxml_gen("apply-http-lb-changes", "--description", description, "demo-lb").returncode:
         return False
     base = httpd.url("")
