@@ -1,41 +1,14 @@
 #include "config/xml_writer.hpp"
 
+#include "io/markup_escape.hpp"
+
 namespace zdu::config {
 namespace {
 
 constexpr int kIndentWidth = 2;
 
 std::string escape(std::string_view text, bool attribute) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += attribute ? "&quot;" : "\"";
-                break;
-            case '\t':
-                out += attribute ? "&#9;" : "\t";
-                break;
-            case '\n':
-                out += attribute ? "&#10;" : "\n";
-                break;
-            case '\r':
-                out += "&#13;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return io::escape_markup(text, {attribute, "", attribute, true});
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <set>
 #include <vector>
 
+#include "io/markup_escape.hpp"
 #include "manager/admin.hpp"
 #include "state/instance_health.hpp"
 
@@ -386,30 +387,7 @@ void sign_out_form(Html& h, const PageOptions& o) {
 }  // namespace
 
 std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return io::escape_markup(text, {true, "&#39;"});
 }
 
 bool prefers_json(std::string_view accept) {

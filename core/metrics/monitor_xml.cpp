@@ -2,42 +2,14 @@
 
 #include <cstdint>
 
+#include "io/markup_escape.hpp"
 #include "metrics/prometheus.hpp"
 #include "metrics/response_times.hpp"
 
 namespace zdu::metrics {
 
 std::string xml_attribute(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&apos;";
-                break;
-            case '\t':
-            case '\n':
-            case '\r':
-                // Attribute value normalisation would turn them into spaces anyway.
-                out += "&#" + std::to_string(static_cast<int>(c)) + ';';
-                break;
-            default:
-                out += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
-        }
-    }
-    return out;
+    return io::escape_markup(text, {true, "&apos;", true, true, true});
 }
 
 namespace {
