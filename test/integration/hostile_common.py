@@ -4,6 +4,7 @@ requests for what http.client refuses to send, and the check that no child crash
 These tests also run against a sanitizer build of mod_zdu (httpd started with the ASan runtime
 preloaded): nothing here depends on timing or on exact memory figures."""
 import http.client
+import itertools
 import json
 import socket
 
@@ -69,6 +70,18 @@ class HostileTestCase(ZduTestCase):
         httpd = self.start_httpd(loadbalancer_xml(clusters), **httpd_opts)
         return httpd, set(httpd.child_pids())
 
+    def route_of(self, httpd, context_root, instance, attempts=8):
+        """The JROUTE value mod_zdu gives sessions of `instance` (new sessions round-robin)."""
+        for _ in range(attempts):
+            status, headers, body = raw_request(httpd.port, get_bytes(context_root + "/login"))
+            self.assertEqual(status, 200, body)
+            if echo_of(body)["instance"] == instance:
+                routes = [v.split(";", 1)[0][len("JROUTE="):] for k, v in headers
+                          if k.lower() == "set-cookie" and v.startswith("JROUTE=")]
+                self.assertEqual(len(routes), 1, headers)
+                return routes[0]
+        self.fail(f"no new session of {context_root} went to {instance}")
+
     def assertServedWithin(self, status, body, allowed, what):
         """A routed answer from an instance in `allowed`, or httpd's own 4xx: never a 5xx, never
         an instance outside `allowed`."""
@@ -78,6 +91,41 @@ class HostileTestCase(ZduTestCase):
         if status == 200 or echo is not None:
             self.assertIsNotNone(echo, f"{what}: {status} {body[:300]!r}")
             self.assertIn(echo["instance"], allowed, what)
+        return echo
+
+    def check_cases(self, httpd, cases, request):
+        """cases: (value, expected outcome, see assertOutcome); request(value) gives the path and
+        the header lines to send. Each "{id}" in a value becomes a session id of its own, so no
+        case finds a binding an earlier one left in the session table. A case expecting one
+        instance runs three times: new sessions alternate over a1 and a2, so a route that is not
+        honoured cannot reach the expected instance every time by chance."""
+        for value, expected in cases:
+            for _ in range(3 if isinstance(expected, str) else 1):
+                sent = value.replace(b"{id}", f"S{next(self._ids)}".encode())
+                with self.subTest(value=sent[:60]):
+                    path, headers = request(sent)
+                    self.assertOutcome(httpd, path, headers, expected)
+
+    _ids = itertools.count()
+
+    def assertOutcome(self, httpd, path, headers, expected):
+        """One raw GET. expected: an instance name or a set of the instances that may serve it
+        (with a 200), or the status httpd itself answers with (a 4xx). Whatever it is, the
+        response never sets a JROUTE other than one of c1's routes. Returns the echo (None for
+        httpd's own answer)."""
+        what = repr(b" ".join([_bytes(path)[:60]] + [_bytes(h)[:60] for h in headers]))
+        status, response_headers, body = raw_request(httpd.port, get_bytes(path, headers))
+        if isinstance(expected, int):
+            self.assertEqual(status, expected, f"{what}: {body[:300]!r}")
+            echo = None
+        else:
+            allowed = {expected} if isinstance(expected, str) else expected
+            self.assertEqual(status, 200, f"{what}: {body[:300]!r}")
+            echo = self.assertServedWithin(status, body, allowed, what)
+        for name, value in response_headers:
+            if name.lower() == "set-cookie" and value.startswith("JROUTE="):
+                route = value[len("JROUTE="):].split(";", 1)[0]
+                self.assertIn(route, set(C1_ROUTES.values()) | {""}, f"{what}: {value}")
         return echo
 
     def assertNoChildCrashed(self, httpd, pids_before):
