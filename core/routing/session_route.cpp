@@ -96,9 +96,11 @@ RouteSources find_route_sources(std::string_view cookie_header, std::string_view
         });
     }
     s.path_route = after_last(path_session, ':');
-    s.tomcat_route = after_last(cookie_session, '.');
     s.websphere_ids = after_first(cookie_session, ':');
     s.session_id = cookie_session.empty() ? path_session : cookie_session;
+    // Of the path parameter too: Tomcat rewrites URLs for a browser without cookies as
+    // ";jsessionid=<id>.<jvmRoute>".
+    s.tomcat_route = after_last(s.session_id, '.');
     if (s.replica.empty()) s.replica = path_replica;
     return s;
 }

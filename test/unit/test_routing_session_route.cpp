@@ -74,3 +74,17 @@ TEST_CASE("a comma separates cookies as a semicolon does", "[routing]") {
           "c1:c2");
     CHECK(find_route_sources("JROUTE=,a=1", "/", "JSESSIONID").jroute.empty());
 }
+
+TEST_CASE("a Tomcat .jvmRoute in the jsessionid path parameter is a route", "[routing]") {
+    // Tomcat's URL rewriting, for a browser without cookies: ";jsessionid=<id>.<jvmRoute>".
+    auto path = find_route_sources("other=1", "/app/x;jsessionid=abc.r2/y", "JSESSIONID");
+    CHECK(path.session_id == "abc.r2");
+    CHECK(path.tomcat_route == "r2");
+    CHECK(path.path_route.empty());
+    // The session cookie, when there is one, is the session id and gives the suffix.
+    auto both = find_route_sources("JSESSIONID=def.r1", "/app;jsessionid=abc.r2", "JSESSIONID");
+    CHECK(both.tomcat_route == "r1");
+    auto glassfish = find_route_sources("", "/app;jsessionid=a.b:r3", "JSESSIONID");
+    CHECK(glassfish.path_route == "r3");
+    CHECK(glassfish.tomcat_route == "b:r3");  // no route has a ':': it names none
+}
