@@ -61,13 +61,15 @@ def echo_of(body):
 
 class HostileTestCase(ZduTestCase):
     def start_two_clusters(self, **httpd_opts):
-        """httpd with c1 and c2 (see above); returns it with the child pids it started with."""
+        """httpd with c1 and c2 (see above); returns it with the child pids it started with.
+        self.backends: {instance name: Backend}."""
         app = self.start_backends(("1.0",) * 4, prefix="a")
         other = self.start_backends(("1.0",) * 2, prefix="o")
         clusters = [cluster_of(app, "c1", "/app", C1_ATTRS, web_module={"stale_session":
                                                                         "failover"}),
                     cluster_of(other, "c2", "/other", [{"route": "ro1"}, {}])]
         httpd = self.start_httpd(loadbalancer_xml(clusters), **httpd_opts)
+        self.backends = {b.instance: b for b in app + other}
         return httpd, set(httpd.child_pids())
 
     def route_of(self, httpd, context_root, instance, attempts=8):
