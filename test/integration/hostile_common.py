@@ -39,11 +39,20 @@ def raw_request(port, data, timeout=30):
             response.close()
 
 
-def get_bytes(path, headers=(), host=b"127.0.0.1"):
+def get_bytes(path, headers=()):
     """A GET request line and header lines (bytes, sent as they are), closing the connection."""
-    lines = [b"GET " + _bytes(path) + b" HTTP/1.1", b"Host: " + host]
+    return request_bytes("GET", path, headers)
+
+
+def request_bytes(method, path, headers=(), body=None):
+    """A request with these header lines as given, a Content-Length for a body, closing the
+    connection."""
+    lines = [_bytes(method) + b" " + _bytes(path) + b" HTTP/1.1", b"Host: 127.0.0.1"]
     lines += [_bytes(line) for line in headers]
-    return b"\r\n".join(lines + [b"Connection: close", b"", b""])
+    if body is not None:
+        lines.append(b"Content-Length: " + str(len(_bytes(body))).encode())
+    head = b"\r\n".join(lines + [b"Connection: close", b"", b""])
+    return head + (_bytes(body) if body is not None else b"")
 
 
 def _bytes(value):
