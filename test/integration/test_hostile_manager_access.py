@@ -67,6 +67,9 @@ class ManagerAccess(HostileTestCase):
             for method, path, body in COMMANDS:
                 with self.subTest(why=why, command=path):
                     self.assertRefused(httpd, method, path, headers, body)
+        for method, path, body in COMMANDS:  # the secret in the query instead
+            with self.subTest(query=path):
+                self.assertRefused(httpd, method, f"{path}&secret={SECRET}", [], body)
         for secret in ("", "wrong", SECRET[:-1], SECRET * 10):  # the page's sign-in form
             with self.subTest(form=secret[:20]):
                 self.assertRefused(httpd, "POST", "/zdu-manager?sign-in",
