@@ -2,7 +2,8 @@
 requests for what http.client refuses to send, and the check that no child crashed.
 
 These tests also run against a sanitizer build of mod_zdu (httpd started with the ASan runtime
-preloaded): nothing here depends on timing or on exact memory figures."""
+preloaded): no assertion depends on timing or on an exact memory figure (the xml tests' bounds
+on seconds and RSS are generous ones)."""
 import http.client
 import itertools
 import json
@@ -18,7 +19,8 @@ C1_ATTRS = [{"route": "ra1"}, {"route": "ra2"}, {"route": "ra3", "enabled": "fal
             {"route": "ra4", "enabled": "false", "disable_timeout": 0}]
 C1 = frozenset(C1_ROUTES)
 C1_TAKING_NEW = frozenset({"a1", "a2"})
-C2 = frozenset({"o1", "o2"})
+# The header name requests try to smuggle into a response.
+INJECTED = "X-Injected"
 # Whatever a sanitizer or the kernel says when a child dies, as httpd's error log shows it.
 CRASH_MARKERS = ("exit signal", "Segmentation fault", "AddressSanitizer",
                  "UndefinedBehaviorSanitizer", "runtime error:", "stack smashing")
@@ -72,6 +74,8 @@ def echo_of(body):
 
 
 class HostileTestCase(ZduTestCase):
+    _ids = itertools.count()  # session ids of check_cases
+
     def start_two_clusters(self, **httpd_opts):
         """httpd with c1 and c2 (see above); returns it with the child pids it started with.
         self.backends: {instance name: Backend}."""
@@ -97,14 +101,11 @@ class HostileTestCase(ZduTestCase):
         self.fail(f"no new session of {context_root} went to {instance}")
 
     def assertServedWithin(self, status, body, allowed, what):
-        """A routed answer from an instance in `allowed`, or httpd's own 4xx: never a 5xx, never
-        an instance outside `allowed`."""
-        self.assertLess(status, 500, f"{what}: {status} {body[:300]!r}")
-        self.assertNotEqual(status, 0, f"{what}: no answer")
+        """A 200 from an instance in `allowed`; returns the backend's echo."""
+        self.assertEqual(status, 200, f"{what}: {status} {body[:300]!r}")
         echo = echo_of(body)
-        if status == 200 or echo is not None:
-            self.assertIsNotNone(echo, f"{what}: {status} {body[:300]!r}")
-            self.assertIn(echo["instance"], allowed, what)
+        self.assertIsNotNone(echo, f"{what}: {body[:300]!r}")
+        self.assertIn(echo["instance"], allowed, what)
         return echo
 
     def check_cases(self, httpd, cases, request):
@@ -120,13 +121,11 @@ class HostileTestCase(ZduTestCase):
                     path, headers = request(sent)
                     self.assertOutcome(httpd, path, headers, expected)
 
-    _ids = itertools.count()
-
     def assertOutcome(self, httpd, path, headers, expected):
         """One raw GET. expected: an instance name or a set of the instances that may serve it
         (with a 200), or the status httpd itself answers with (a 4xx). Whatever it is, the
-        response never sets a JROUTE other than one of c1's routes. Returns the echo (None for
-        httpd's own answer)."""
+        response never sets a JROUTE other than one of c1's routes, nor has an INJECTED header.
+        Returns the echo (None for httpd's own answer)."""
         what = repr(b" ".join([_bytes(path)[:60]] + [_bytes(h)[:60] for h in headers]))
         status, response_headers, body = raw_request(httpd.port, get_bytes(path, headers))
         if isinstance(expected, int):
@@ -134,9 +133,9 @@ class HostileTestCase(ZduTestCase):
             echo = None
         else:
             allowed = {expected} if isinstance(expected, str) else expected
-            self.assertEqual(status, 200, f"{what}: {body[:300]!r}")
             echo = self.assertServedWithin(status, body, allowed, what)
         for name, value in response_headers:
+            self.assertNotEqual(name.lower(), INJECTED.lower(), f"{what}: injected")
             if name.lower() == "set-cookie" and value.startswith("JROUTE="):
                 route = value[len("JROUTE="):].split(";", 1)[0]
                 self.assertIn(route, set(C1_ROUTES.values()) | {""}, f"{what}: {value}")

@@ -38,8 +38,8 @@ class ForgedSessionCookies(HostileTestCase):
     def test_huge_session_ids_and_suffix_lists(self):
         httpd, pids = self.start_two_clusters()
         self.check(httpd, [
-            (b"JSESSIONID=" + b"x" * 8150 + b".ra2", "a2"),  # a line just under the limit
-            (b"JSESSIONID=" + b"x" * 8200 + b".ra2", 400),  # and over it
+            (b"JSESSIONID={id}" + b"x" * 8140 + b".ra2", "a2"),  # a line just under the limit
+            (b"JSESSIONID={id}" + b"x" * 8200 + b".ra2", 400),  # and over it
             (b"JSESSIONID=" + b"." * 8150, NEW), (b"JSESSIONID=" + b":" * 8150, NEW),
             (b"JSESSIONID={id}" + b":ro1" * 1500, NEW),  # 1,500 clone ids, none of c1
             (b"JSESSIONID={id}" + b":ro1" * 1500 + b":ra1", "a1"),
