@@ -1,8 +1,9 @@
 """The manager refuses whoever does not present ZduManagerSecret exactly, as scripts do (the
 X-Zdu-Secret header) or as the page does (the sign-in form): 403, the secret never in the
 answer, each refusal logged (ZDU0030), nothing changed. Without a secret it is closed to
-everyone; without its SetHandler there is no manager and no push at all (404). test_manager.py
-and test_status_page.py have the plain cases."""
+everyone; without its SetHandler there is no manager and no push at all (404); without
+ZduConfigPush On no push is looked at (403, ZDU0150). test_manager.py, test_status_page.py and
+test_config_push.py have the plain cases."""
 import json
 import unittest
 from urllib.parse import urlencode
@@ -111,6 +112,23 @@ class ManagerAccess(HostileTestCase):
         self.assertEqual(handlerless.xml_path.read_text(), xml)
         for log_id in ("ZDU0030", "ZDU0031", "ZDU0150", "ZDU0151"):
             self.assertNotIn(log_id, handlerless.error_log(), "no manager ran")
+
+    def test_push_is_closed_without_zdu_config_push_whatever_is_pushed(self):
+        httpd, _ = self.start_cluster(versions=("1.0",), extra_conf=MANAGER_CONF)
+        xml, secret = httpd.xml_path.read_text(), [b"X-Zdu-Secret: " + SECRET.encode()]
+        bodies = (httpd.xml_path.read_bytes(), b"", b"<!DOCTYPE x [<!ENTITY a SYSTEM "
+                  b"'/etc/passwd'>]><x>&a;</x>", b"\xff" * 100_000)
+        for command in ("push-validate", "push-commit&hash=0123456789abcdef"):
+            for body in bodies:
+                with self.subTest(command=command, body=body[:20]):
+                    before = httpd.error_log().count("ZDU0150")
+                    status, _, answer = self.ask(httpd, "POST", f"/zdu-manager?cmd={command}",
+                                                 secret, body)
+                    self.assertEqual(status, 403, answer[:300])
+                    self.assertIn(b"ZduConfigPush is Off", answer)
+                    self.assertEqual(httpd.error_log().count("ZDU0150"), before + 1)
+        self.assertEqual(httpd.xml_path.read_text(), xml)
+        self.assertNotIn("root:x:", httpd.error_log())
 
 
 if __name__ == "__main__":
