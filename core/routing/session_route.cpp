@@ -22,19 +22,29 @@ std::string_view after_first(std::string_view s, char sep) {
     return pos == std::string_view::npos ? std::string_view() : s.substr(pos + 1);
 }
 
+// Where the cookie pair at the start of `header` ends. ',' ends one as ';' does: httpd joins a
+// client's several Cookie lines into one header with ", ", and RFC 6265 cookie values cannot
+// hold a comma. (A loop: find_first_of costs a memchr per character, see path_only.)
+std::size_t pair_end(std::string_view header) {
+    for (std::size_t i = 0; i < header.size(); ++i) {
+        if (header[i] == ';' || header[i] == ',') return i;
+    }
+    return std::string_view::npos;
+}
+
 // Calls visit(name, value) for each cookie of a Cookie header until it returns true.
 template <class Visit>
 void for_each_cookie(std::string_view header, Visit visit) {
     while (!header.empty()) {
-        auto semi = header.find(';');
-        std::string_view pair = header.substr(0, semi);
+        auto end = pair_end(header);
+        std::string_view pair = header.substr(0, end);
         auto eq = pair.find('=');
         if (eq != std::string_view::npos &&
             visit(trim_ows(pair.substr(0, eq)), unquote(trim_ows(pair.substr(eq + 1))))) {
             return;
         }
-        if (semi == std::string_view::npos) break;
-        header.remove_prefix(semi + 1);
+        if (end == std::string_view::npos) break;
+        header.remove_prefix(end + 1);
     }
 }
 
@@ -86,9 +96,11 @@ RouteSources find_route_sources(std::string_view cookie_header, std::string_view
         });
     }
     s.path_route = after_last(path_session, ':');
-    s.tomcat_route = after_last(cookie_session, '.');
     s.websphere_ids = after_first(cookie_session, ':');
     s.session_id = cookie_session.empty() ? path_session : cookie_session;
+    // Of the path parameter too: Tomcat rewrites URLs for a browser without cookies as
+    // ";jsessionid=<id>.<jvmRoute>".
+    s.tomcat_route = after_last(s.session_id, '.');
     if (s.replica.empty()) s.replica = path_replica;
     return s;
 }

@@ -10,7 +10,7 @@ namespace zdu::routing {
 struct RouteSources {
     std::string_view jroute;         // JROUTE cookie value
     std::string_view path_route;     // after the last ':' of a ;jsessionid= path parameter
-    std::string_view tomcat_route;   // after the last '.' of the session cookie
+    std::string_view tomcat_route;   // after the last '.' of session_id
     std::string_view websphere_ids;  // after the first ':' of the session cookie: "clone[:clone…]"
     std::string_view session_id;     // session cookie value, else the ;jsessionid= value
     std::string_view replica;        // JREPLICA cookie, else ;jreplica= path parameter

@@ -78,11 +78,15 @@ void leave_body_unread(request_rec* r) {
     if (ap_request_has_body(r)) r->connection->keepalive = AP_CONN_CLOSE;
 }
 
-// Refused before any body is read, as the manager refuses a wrong secret: the connection closes.
-int refuse(request_rec* r, const char* why) {
+void log_refusal(request_rec* r, const char* why) {
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                   ZDU_LOG_MANAGER_REFUSED "manager page %s %s from %s refused: %s", r->method,
                   r->uri, client_ip(r), why);
+}
+
+// Refused before any body is read, as the manager refuses a wrong secret: the connection closes.
+int refuse(request_rec* r, const char* why) {
+    log_refusal(r, why);
     r->connection->keepalive = AP_CONN_CLOSE;
     page(r, HTTP_FORBIDDEN, manager::PageMode::SignIn, {}, why, true);
     return OK;
@@ -206,8 +210,10 @@ int handle_page(request_rec* r) {
     if (r->method_number == M_GET && args.empty()) {
         leave_body_unread(r);
         if (module_state().manager_secret.empty()) {
-            page(r, HTTP_FORBIDDEN, manager::PageMode::SignIn, {},
-                 "no ZduManagerSecret is configured: the manager is closed", true);
+            constexpr const char* kClosed =
+                "no ZduManagerSecret is configured: the manager is closed";
+            log_refusal(r, kClosed);  // a 403 as every other refusal: logged as they are
+            page(r, HTTP_FORBIDDEN, manager::PageMode::SignIn, {}, kClosed, true);
         } else if (signed_in(session)) {
             page(r, HTTP_OK, manager::PageMode::Actions, session);
         } else {

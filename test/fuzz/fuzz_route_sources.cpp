@@ -40,16 +40,21 @@ bool has_any(std::string_view s, std::string_view chars) {
 }
 
 void check_sources(const routing::RouteSources& s, std::string_view cookie, std::string_view path) {
-    // Cookie values end at ';'; path parameter values at ';' or '/' and never reach the query.
-    ZDU_FUZZ_CHECK(within(s.jroute, cookie) && !has_any(s.jroute, ";"));
-    ZDU_FUZZ_CHECK(within(s.pin, cookie) && !has_any(s.pin, ";"));
-    ZDU_FUZZ_CHECK(within(s.tomcat_route, cookie) && !has_any(s.tomcat_route, ";."));
-    ZDU_FUZZ_CHECK(within(s.websphere_ids, cookie) && !has_any(s.websphere_ids, ";"));
+    // Cookie values end at ';' or ',' (httpd joins Cookie lines with ", "); path parameter
+    // values at ';' or '/' and never reach the query.
+    ZDU_FUZZ_CHECK(within(s.jroute, cookie) && !has_any(s.jroute, ";,"));
+    ZDU_FUZZ_CHECK(within(s.pin, cookie) && !has_any(s.pin, ";,"));
+    // The Tomcat suffix ends the session id, the cookie's or the path parameter's.
+    ZDU_FUZZ_CHECK(within(s.tomcat_route, s.session_id) && !has_any(s.tomcat_route, "."));
+    ZDU_FUZZ_CHECK(within(s.websphere_ids, cookie) && !has_any(s.websphere_ids, ";,"));
     ZDU_FUZZ_CHECK(within(s.path_route, path) && !has_any(s.path_route, ";/?#:"));
     ZDU_FUZZ_CHECK(within(s.session_id, cookie) || within(s.session_id, path));
     ZDU_FUZZ_CHECK(within(s.replica, cookie) || within(s.replica, path));
     if (within(s.session_id, path) && !s.session_id.empty()) {
         ZDU_FUZZ_CHECK(!has_any(s.session_id, ";/?#"));
+    }
+    if (within(s.session_id, cookie) && !s.session_id.empty()) {
+        ZDU_FUZZ_CHECK(!has_any(s.session_id, ";,"));
     }
     // A route suffix is the end of the id it came from.
     if (!s.tomcat_route.empty()) {

@@ -57,3 +57,34 @@ TEST_CASE("route sources of each form", "[routing]") {
     CHECK(pinned.pin == "2.0.17.sig");
     CHECK(find_route_sources("XZDU_PIN=1", "/", "JSESSIONID").pin.empty());
 }
+
+TEST_CASE("a comma separates cookies as a semicolon does", "[routing]") {
+    // httpd joins a client's several Cookie lines with ", "; RFC 6265 values hold no comma.
+    auto s = find_route_sources("a=1, JROUTE=r2", "/app", "JSESSIONID");
+    CHECK(s.jroute == "r2");
+    CHECK(find_route_sources("a=1; b=2, c=3, JROUTE=r1", "/", "JSESSIONID").jroute == "r1");
+    CHECK(find_route_sources("JROUTE=r2, JROUTE=r1", "/", "JSESSIONID").jroute == "r2");
+    auto session =
+        find_route_sources("x=1, JSESSIONID=id.r3, JREPLICA=i2,ZDU_PIN=p", "/", "JSESSIONID");
+    CHECK(session.session_id == "id.r3");
+    CHECK(session.tomcat_route == "r3");
+    CHECK(session.replica == "i2");
+    CHECK(session.pin == "p");
+    CHECK(find_route_sources("JSESSIONID=0000a:c1:c2, b=1", "/", "JSESSIONID").websphere_ids ==
+          "c1:c2");
+    CHECK(find_route_sources("JROUTE=,a=1", "/", "JSESSIONID").jroute.empty());
+}
+
+TEST_CASE("a Tomcat .jvmRoute in the jsessionid path parameter is a route", "[routing]") {
+    // Tomcat's URL rewriting, for a browser without cookies: ";jsessionid=<id>.<jvmRoute>".
+    auto path = find_route_sources("other=1", "/app/x;jsessionid=abc.r2/y", "JSESSIONID");
+    CHECK(path.session_id == "abc.r2");
+    CHECK(path.tomcat_route == "r2");
+    CHECK(path.path_route.empty());
+    // The session cookie, when there is one, is the session id and gives the suffix.
+    auto both = find_route_sources("JSESSIONID=def.r1", "/app;jsessionid=abc.r2", "JSESSIONID");
+    CHECK(both.tomcat_route == "r1");
+    auto glassfish = find_route_sources("", "/app;jsessionid=a.b:r3", "JSESSIONID");
+    CHECK(glassfish.path_route == "r3");
+    CHECK(glassfish.tomcat_route == "b:r3");  // no route has a ':': it names none
+}
