@@ -61,6 +61,7 @@ class Run:
         self.table_used_max = 0
         self.generation_start = self.generation_end = 0
         self.status_end = None
+        self.child_generations = {}  # httpd child pid -> the generation it serves at the end
         self.stuck_users = []
         self.load_stopped = self.elapsed = 0.0
         self.severe = []
@@ -155,6 +156,10 @@ class Run:
         self.status_end = self.site.status()
         self.shm_end = probes.shared_memory(self.status_end)
         self.generation_end = self.status_end["generation"]
+        # Each child's own answer: one left on an older generation would be stuck on a
+        # snapshot some request never let go of.
+        self.child_generations = {pid: doc["generation"] for pid, doc
+                                  in self.site.manager.status_of_every_child().items()}
         self.stuck_users += self.holders.stop()
         self.elapsed = time.monotonic() - self.t0
 

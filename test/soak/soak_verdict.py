@@ -106,6 +106,10 @@ def criteria(run):
         Criterion("config generation counts every reload",
                   run.generation_end == run.generation_start + run.reloads_total(),
                   f"{run.generation_start} + {run.reloads_total()} -> {run.generation_end}"),
+        Criterion("every child serves the last generation",
+                  len(run.child_generations) == run.rss_end.processes - 1 and
+                  set(run.child_generations.values()) == {run.generation_end},
+                  f"{run.child_generations}, last {run.generation_end}"),
         Criterion("every planned kill done", len(run.site.faults) == len(run.plan.kills),
                   f"{len(run.site.faults)} of {len(run.plan.kills)}"),
     ]
