@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -208,7 +209,8 @@ def main(argv=None):
         run.run()
         site.stop()
         run.severe = probes.severe_lines(site.httpd.error_log())
-    except (BackendError, HttpdError, OSError, RuntimeError) as e:
+    except (BackendError, HttpdError, OSError, RuntimeError, AssertionError) as e:
+        traceback.print_exc()
         print(f"soak: the run could not be made: {e}", file=sys.stderr)
         return 2
     finally:
