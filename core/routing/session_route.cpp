@@ -7,11 +7,6 @@
 namespace zdu::routing {
 namespace {
 
-std::string_view unquote(std::string_view v) {
-    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') return v.substr(1, v.size() - 2);
-    return v;
-}
-
 std::string_view after_last(std::string_view s, char sep) {
     auto pos = s.rfind(sep);
     return pos == std::string_view::npos ? std::string_view() : s.substr(pos + 1);
