@@ -12,6 +12,13 @@ inline std::string_view trim_ows(std::string_view s) {
     return s;
 }
 
+// A cookie value without its quotes, if it has both: the Cookie and the Set-Cookie parsers
+// must agree on it, the session table is written with one and read with the other.
+inline std::string_view unquote(std::string_view v) {
+    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') return v.substr(1, v.size() - 2);
+    return v;
+}
+
 inline char ascii_lower(char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }

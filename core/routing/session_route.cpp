@@ -7,11 +7,6 @@
 namespace zdu::routing {
 namespace {
 
-std::string_view unquote(std::string_view v) {
-    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') return v.substr(1, v.size() - 2);
-    return v;
-}
-
 std::string_view after_last(std::string_view s, char sep) {
     auto pos = s.rfind(sep);
     return pos == std::string_view::npos ? std::string_view() : s.substr(pos + 1);
@@ -22,14 +17,50 @@ std::string_view after_first(std::string_view s, char sep) {
     return pos == std::string_view::npos ? std::string_view() : s.substr(pos + 1);
 }
 
-// Where the cookie pair at the start of `header` ends. ',' ends one as ';' does: httpd joins a
-// client's several Cookie lines into one header with ", ", and RFC 6265 cookie values cannot
-// hold a comma. (A loop: find_first_of costs a memchr per character, see path_only.)
-std::size_t pair_end(std::string_view header) {
-    for (std::size_t i = 0; i < header.size(); ++i) {
-        if (header[i] == ';' || header[i] == ',') return i;
+bool ows(char c) {
+    return c == ' ' || c == '\t';
+}
+
+// The first ';' or ',' from `from` on. (A loop: find_first_of costs a memchr per character,
+// see path_only.)
+std::size_t first_separator(std::string_view s, std::size_t from) {
+    for (std::size_t i = from; i < s.size(); ++i) {
+        if (s[i] == ';' || s[i] == ',') return i;
     }
     return std::string_view::npos;
+}
+
+// Where a value opened by the quote at `open` ends: at the separator (or the header's end)
+// right after its closing quote, so a ',' inside stays in it. npos when the quotes make no
+// value: no closing quote, a ';' before it, or more than OWS after it.
+std::size_t quoted_value_end(std::string_view header, std::size_t open) {
+    std::size_t i = open + 1;
+    while (i < header.size() && header[i] != '"' && header[i] != ';') ++i;
+    if (i == header.size() || header[i] == ';') return std::string_view::npos;
+    ++i;  // past the closing quote
+    while (i < header.size() && ows(header[i])) ++i;
+    if (i == header.size() || header[i] == ';' || header[i] == ',') return i;
+    return std::string_view::npos;
+}
+
+// Where the cookie pair at the start of `header` ends. ',' ends one as ';' does: httpd joins a
+// client's several Cookie lines into one header with ", ", and RFC 6265 cookie values cannot
+// hold a comma. App servers still set quoted ids with one ("a,b"): a ',' between a value's
+// quotes stays in it, as it did before ',' ended a pair; ';' always ends one.
+std::size_t pair_end(std::string_view header) {
+    std::size_t i = 0;
+    while (i < header.size() && header[i] != '=' && header[i] != ';' && header[i] != ',') ++i;
+    if (i < header.size() && header[i] == '=') {
+        std::size_t v = i + 1;
+        while (v < header.size() && ows(header[v])) ++v;
+        if (v < header.size() && header[v] == '"') {
+            const std::size_t end = quoted_value_end(header, v);
+            if (end != std::string_view::npos) {
+                return end == header.size() ? std::string_view::npos : end;
+            }
+        }
+    }
+    return first_separator(header, i);
 }
 
 // Calls visit(name, value) for each cookie of a Cookie header until it returns true.

@@ -37,8 +37,9 @@ SetCookie parse_set_cookie(std::string_view header) {
     if (eq == std::string_view::npos) return c;
     std::string_view pair = header.substr(0, semi);
     c.name = trim_ows(pair.substr(0, eq));
-    c.value = trim_ows(pair.substr(eq + 1));
-    c.deletes = c.value.empty() || c.value == "\"\"";
+    const std::string_view raw = trim_ows(pair.substr(eq + 1));
+    c.value = unquote(raw);  // as the Cookie parser reads it back (session_route.cpp)
+    c.deletes = raw.empty() || raw == "\"\"";
     while (semi != std::string_view::npos && !c.deletes) {
         header.remove_prefix(semi + 1);
         semi = header.find(';');

@@ -7,8 +7,8 @@ namespace zdu::routing {
 
 struct SetCookie {
     std::string_view name;
-    std::string_view value;
-    bool deletes = false;  // empty value, Max-Age<=0, or an Expires in 1970
+    std::string_view value;  // without its quotes, as the client's Cookie gives it
+    bool deletes = false;    // empty value, Max-Age<=0, or an Expires in 1970
 };
 
 SetCookie parse_set_cookie(std::string_view header);

@@ -32,6 +32,17 @@ inline bool within(std::string_view part, std::string_view whole) {
     return at >= begin && at + part.size() <= begin + whole.size();
 }
 
+// Whether `part`, a view into `whole`, stands between two quotes of it: a cookie value read
+// without its quotes.
+inline bool quoted_within(std::string_view part, std::string_view whole) {
+    const auto begin = reinterpret_cast<std::uintptr_t>(whole.data());
+    const auto at = reinterpret_cast<std::uintptr_t>(part.data());
+    if (!within(part, whole) || at == begin || at + part.size() >= begin + whole.size()) {
+        return false;
+    }
+    return part.data()[-1] == '"' && part.data()[part.size()] == '"';
+}
+
 // The next '\n'-terminated field of `in` (the rest when there is no '\n'), removed from `in`.
 inline std::string_view next_field(std::string_view& in) {
     const auto nl = in.find('\n');

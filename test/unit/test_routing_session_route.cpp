@@ -88,3 +88,37 @@ TEST_CASE("a Tomcat .jvmRoute in the jsessionid path parameter is a route", "[ro
     CHECK(glassfish.path_route == "r3");
     CHECK(glassfish.tomcat_route == "b:r3");  // no route has a ':': it names none
 }
+
+TEST_CASE("a comma inside a quoted cookie value does not end the cookie", "[routing]") {
+    // RFC 6265 allows no comma even in a quoted value, but servers set such ids: the quotes
+    // hold the value together, as they did before ',' ended a cookie.
+    auto s = find_route_sources("JSESSIONID=\"a,b.r2\"; JROUTE=r1", "/", "JSESSIONID");
+    CHECK(s.session_id == "a,b.r2");
+    CHECK(s.tomcat_route == "r2");
+    CHECK(s.jroute == "r1");
+    CHECK(find_route_sources("JSESSIONID=\"a,b.r2\"", "/", "JSESSIONID").tomcat_route == "r2");
+    // A JROUTE inside another cookie's quoted value is no cookie; the lines after it count.
+    CHECK(find_route_sources("x=\"1,JROUTE=r9,\", JROUTE=r2", "/", "JSESSIONID").jroute == "r2");
+    CHECK(find_route_sources("x=\"1,JROUTE=r9\"", "/", "JSESSIONID").jroute.empty());
+    // A quote left open (a broken client) swallows nothing: ',' and ';' end its pair as usual.
+    auto open = find_route_sources("JSESSIONID=\"abc, JROUTE=r2", "/", "JSESSIONID");
+    CHECK(open.jroute == "r2");
+    CHECK(open.session_id == "\"abc");
+    CHECK(find_route_sources("a=\"x;JROUTE=r2", "/", "JSESSIONID").jroute == "r2");
+    // A quote inside a value, not at its start, quotes nothing.
+    CHECK(find_route_sources("a=x\"y,JROUTE=r2,\"", "/", "JSESSIONID").jroute == "r2");
+}
+
+TEST_CASE("Set-Cookie attributes a broken client sends back are no cookies", "[routing]") {
+    auto s = find_route_sources(
+        "JSESSIONID=id.r1; Expires=Thu, 01 Jan 2026 00:00:00 GMT; "
+        "Path=/, JROUTE=r2",
+        "/", "JSESSIONID");
+    CHECK(s.session_id == "id.r1");
+    CHECK(s.tomcat_route == "r1");
+    CHECK(s.jroute == "r2");
+    // An Expires "value" that looks like a route or a cookie names nothing.
+    auto e = find_route_sources("Expires=Thu, JROUTE, 01 Jan 2026", "/", "JSESSIONID");
+    CHECK(e.jroute.empty());
+    CHECK(e.session_id.empty());
+}
