@@ -27,5 +27,24 @@ if(ZDU_SANITIZERS)
   add_compile_options(-fsanitize=${ZDU_SANITIZERS} -fno-sanitize-recover=all
                       -fno-omit-frame-pointer)
   add_link_options(-fsanitize=${ZDU_SANITIZERS})
+endif()
+
+# The httpd module under ASan+UBSan. Debian's apache2 is not instrumented, so mod_zdu.so links
+# clang's shared ASan runtime (-shared-libasan), which also holds the UBSan handlers, and httpd
+# must be started with that runtime preloaded (ASan has to see every allocation from the first).
+# ZDU_ASAN_RUNTIME is its path, empty where there is no module build: the integration tests give
+# it to the harness as ZDU_HTTPD_PRELOAD. Other compilers, and the TSan build (for the stress
+# test alone), leave the module, lbxml-gen's program and the integration tests out.
+set(ZDU_ASAN_RUNTIME "")
+if(ZDU_SANITIZERS STREQUAL "address,undefined" AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  execute_process(COMMAND ${CMAKE_CXX_COMPILER}
+                          -print-file-name=libclang_rt.asan-${CMAKE_SYSTEM_PROCESSOR}.so
+                  OUTPUT_VARIABLE ZDU_ASAN_RUNTIME OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT IS_ABSOLUTE "${ZDU_ASAN_RUNTIME}" OR NOT EXISTS "${ZDU_ASAN_RUNTIME}")
+    message(FATAL_ERROR "no shared ASan runtime (libclang_rt.asan-${CMAKE_SYSTEM_PROCESSOR}.so)"
+                        " for ${CMAKE_CXX_COMPILER}: install libclang-rt-dev (scripts/deps.sh)")
+  endif()
+  message(STATUS "mod_zdu: sanitizers ${ZDU_SANITIZERS}; httpd preloads ${ZDU_ASAN_RUNTIME}")
+elseif(ZDU_SANITIZERS)
   message(STATUS "mod_zdu: sanitizers ${ZDU_SANITIZERS}; httpd module and integration tests left out")
 endif()

@@ -47,7 +47,7 @@ void warn_unimplemented(const config::Settings& settings, server_rec* s) {
 
 apr_status_t forget_config(void*) {
     install_initial(nullptr, 0, 0, 0);
-    reset_module_state();
+    release_module_state();
     return APR_SUCCESS;
 }
 

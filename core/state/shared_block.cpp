@@ -1,6 +1,7 @@
 #include "state/shared_block.hpp"
 
 #include <cstring>
+#include <memory>
 #include <new>
 #include <stdexcept>
 
@@ -8,13 +9,17 @@ namespace zdu::state {
 namespace {
 
 constexpr std::uint64_t kBlockMagic = 0x7a64755f73686d21ull;  // "zdu_shm!"
-constexpr std::size_t kAlign = 64;
+constexpr std::size_t kAlign = kBlockAlign;
 
 constexpr std::size_t aligned(std::size_t n) {
     return (n + kAlign - 1) / kAlign * kAlign;
 }
 
 constexpr std::size_t kRecordsOffset = aligned(sizeof(Superblock));
+
+bool is_aligned(const void* memory) {
+    return reinterpret_cast<std::uintptr_t>(memory) % kAlign == 0;
+}
 
 // The records region must be what this build's SharedTable makes of its entry count.
 std::string check_records(const Region& r, std::size_t total) {
@@ -63,6 +68,13 @@ std::string check_super(const Superblock& sb, std::size_t bytes) {
 
 }  // namespace
 
+BlockSpan aligned_span(void* segment, std::size_t bytes) {
+    void* memory = segment;
+    std::size_t space = bytes;
+    if (!std::align(kAlign, sizeof(Superblock), memory, space)) return BlockSpan{segment, 0};
+    return BlockSpan{memory, space};
+}
+
 // The table's capacity is a power of two at least record_capacity: its bytes, rounded up.
 static std::size_t records_bytes(std::size_t record_capacity) {
     return aligned(SharedTable::bytes_for(record_capacity));
@@ -79,6 +91,7 @@ SharedBlock SharedBlock::create(void* memory, std::size_t bytes, std::size_t rec
                                 std::size_t session_capacity, std::uint64_t hash_seed,
                                 std::int64_t created_ms, std::size_t config_capacity) {
     if (session_capacity == 0) throw std::invalid_argument("no session slots");
+    if (!is_aligned(memory)) throw std::invalid_argument("shared block not 64-byte aligned");
     if (bytes < bytes_for(record_capacity, session_capacity, config_capacity))
         throw std::invalid_argument("shared block too small");
     std::memset(memory, 0, kRecordsOffset);
@@ -111,6 +124,10 @@ SharedBlock SharedBlock::create(void* memory, std::size_t bytes, std::size_t rec
 std::optional<SharedBlock> SharedBlock::attach(void* memory, std::size_t bytes, std::string& why) {
     if (bytes < sizeof(Superblock)) {
         why = "a block smaller than a superblock";
+        return std::nullopt;
+    }
+    if (!is_aligned(memory)) {
+        why = "a block not 64-byte aligned";
         return std::nullopt;
     }
     auto* sb = static_cast<Superblock*>(memory);

@@ -36,6 +36,21 @@ enum class RegionKind : std::uint32_t {
 
 inline constexpr std::size_t kMaxRegions = 8;
 
+// A block and its regions start on cache lines (the session table's buckets are each one):
+// create() and attach() take only memory aligned so.
+inline constexpr std::size_t kBlockAlign = 64;
+
+struct BlockSpan {
+    void* memory;
+    std::size_t bytes;
+};
+
+// Where a block goes in a segment of shared memory of any alignment: from the segment's first
+// kBlockAlign boundary to its end. apr_shm's base address is only 8-byte aligned (APR keeps the
+// segment's size in front of it), so a segment of bytes_for(...) + kBlockAlign - 1 bytes leaves
+// room for the block wherever it starts; the same segment always gives the same span.
+BlockSpan aligned_span(void* segment, std::size_t bytes);
+
 struct Region {
     std::uint32_t kind;         // a RegionKind
     std::uint32_t entry_bytes;  // sizeof of one entry, checked on attach
@@ -71,7 +86,7 @@ class SharedBlock {
                                  std::size_t config_capacity = kDefaultConfigCapacity);
 
     // Formats `memory` (`bytes` >= bytes_for(record_capacity, session_capacity,
-    // config_capacity), 64-byte aligned).
+    // config_capacity), kBlockAlign aligned; std::invalid_argument otherwise).
     static SharedBlock create(void* memory, std::size_t bytes, std::size_t record_capacity,
                               std::size_t session_capacity, std::uint64_t hash_seed,
                               std::int64_t created_ms,

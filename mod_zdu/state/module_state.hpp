@@ -1,7 +1,7 @@
 // The module's per-process state: the config the ZduConfigFile directive loaded in this config
 // pass, and the runtime post_config built from it. Children inherit it from the parent by fork.
 // It is never destroyed at process exit (module_state.cpp says why): only the config pool's
-// cleanup empties it, in the parent.
+// cleanup destroys it, in the parent.
 #pragma once
 
 #include <cstddef>
@@ -56,9 +56,14 @@ struct ModuleState {
 
 ModuleState& module_state();
 
-// Empties the state (the runtime and its policies go); called when a config pass starts and
-// when its pool goes away, which happens only in the parent.
+// Empties the state (the runtime and its policies go): a config pass starts with a new one.
 void reset_module_state();
+// Destroys the state and frees all it holds; called when the config pool goes away, which
+// happens only in the parent, right before mod_so unloads the module. Assigning an empty state
+// there instead would leave what the empty one allocates (the default strip list) and the
+// buffer of every string the pass filled (moving an empty string in keeps it) in storage the
+// unload drops: lost once per graceful restart. A later module_state() makes a new state.
+void release_module_state();
 
 inline const Runtime* current_runtime() {
     return module_state().runtime.get();

@@ -15,8 +15,10 @@ namespace zdu::glue {
 namespace {
 
 // The one thing every mod_zdu build must keep: this key holds an apr_shm_t* (an APR type, not
-// ours) whose memory starts with a superblock. d91f45b used another key, so its table is never
-// looked at (it stays mapped in the parent until exit).
+// ours) whose memory holds a superblock from its first 64-byte boundary (block_span). d91f45b
+// used another key, so its table is never looked at (it stays mapped in the parent until exit).
+// Builds before the block was aligned put it at the base address: their block is not found
+// there, so a graceful restart from one starts a new block from the state file.
 constexpr const char* kUserdataKey = "zdu-shm-block";
 
 apr_shm_t* previous_shm(apr_pool_t* process_pool) {
@@ -34,10 +36,17 @@ std::uint64_t random_seed() {
     return seed;
 }
 
+// The block's part of a segment: apr_shm_baseaddr_get is only 8-byte aligned, the block wants
+// state::kBlockAlign (its buckets and records are cache lines).
+state::BlockSpan block_span(apr_shm_t* shm) {
+    return state::aligned_span(apr_shm_baseaddr_get(shm), apr_shm_size_get(shm));
+}
+
 apr_shm_t* create_shm(server_rec* s, apr_pool_t* process_pool, std::size_t slots,
                       std::size_t session_slots, std::size_t config_capacity) {
     apr_shm_t* shm = nullptr;
-    std::size_t bytes = state::SharedBlock::bytes_for(slots, session_slots, config_capacity);
+    std::size_t bytes = state::SharedBlock::bytes_for(slots, session_slots, config_capacity) +
+                        state::kBlockAlign - 1;
     apr_status_t rv = apr_shm_create(&shm, bytes, nullptr, process_pool);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s,
@@ -110,8 +119,8 @@ std::optional<state::SharedBlock> shared_block(server_rec* s, std::size_t slots,
     std::optional<state::SharedBlock> old;
     std::string why = "none";
     if (old_shm) {
-        old = state::SharedBlock::attach(apr_shm_baseaddr_get(old_shm), apr_shm_size_get(old_shm),
-                                         why);
+        const state::BlockSpan span = block_span(old_shm);
+        old = state::SharedBlock::attach(span.memory, span.bytes, why);
         why = refusal(old, why, slots, keys, module_state().session_slots, config_capacity);
         if (why.empty()) return old;
     }
@@ -121,9 +130,10 @@ std::optional<state::SharedBlock> shared_block(server_rec* s, std::size_t slots,
     if (!shm) return std::nullopt;
     // A block carried from a live one keeps its hash seed: the session keys it copies were
     // hashed with it.
+    const state::BlockSpan span = block_span(shm);
     state::SharedBlock block = state::SharedBlock::create(
-        apr_shm_baseaddr_get(shm), apr_shm_size_get(shm), slots, session_slots,
-        old ? old->hash_seed() : random_seed(), now_ms(), config_capacity);
+        span.memory, span.bytes, slots, session_slots, old ? old->hash_seed() : random_seed(),
+        now_ms(), config_capacity);
     ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                  ZDU_LOG_SHM_NEW_BLOCK "new shared-memory block: layout %u, %" APR_SIZE_T_FMT
                                        " record slots, %" APR_SIZE_T_FMT

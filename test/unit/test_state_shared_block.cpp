@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <stdexcept>
 #include <vector>
 
 #include "state/record_keys.hpp"
@@ -10,7 +11,7 @@ using namespace zdu::state;
 
 namespace {
 
-// 64-byte aligned memory of `bytes` bytes, as apr_shm gives.
+// 64-byte aligned memory of `bytes` bytes, as the module hands a block (aligned_span).
 struct Memory {
     explicit Memory(std::size_t bytes) : words(bytes / 8 + 8), size(bytes) {}
     void* data() {
@@ -143,4 +144,39 @@ TEST_CASE("a shared block of another layout, size or format is refused", "[state
 TEST_CASE("a shared block refuses memory too small for its table", "[state]") {
     Memory m(SharedBlock::bytes_for(64));
     CHECK_THROWS(SharedBlock::create(m.data(), m.size, 65, 1, 1));
+}
+
+TEST_CASE("a shared block refuses memory that is not 64-byte aligned", "[state]") {
+    Memory m(SharedBlock::bytes_for(64) + 64);
+    void* off = static_cast<char*>(m.data()) + 8;
+    CHECK_THROWS_AS(SharedBlock::create(off, m.size - 64, 64, 1, 1), std::invalid_argument);
+
+    SharedBlock::create(m.data(), m.size - 64, 64, 1, 1);
+    std::string why;
+    CHECK_FALSE(SharedBlock::attach(off, m.size - 64, why).has_value());
+    CHECK(why == "a block not 64-byte aligned");
+}
+
+TEST_CASE("a block goes at the first 64-byte boundary of a segment", "[state]") {
+    // apr_shm_baseaddr_get is 8 bytes into the mapping (APR keeps the size in front of it), so
+    // the module asks for kBlockAlign - 1 bytes more and puts the block on the first boundary.
+    const std::size_t needed = SharedBlock::bytes_for(64);
+    Memory m(needed + 2 * kBlockAlign);
+    for (std::size_t shift : {0, 8, 16, 63}) {
+        char* base = static_cast<char*>(m.data()) + shift;
+        const std::size_t segment = needed + kBlockAlign - 1;
+        BlockSpan span = aligned_span(base, segment);
+        CHECK(reinterpret_cast<std::uintptr_t>(span.memory) % kBlockAlign == 0);
+        CHECK(static_cast<char*>(span.memory) >= base);
+        CHECK(static_cast<char*>(span.memory) - base < static_cast<std::ptrdiff_t>(kBlockAlign));
+        CHECK(static_cast<char*>(span.memory) + span.bytes == base + segment);
+        CHECK(span.bytes >= needed);
+
+        SharedBlock::create(span.memory, span.bytes, 64, 7, 1);
+        BlockSpan again = aligned_span(base, segment);
+        std::string why;
+        auto attached = SharedBlock::attach(again.memory, again.bytes, why);
+        REQUIRE(attached.has_value());
+        CHECK(attached->hash_seed() == 7);
+    }
 }

@@ -5,7 +5,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from . import httpd_conf, paths, process
+from . import httpd_conf, paths, process, sanitizer
 from .ports import free_port
 
 START_TIMEOUT = 15.0
@@ -48,6 +48,7 @@ class Httpd:
             os.chmod(dirpath, 0o755)
             for f in filenames:
                 os.chmod(os.path.join(dirpath, f), 0o644)
+        sanitizer.prepare(self.root)
 
     def write_conf(self, **changes):
         """(Re)writes httpd.conf; changes override the constructor's settings, e.g. extra_conf.
@@ -75,7 +76,8 @@ class Httpd:
 
     def configtest(self):
         """(returncode, output) of `apache2 -t`."""
-        done = subprocess.run(self._command("-t"), capture_output=True, text=True, timeout=30)
+        done = subprocess.run(self._command("-t"), capture_output=True, text=True, timeout=30,
+                              env=sanitizer.environment(self.root))
         return done.returncode, done.stdout + done.stderr
 
     def start(self, timeout=START_TIMEOUT):
@@ -94,7 +96,8 @@ class Httpd:
     def _try_start(self, timeout):
         with open(self.root / "stderr.log", "wb") as out:
             self.proc = subprocess.Popen(self._command("-DFOREGROUND"), stdout=out, stderr=out,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
+                                         stdin=subprocess.DEVNULL, start_new_session=True,
+                                         env=sanitizer.environment(self.root))
         if process.wait_until(lambda: self.proc.poll() is not None or self.answers(), timeout):
             if self.proc.poll() is None:
                 return True
@@ -150,10 +153,15 @@ class Httpd:
     def access_log(self):
         return _read(self.root / "access.log")
 
+    def sanitizer_reports(self):
+        """[(file name, text)] of the ASan/UBSan reports of this server (sanitizer build)."""
+        return sanitizer.reports(self.root)
+
     def startup_output(self):
-        """What httpd said before and after opening its error log."""
+        """What httpd said before and after opening its error log, and any sanitizer report."""
         return (f"--- stderr ---\n{_read(self.root / 'stderr.log')}"
-                f"--- error.log ---\n{self.error_log()}")
+                f"--- error.log ---\n{self.error_log()}"
+                f"{sanitizer.describe(self.sanitizer_reports())}")
 
     def __enter__(self):
         return self.start()

@@ -1,7 +1,8 @@
 """Where the build, the module, httpd and the test backend are.
 
 Environment overrides: ZDU_BUILD_DIR (default <repo>/build), ZDU_MODULE, ZDU_LBXML_GEN,
-ZDU_APACHE2 (default /usr/sbin/apache2).
+ZDU_APACHE2 (default /usr/sbin/apache2). The sanitizer build's ZDU_HTTPD_PRELOAD (the runtime
+apache2 is started with) is read by sanitizer.py.
 """
 import functools
 import os

@@ -5,7 +5,7 @@ import sys
 import tempfile
 import unittest
 
-from . import paths
+from . import paths, sanitizer
 from .backend import Backend
 from .client import Client
 from .httpd import Httpd
@@ -21,7 +21,16 @@ class HarnessTestCase(unittest.TestCase):
     def make_tmpdir(self):
         path = tempfile.mkdtemp(prefix=f"zdu-{self._testMethodName}-")
         self.addCleanup(self._remove_tmpdir, path)
+        # Cleanups run last in, first out: this one after every httpd started here has stopped
+        # (so nothing writes a report any more), before the dir goes.
+        self.addCleanup(self._fail_on_sanitizer_reports, path)
         return path
+
+    def _fail_on_sanitizer_reports(self, path):
+        """Sanitizer build: an ASan/UBSan report of any httpd that ran in path fails the test."""
+        found = sanitizer.reports(path)
+        if found:
+            self.fail(f"sanitizer reports from httpd:\n{sanitizer.describe(found)}")
 
     def _remove_tmpdir(self, path):
         if os.environ.get(KEEP_ENV):
