@@ -5,10 +5,15 @@
 
 namespace zdu::routing {
 
-// Strips HTTP optional white space (space and tab) from both ends.
+// HTTP optional white space: space and tab.
+inline bool is_ows(char c) {
+    return c == ' ' || c == '\t';
+}
+
+// Strips optional white space from both ends.
 inline std::string_view trim_ows(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
     return s;
 }
 

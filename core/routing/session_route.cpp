@@ -17,10 +17,6 @@ std::string_view after_first(std::string_view s, char sep) {
     return pos == std::string_view::npos ? std::string_view() : s.substr(pos + 1);
 }
 
-bool ows(char c) {
-    return c == ' ' || c == '\t';
-}
-
 // The first ';' or ',' from `from` on. (A loop: find_first_of costs a memchr per character,
 // see path_only.)
 std::size_t first_separator(std::string_view s, std::size_t from) {
@@ -38,7 +34,7 @@ std::size_t quoted_value_end(std::string_view header, std::size_t open) {
     while (i < header.size() && header[i] != '"' && header[i] != ';') ++i;
     if (i == header.size() || header[i] == ';') return std::string_view::npos;
     ++i;  // past the closing quote
-    while (i < header.size() && ows(header[i])) ++i;
+    while (i < header.size() && is_ows(header[i])) ++i;
     if (i == header.size() || header[i] == ';' || header[i] == ',') return i;
     return std::string_view::npos;
 }
@@ -52,7 +48,7 @@ std::size_t pair_end(std::string_view header) {
     while (i < header.size() && header[i] != '=' && header[i] != ';' && header[i] != ',') ++i;
     if (i < header.size() && header[i] == '=') {
         std::size_t v = i + 1;
-        while (v < header.size() && ows(header[v])) ++v;
+        while (v < header.size() && is_ows(header[v])) ++v;
         if (v < header.size() && header[v] == '"') {
             const std::size_t end = quoted_value_end(header, v);
             if (end != std::string_view::npos) {
