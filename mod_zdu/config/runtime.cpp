@@ -144,6 +144,7 @@ void bind_instances(ClusterRuntime& c, state::SharedTable& table, const config::
         ir.worker = provisioner ? provided_worker(*provisioner, c, inst)
                                 : bound_worker(c, workers, inst, l);
         ir.worker_url = l ? l->url() : std::string();
+        ir.tls = l && l->scheme == config::Scheme::Https;
         for (const auto& any : inst.listeners) {
             add_listener_prefixes(c, any, static_cast<int>(c.instances.size()));
         }

@@ -24,6 +24,7 @@ namespace zdu::glue {
 struct InstanceRuntime {
     const config::Instance* config = nullptr;
     std::string worker_url;  // the listener mod_proxy forwards to
+    bool tls = false;        // that listener is https://
     proxy_worker* worker = nullptr;
     state::SharedRecord* record = nullptr;
     // Removed from the file by a reload and kept, disabled (config/retained.hpp).
