@@ -144,6 +144,20 @@ void Decider::new_session(Decision& d, Decision::Kind kind) const {
             return;
         }
     }
+    auto in_version = [&](int v) {
+        return [this, v](int i) { return routes_.version_of(i) == v && view_.takes(i); };
+    };
+    // Without a canary a new session goes to the first version active_version() tries (the
+    // plan's active one, else the highest) whenever one of its instances takes it: pick there
+    // at once, and ask active_version() only when none does. The same answer, one scan less.
+    const int first = valid_version(plan_.active) ? plan_.active : 0;
+    if (!plan_.canary_on() && valid_version(first)) {
+        auto ok = in_version(first);
+        if (int i = pick_(first, ok, kNoTurn); i >= 0) {
+            chose(d, kind, i);
+            return;
+        }
+    }
     const int active = active_version(routes_, plan_, view_.takes);
     int version = active;
     std::uint64_t turn = kNoTurn;
@@ -163,9 +177,6 @@ void Decider::new_session(Decision& d, Decision::Kind kind) const {
             if (canary) version = plan_.canary;
         }
     }
-    auto in_version = [&](int v) {
-        return [this, v](int i) { return routes_.version_of(i) == v && view_.takes(i); };
-    };
     int instance = -1;
     if (version >= 0) {
         auto ok = in_version(version);
