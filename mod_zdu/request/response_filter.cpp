@@ -5,7 +5,6 @@
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/request/long_lived.hpp"
 #include "mod_zdu/request/pin_cookie.hpp"
-#include "mod_zdu/request/pool_string.hpp"
 #include "mod_zdu/request/proxy_hooks.hpp"
 #include "mod_zdu/request/session_tracking.hpp"
 #include "routing/cookie_domain.hpp"
@@ -65,10 +64,7 @@ CookieScan scan_set_cookies(request_rec* r, std::string_view session_cookie) {
     return scan;
 }
 
-void set_route_cookie(request_rec* r, const RequestContext& ctx, const char* value, bool expire) {
-    const char* cookie =
-        pool_concat(r->pool, {"JROUTE=", value, expire ? "; Max-Age=0" : "",
-                              ctx.web_module->cookie_attributes, ctx.tls ? "; Secure" : ""});
+void set_route_cookie(request_rec* r, const char* cookie) {
     apr_table_addn(r->err_headers_out, "Set-Cookie", cookie);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZDU_LOG_ROUTE_COOKIE "Set-Cookie: %s", cookie);
 }
@@ -86,10 +82,10 @@ void apply_route_cookie(request_rec* r, const RequestContext& ctx, const CookieS
     facts.route = route;
     switch (routing::route_cookie_action(facts)) {
         case routing::RouteCookieAction::Set:
-            set_route_cookie(r, ctx, route.c_str(), false);
+            set_route_cookie(r, ctx.web_module->route_cookie(ctx.decision.instance, ctx.tls));
             break;
         case routing::RouteCookieAction::Expire:
-            set_route_cookie(r, ctx, "", true);
+            set_route_cookie(r, ctx.web_module->expired_route_cookie[ctx.tls ? 1 : 0].c_str());
             break;
         case routing::RouteCookieAction::Keep:
             break;
