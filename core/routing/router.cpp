@@ -3,10 +3,13 @@
 namespace zdu::routing {
 
 int named_instance(const ClusterRoutes& routes, const RouteSources& sources) {
+    // Most new sessions carry no route at all: an absent one costs a test, not a call.
     for (std::string_view route : {sources.jroute, sources.path_route, sources.tomcat_route}) {
+        if (route.empty()) continue;
         int i = routes.find(route);
         if (i >= 0) return i;
     }
+    if (sources.websphere_ids.empty()) return -1;
     int found = -1;
     for_each_clone_id(sources.websphere_ids, [&](std::string_view id) {
         found = routes.find(id);

@@ -28,10 +28,9 @@ struct CookieScan {
 };
 
 void scan_one(CookieScan& scan, const char* value) {
-    std::string_view name = routing::set_cookie_name(value);
-    if (name == "JROUTE") scan.backend_set_jroute = true;
-    if (name == scan.session_cookie) {
-        routing::SetCookie cookie = routing::parse_set_cookie(value);
+    const routing::SetCookie cookie = routing::parse_set_cookie(value, scan.session_cookie);
+    if (cookie.name == "JROUTE") scan.backend_set_jroute = true;
+    if (!cookie.name.empty() && cookie.name == scan.session_cookie) {
         (cookie.deletes ? scan.session_deleted : scan.session_created) = true;
         if (!cookie.deletes) scan.created_value = cookie.value;
     }
