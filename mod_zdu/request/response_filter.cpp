@@ -24,7 +24,8 @@ struct CookieScan {
     bool session_deleted = false;
     std::string_view created_value;  // the new session id, for the session table
     bool backend_set_jroute = false;
-    bool session_end_header = false;  // X-Zdu-Session-End
+    bool session_end_header = false;        // X-Zdu-Session-End
+    apr_table_entry_t* location = nullptr;  // the first Location of headers_out
 };
 
 void scan_one(CookieScan& scan, const char* value) {
@@ -36,11 +37,11 @@ void scan_one(CookieScan& scan, const char* value) {
     }
 }
 
-// One pass over a response header table for both names this filter reads; the first letter
+// One pass over a response header table for the names this filter reads; the first letter
 // rules out most headers without a comparison.
-void scan_headers(CookieScan& scan, const apr_table_t* headers) {
+void scan_headers(CookieScan& scan, const apr_table_t* headers, bool find_location) {
     const apr_array_header_t* all = apr_table_elts(headers);
-    const auto* e = reinterpret_cast<const apr_table_entry_t*>(all->elts);
+    auto* e = reinterpret_cast<apr_table_entry_t*>(all->elts);
     for (int i = 0; i < all->nelts; ++i) {
         const char* key = e[i].key;
         if (!key || !e[i].val) continue;
@@ -51,15 +52,19 @@ void scan_headers(CookieScan& scan, const apr_table_t* headers) {
             scan_one(scan, e[i].val);
         } else if (first == 'x' && third == 'z' && ap_cstr_casecmp(key, kSessionEndHeader) == 0) {
             scan.session_end_header = true;
+        } else if (find_location && first == 'l' && third == 'c' && !scan.location &&
+                   ap_cstr_casecmp(key, "Location") == 0) {
+            scan.location = &e[i];
         }
     }
 }
 
-CookieScan scan_set_cookies(request_rec* r, std::string_view session_cookie) {
+// Location is looked for only where mod_proxy puts the backend's, and only when it is rewritten.
+CookieScan scan_response_headers(request_rec* r, const RequestContext& ctx) {
     CookieScan scan;
-    scan.session_cookie = session_cookie;
-    scan_headers(scan, r->headers_out);
-    scan_headers(scan, r->err_headers_out);
+    scan.session_cookie = ctx.cluster->session_cookie;
+    scan_headers(scan, r->headers_out, ctx.runtime->settings.rewrite_location);
+    scan_headers(scan, r->err_headers_out, false);
     return scan;
 }
 
@@ -117,27 +122,25 @@ void rewrite_cookies(request_rec* r, const RequestContext& ctx) {
 }
 
 // "http://instance:port/x" -> "<front-end scheme://host:port>/x" for any instance listener.
-void rewrite_location(request_rec* r, const RequestContext& ctx) {
-    if (!ctx.runtime->settings.rewrite_location) return;
-    const char* location = apr_table_get(r->headers_out, "Location");
-    if (!location) return;
+void rewrite_location(request_rec* r, apr_table_entry_t* entry, const RequestContext& ctx) {
+    if (!entry || !entry->val) return;
+    const char* location = entry->val;
     std::string_view loc(location);
     auto scheme_end = loc.find("://");
     if (scheme_end == std::string_view::npos) return;
     auto path_start = loc.find('/', scheme_end + 3);
     if (ctx.cluster->listener_prefixes.count(loc.substr(0, path_start)) == 0) return;
     const char* rest = path_start == std::string_view::npos ? "/" : location + path_start;
-    const char* rewritten = ap_construct_url(r->pool, rest, r);
-    apr_table_setn(r->headers_out, "Location", rewritten);
+    char* rewritten = ap_construct_url(r->pool, rest, r);
+    entry->val = rewritten;  // in place: the key, and so the table's index of it, is unchanged
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   ZDU_LOG_LOCATION_REWRITTEN "Location %s rewritten to %s", location, rewritten);
 }
 
-// One scan of the backend's Set-Cookie headers serves the route cookie, the session table and
-// the version pin.
-void follow_sessions(request_rec* r, RequestContext& ctx) {
+// One scan of the backend's headers serves the route cookie, the session table, the version
+// pin and the Location rewrite.
+void follow_sessions(request_rec* r, RequestContext& ctx, const CookieScan& scan) {
     if (ctx.decision.instance < 0) return;
-    CookieScan scan = scan_set_cookies(r, ctx.cluster->session_cookie);
     apply_route_cookie(r, ctx, scan);
     if (learn_from_response(r, ctx,
                             {scan.created_value, scan.session_deleted, scan.session_end_header})) {
@@ -149,8 +152,9 @@ void follow_sessions(request_rec* r, RequestContext& ctx) {
 apr_status_t response_filter(ap_filter_t* f, apr_bucket_brigade* bb) {
     auto* ctx = static_cast<RequestContext*>(f->ctx);
     note_response_started(f->r);
-    follow_sessions(f->r, *ctx);
-    rewrite_location(f->r, *ctx);
+    const CookieScan scan = scan_response_headers(f->r, *ctx);
+    follow_sessions(f->r, *ctx, scan);
+    rewrite_location(f->r, scan.location, *ctx);
     rewrite_cookies(f->r, *ctx);
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);
