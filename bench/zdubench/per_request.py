@@ -34,11 +34,11 @@ FIGURES = {
 }
 FILTER = ("zdu::glue::", "response_filter(ap_filter_t")
 CASES = ((targets.ZDU, "sticky"), (targets.ZDU_1M, "sticky"), (targets.ZDU, "new"),
-         (targets.ZDU_LEAN, "sticky"), (targets.ZDU_LEAN, "new"),
+         (targets.ZDU_ALL_HEADERS, "sticky"), (targets.ZDU_ALL_HEADERS, "new"),
          (targets.LIMIT, "sticky"), (targets.LIMIT, "new"),
          (targets.BALANCER, "sticky"),
          (targets.BALANCER, "new"), (targets.STATIC, "static"))
-ZDU_TARGETS = (targets.ZDU, targets.ZDU_1M, targets.ZDU_LEAN)
+ZDU_TARGETS = (targets.ZDU, targets.ZDU_1M, targets.ZDU_ALL_HEADERS)
 ZDU = "zdu::"
 # mod_zdu's share of a request, hook by hook: (label, the hook runners that call into it). The
 # four manager/status handlers decline every proxied request; mod_zdu's request-pool cleanups
@@ -70,14 +70,16 @@ TIME_FUNCTIONS = ("apr_time_now", "clock_gettime", "gettimeofday", "time")
 # cluster and is paced by the clock, not by requests) land unevenly in the two runs of a case,
 # which their difference would then count as per-request work.
 COLLECT = ("--separate-threads=yes",)
-# A thread other than the main one (which calls the watchdog callbacks once, at start-up) that
-# ran one of these is one of mod_watchdog's threads.
-BACKGROUND = "on_watchdog("
+# The threads that serve: the main one (start-up, which also calls the watchdog callbacks once),
+# the worker threads (they run connections) and the event MPM's listener (it polls). Any other
+# is background: mod_watchdog's threads, also one that had no callback due within a run (which
+# would otherwise count in one run of a case and not in the other).
+SERVING = ("main", "ap_run_process_connection", "apr_pollset_poll")
 
 
 def _background(profile):
     names = profile.inclusive_by_name
-    return "main" not in names and any(BACKGROUND in name for name in names)
+    return not any(name in names for name in SERVING)
 
 
 def _serving_threads(out):
@@ -94,7 +96,7 @@ def _httpd(target, root, ports):
                                       properties=httpds.SLOW_SWEEP)
     make = {targets.BALANCER: httpds.balancer_httpd,
             targets.LIMIT: httpds.limit_httpd,
-            targets.ZDU_LEAN: httpds.lean_zdu_httpd}.get(target, httpds.zdu_httpd)
+            targets.ZDU_ALL_HEADERS: httpds.all_headers_zdu_httpd}.get(target, httpds.zdu_httpd)
     return make(root, ports, servers=1, threads=4)
 
 
