@@ -68,8 +68,11 @@ CookieScan scan_response_headers(request_rec* r, const RequestContext& ctx) {
     return scan;
 }
 
+// Into headers_out: this filter runs as the response goes out, after any error response took
+// its place, so headers_out is what is sent; a cookie in err_headers_out would make httpd's
+// header filter build a merged copy of both tables for every new session.
 void set_route_cookie(request_rec* r, const char* cookie) {
-    apr_table_addn(r->err_headers_out, "Set-Cookie", cookie);
+    apr_table_addn(r->headers_out, "Set-Cookie", cookie);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZDU_LOG_ROUTE_COOKIE "Set-Cookie: %s", cookie);
 }
 
