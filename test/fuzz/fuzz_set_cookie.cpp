@@ -44,7 +44,8 @@ void check_set_cookie(std::string_view header) {
     // Asked for its own name, the one-name parse reads the same; for another, the name only.
     const routing::SetCookie same = routing::parse_set_cookie(header, c.name);
     ZDU_FUZZ_CHECK(same.name == c.name && same.value == c.value && same.deletes == c.deletes);
-    const routing::SetCookie other = routing::parse_set_cookie(header, "\x01");
+    // No cookie is named "=" (a name ends at the first '='): always another name.
+    const routing::SetCookie other = routing::parse_set_cookie(header, "=");
     ZDU_FUZZ_CHECK(other.name == c.name && other.value.empty() && !other.deletes);
     ZDU_FUZZ_CHECK(c.name.find_first_of("=;") == std::string_view::npos);
     ZDU_FUZZ_CHECK(c.value.find(';') == std::string_view::npos);
