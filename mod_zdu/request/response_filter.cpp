@@ -37,24 +37,36 @@ void scan_one(CookieScan& scan, const char* value) {
     }
 }
 
-// One pass over a response header table for the names this filter reads; the first letter
-// rules out most headers without a comparison.
+// One pass over a response header table for the names this filter reads: the first letter
+// rules out most headers, the next two most of the rest ("Server", "X-Backend-…"), before any
+// comparison. Each letter is read only after the one before it matched, so never past the NUL.
 void scan_headers(CookieScan& scan, const apr_table_t* headers, bool find_location) {
     const apr_array_header_t* all = apr_table_elts(headers);
     auto* e = reinterpret_cast<apr_table_entry_t*>(all->elts);
     for (int i = 0; i < all->nelts; ++i) {
         const char* key = e[i].key;
         if (!key || !e[i].val) continue;
-        const char first = static_cast<char>(*key | 0x20);
-        // The third letter tells "Set-Cookie" from "Server", "X-Zdu-…" from "X-Backend-…".
-        const char third = key[1] ? static_cast<char>(key[2] | 0x20) : '\0';
-        if (first == 's' && third == 't' && ap_cstr_casecmp(key, "Set-Cookie") == 0) {
-            scan_one(scan, e[i].val);
-        } else if (first == 'x' && third == 'z' && ap_cstr_casecmp(key, kSessionEndHeader) == 0) {
-            scan.session_end_header = true;
-        } else if (find_location && first == 'l' && third == 'c' && !scan.location &&
-                   ap_cstr_casecmp(key, "Location") == 0) {
-            scan.location = &e[i];
+        switch (*key | 0x20) {
+            case 's':
+                if ((key[1] | 0x20) == 'e' && (key[2] | 0x20) == 't' &&
+                    ap_cstr_casecmp(key, "Set-Cookie") == 0) {
+                    scan_one(scan, e[i].val);
+                }
+                break;
+            case 'x':
+                if (key[1] == '-' && (key[2] | 0x20) == 'z' &&
+                    ap_cstr_casecmp(key, kSessionEndHeader) == 0) {
+                    scan.session_end_header = true;
+                }
+                break;
+            case 'l':
+                if (find_location && !scan.location && (key[1] | 0x20) == 'o' &&
+                    (key[2] | 0x20) == 'c' && ap_cstr_casecmp(key, "Location") == 0) {
+                    scan.location = &e[i];
+                }
+                break;
+            default:
+                break;
         }
     }
 }
