@@ -218,11 +218,16 @@ int round_robin_pick(const ClusterRoutes& routes, std::atomic<std::uint64_t>& co
     const auto& schedule = routes.schedule(version);
     const std::size_t n = schedule.size();
     if (n == 0) return -1;
-    std::uint64_t start = turn != kNoTurn ? turn : counter.fetch_add(1, std::memory_order_relaxed);
+    const bool drawn = turn == kNoTurn;
+    std::uint64_t start = drawn ? counter.fetch_add(1, std::memory_order_relaxed) : turn;
     for (std::size_t k = 0; k < n; ++k) {
         int i = schedule[(start + k) % n];
         if (ok(i)) return i;
     }
+    // No instance took it: the turn goes back, so a caller that then picks in another version
+    // (new_session's first try, a failover's fallback) moves the shared sequence one step per
+    // session, not two, which with an even schedule would land every session on one instance.
+    if (drawn) counter.fetch_sub(1, std::memory_order_relaxed);
     return -1;
 }
 

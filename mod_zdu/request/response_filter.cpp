@@ -24,8 +24,8 @@ struct CookieScan {
     bool session_deleted = false;
     std::string_view created_value;  // the new session id, for the session table
     bool backend_set_jroute = false;
-    bool session_end_header = false;        // X-Zdu-Session-End
-    apr_table_entry_t* location = nullptr;  // the first Location of headers_out
+    bool session_end_header = false;  // X-Zdu-Session-End
+    bool location = false;            // headers_out has a Location
 };
 
 void scan_one(CookieScan& scan, const char* value) {
@@ -62,7 +62,7 @@ void scan_headers(CookieScan& scan, const apr_table_t* headers, bool find_locati
             case 'l':
                 if (find_location && !scan.location && (key[1] | 0x20) == 'o' &&
                     (key[2] | 0x20) == 'c' && ap_cstr_casecmp(key, "Location") == 0) {
-                    scan.location = &e[i];
+                    scan.location = true;
                 }
                 break;
             default:
@@ -80,9 +80,10 @@ CookieScan scan_response_headers(request_rec* r, const RequestContext& ctx) {
     return scan;
 }
 
-// Into headers_out: this filter runs as the response goes out, after any error response took
-// its place, so headers_out is what is sent; a cookie in err_headers_out would make httpd's
-// header filter build a merged copy of both tables for every new session.
+// Into headers_out: this filter runs as the response it is on goes out, so headers_out is what
+// is sent with it; a cookie in err_headers_out would make httpd's header filter build a merged
+// copy of both tables for every new session. (An error response httpd makes in the backend's
+// place, as with ProxyErrorOverride, gets no route cookie, as before this choice.)
 void set_route_cookie(request_rec* r, const char* cookie) {
     apr_table_addn(r->headers_out, "Set-Cookie", cookie);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZDU_LOG_ROUTE_COOKIE "Set-Cookie: %s", cookie);
@@ -137,17 +138,20 @@ void rewrite_cookies(request_rec* r, const RequestContext& ctx) {
 }
 
 // "http://instance:port/x" -> "<front-end scheme://host:port>/x" for any instance listener.
-void rewrite_location(request_rec* r, apr_table_entry_t* entry, const RequestContext& ctx) {
-    if (!entry || !entry->val) return;
-    const char* location = entry->val;
+// Looked up by name only when the scan saw one: the table changes between the scan and here
+// (X-Zdu-Session-End unset, cookies added), so no pointer into it is kept.
+void rewrite_location(request_rec* r, bool has_location, const RequestContext& ctx) {
+    if (!has_location) return;
+    const char* location = apr_table_get(r->headers_out, "Location");
+    if (!location) return;
     std::string_view loc(location);
     auto scheme_end = loc.find("://");
     if (scheme_end == std::string_view::npos) return;
     auto path_start = loc.find('/', scheme_end + 3);
     if (ctx.cluster->listener_prefixes.count(loc.substr(0, path_start)) == 0) return;
     const char* rest = path_start == std::string_view::npos ? "/" : location + path_start;
-    char* rewritten = ap_construct_url(r->pool, rest, r);
-    entry->val = rewritten;  // in place: the key, and so the table's index of it, is unchanged
+    const char* rewritten = ap_construct_url(r->pool, rest, r);
+    apr_table_setn(r->headers_out, "Location", rewritten);  // one line, as a repeated one was
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   ZDU_LOG_LOCATION_REWRITTEN "Location %s rewritten to %s", location, rewritten);
 }
