@@ -7,6 +7,7 @@ writes results.json and chart.png into --out. Figures only: no number fails the 
     python3 bench/run.py [--quick] [--callgrind] [--out bench/results] [--build-dir DIR]
 """
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -36,7 +37,22 @@ def parse_args(argv):
     p.add_argument("--sections", default=",".join(SECTIONS),
                    help=f"comma-separated subset of {','.join(SECTIONS)}")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (confs, logs)")
+    p.add_argument("--scale-instances", help="comma-separated cluster sizes of the scale "
+                   "section (default: the profile's, 2,10,100,1000 or 2,1000 with --quick)")
+    p.add_argument("--scale-rounds", type=int, help="rounds per cluster size in the scale "
+                   "section (default 3, 2 with --quick); more rounds narrow a noisy machine's spread")
     return p.parse_args(argv)
+
+
+def chosen_profile(opts):
+    """The profile, with the scale section's sizes and rounds as the options ask."""
+    profile = chosen_profile(opts)
+    changes = {}
+    if opts.scale_instances:
+        changes["scale_instances"] = tuple(int(n) for n in opts.scale_instances.split(","))
+    if opts.scale_rounds:
+        changes["scale_rounds"] = opts.scale_rounds
+    return dataclasses.replace(profile, **changes)
 
 
 def log(message):

@@ -103,9 +103,10 @@ ProxyPassReverse "{CONTEXT_ROOT}" "{backend}"
 """
 
 
-def lean_zdu_httpd(root, ports, **opts):
-    """mod_zdu sending none of its own backend headers (ZduBackendHeaders none)."""
-    return zdu_httpd(root, ports, logs=QUIET_LOGS + "\nZduBackendHeaders none", **opts)
+def all_headers_zdu_httpd(root, ports, **opts):
+    """mod_zdu sending every backend header of its own (ZduBackendHeaders all; auto, the
+    default, sends none over plain HTTP)."""
+    return zdu_httpd(root, ports, logs=QUIET_LOGS + "\nZduBackendHeaders all", **opts)
 
 
 def limit_httpd(root, ports, servers=HTTPD_SERVERS, threads=HTTPD_THREADS, **opts):

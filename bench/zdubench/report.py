@@ -3,7 +3,7 @@ from . import targets
 
 ZDU = targets.ZDU
 LIMIT = targets.LIMIT
-ZDU_ROWS = (targets.ZDU, targets.ZDU_1M, targets.ZDU_LEAN)
+ZDU_ROWS = (targets.ZDU, targets.ZDU_1M, targets.ZDU_ALL_HEADERS)
 
 
 def _table(headers, rows):

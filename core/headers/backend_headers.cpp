@@ -7,10 +7,10 @@ namespace {
 
 constexpr const char* kNames =
     "Proxy-jroute, Proxy-ip, Proxy-keysize, Proxy-auth-cert, "
-    "X-Forwarded-Proto";
+    "X-Forwarded-Proto, auto, all, or none";
 
 // The flag a header name stands for, or null when mod_zdu sends no such header.
-bool* flag_of(BackendHeaders& h, std::string_view name) {
+bool* flag_of(HeaderSelection& h, std::string_view name) {
     using routing::iequals;
     if (iequals(name, "Proxy-jroute")) return &h.jroute;
     if (iequals(name, "Proxy-ip")) return &h.ip;
@@ -23,18 +23,28 @@ bool* flag_of(BackendHeaders& h, std::string_view name) {
 }  // namespace
 
 std::string BackendHeaders::apply(std::string_view argument) {
+    using routing::iequals;
     if (!configured_) {
         configured_ = true;
-        jroute = ip = keysize = auth_cert = forwarded_proto = false;
+        automatic = false;
+        always = HeaderSelection{};
     }
-    if (routing::iequals(argument, "none")) {
-        jroute = ip = keysize = auth_cert = forwarded_proto = false;
+    if (iequals(argument, "none")) {
+        automatic = false;
+        always = HeaderSelection{};
         return {};
     }
-    bool* flag = flag_of(*this, argument);
+    if (iequals(argument, "auto")) {
+        automatic = true;
+        return {};
+    }
+    if (iequals(argument, "all")) {
+        always = HeaderSelection{true, true, true, true, true};
+        return {};
+    }
+    bool* flag = flag_of(always, argument);
     if (!flag) {
-        return "'" + std::string(argument) + "' is not a header mod_zdu sends (" + kNames +
-               ", or none)";
+        return "'" + std::string(argument) + "' is not a header mod_zdu sends (" + kNames + ")";
     }
     *flag = true;
     return {};

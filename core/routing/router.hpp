@@ -130,6 +130,7 @@ using VersionPick = FunctionRef<int(int version, FunctionRef<bool(int)> ok, std:
 
 // The next instance of version's weighted round-robin schedule that ok() accepts; `turn`
 // (or, when kNoTurn, the shared counter) sets the position. O(1) unless many are refused.
+// A pick that finds none gives its turn of the counter back.
 int round_robin_pick(const ClusterRoutes& routes, std::atomic<std::uint64_t>& counter, int version,
                      FunctionRef<bool(int)> ok, std::uint64_t turn);
 

@@ -13,6 +13,10 @@ struct SetCookie {
 
 SetCookie parse_set_cookie(std::string_view header);
 
+// The name always; the value and deletion only when the name is `only` (else left empty and
+// false): one pass over the cookies a response sets, reading attributes of one of them only.
+SetCookie parse_set_cookie(std::string_view header, std::string_view only);
+
 // Only the name: enough to pass over the cookies we do not care about without reading their
 // attributes.
 std::string_view set_cookie_name(std::string_view header);

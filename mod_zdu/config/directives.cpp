@@ -240,7 +240,7 @@ const command_rec directives[] = {
     AP_INIT_ITERATE("ZduBackendHeaders", as_cmd_func(set_backend_headers_directive), nullptr,
                     RSRC_CONF,
                     "mod_zdu's headers sent to the instances: Proxy-jroute, Proxy-ip, "
-                    "Proxy-keysize, Proxy-auth-cert, X-Forwarded-Proto, or none (default all)"),
+                    "Proxy-keysize, Proxy-auth-cert, X-Forwarded-Proto, auto, all or none (default auto)"),
     AP_INIT_ITERATE("ZduStripClientHeaders", as_cmd_func(set_strip_client_headers), nullptr,
                     RSRC_CONF,
                     "client request headers never forwarded: Name adds, -Name removes, none "

@@ -76,12 +76,26 @@ void index_slots(Runtime& rt, std::size_t capacity) {
     }
 }
 
+void build_route_cookies(WebModuleRuntime& w, const routing::ClusterRoutes& routes) {
+    w.route_cookies.reserve(2 * routes.size());
+    for (std::size_t i = 0; i < routes.size(); ++i) {
+        const std::string plain =
+            "JROUTE=" + routes.route(static_cast<int>(i)) + w.cookie_attributes;
+        w.route_cookies.push_back(plain);
+        w.route_cookies.push_back(plain + "; Secure");
+    }
+    w.expired_route_cookie[0] = "JROUTE=; Max-Age=0" + w.cookie_attributes;
+    w.expired_route_cookie[1] = w.expired_route_cookie[0] + "; Secure";
+}
+
 WebModuleRuntime web_module_runtime(const config::WebModule& wm, int cluster,
+                                    const routing::ClusterRoutes& routes,
                                     const config::Settings& settings) {
     WebModuleRuntime w;
     w.config = &wm;
     w.cluster = cluster;
     w.cookie_attributes = "; Path=" + wm.context_root + "; HttpOnly";
+    build_route_cookies(w, routes);
     int minutes = wm.session_timeout_minutes > 0 ? wm.session_timeout_minutes
                                                  : settings.session_timeout_minutes;
     w.session_timeout_s =
@@ -144,6 +158,7 @@ void bind_instances(ClusterRuntime& c, state::SharedTable& table, const config::
         ir.worker = provisioner ? provided_worker(*provisioner, c, inst)
                                 : bound_worker(c, workers, inst, l);
         ir.worker_url = l ? l->url() : std::string();
+        ir.tls = l && l->scheme == config::Scheme::Https;
         for (const auto& any : inst.listeners) {
             add_listener_prefixes(c, any, static_cast<int>(c.instances.size()));
         }
@@ -190,7 +205,8 @@ std::unique_ptr<Runtime> build_runtime(config::ConfigPtr config, state::SharedTa
     for (std::size_t ci = 0; ci < rt->clusters.size(); ++ci) {
         const auto& cluster = *rt->clusters[ci].config;
         for (const auto& wm : cluster.web_modules) {
-            WebModuleRuntime w = web_module_runtime(wm, static_cast<int>(ci), rt->settings);
+            WebModuleRuntime w =
+                web_module_runtime(wm, static_cast<int>(ci), rt->clusters[ci].routes, rt->settings);
             w.record = claim(table, state::web_module_key(cluster.name, wm.context_root));
             rt->web_modules.push_back(std::move(w));
         }

@@ -24,6 +24,7 @@ namespace zdu::glue {
 struct InstanceRuntime {
     const config::Instance* config = nullptr;
     std::string worker_url;  // the listener mod_proxy forwards to
+    bool tls = false;        // that listener is https://
     proxy_worker* worker = nullptr;
     state::SharedRecord* record = nullptr;
     // Removed from the file by a reload and kept, disabled (config/retained.hpp).
@@ -62,9 +63,16 @@ struct WebModuleRuntime {
     const config::WebModule* config = nullptr;
     int cluster = -1;
     state::SharedRecord* record = nullptr;
-    // What follows "JROUTE=<route>" in the route cookie ("; Path=<context-root>; HttpOnly"):
-    // built once so that a new session's cookie is one concatenation.
+    // What follows "JROUTE=<route>" in the route cookie ("; Path=<context-root>; HttpOnly").
     std::string cookie_attributes;
+    // The whole route cookie for each instance of its cluster, for a plain then a TLS client
+    // (index 2·instance + tls), and the one that expires it: built once, so that the cookie a
+    // new session gets costs no concatenation.
+    std::vector<std::string> route_cookies;
+    std::string expired_route_cookie[2];
+    const char* route_cookie(int instance, bool tls) const {
+        return route_cookies[2 * static_cast<std::size_t>(instance) + (tls ? 1 : 0)].c_str();
+    }
     // How long its sessions may idle (session-timeout-in-minutes, else the property).
     std::uint32_t session_timeout_s = 1800;
     // Where a stale session is sent: the context root with a trailing '/'.

@@ -25,7 +25,11 @@ bool monitoring_on(const Snapshot* snap) {
 int handle(request_rec* r) {
     // r->uri without the query: GlassFish also asked "?reset=true", answered the same (the
     // counters are shared by every child and never reset).
-    if (r->main || !r->uri || std::strcmp(r->uri, kPath) != 0) return DECLINED;
+    // The second letter inline: most paths are told apart without a call.
+    if (r->main || !r->uri || r->uri[0] != '/' || r->uri[1] != kPath[1] ||
+        std::strcmp(r->uri, kPath) != 0) {
+        return DECLINED;
+    }
     follow_published(r->server);
     const Snapshot* snap = pin_for_request(r);
     if (!monitoring_on(snap)) return DECLINED;

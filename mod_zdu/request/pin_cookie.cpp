@@ -54,7 +54,8 @@ void set_pin_cookie(request_rec* r, const RequestContext& ctx) {
         r->pool, "%.*s=%s; Path=/; Max-Age=%" APR_INT64_T_FMT "; HttpOnly%s",
         static_cast<int>(sessions::kPinCookie.size()), sessions::kPinCookie.data(), value.c_str(),
         static_cast<apr_int64_t>(kPinMaxAgeSeconds), ctx.tls ? "; Secure" : "");
-    apr_table_addn(r->err_headers_out, "Set-Cookie", cookie);
+    // headers_out, as the route cookie (response_filter.cpp): sent all the same from the filter.
+    apr_table_addn(r->headers_out, "Set-Cookie", cookie);
 }
 
 }  // namespace zdu::glue

@@ -38,7 +38,7 @@ const char* glassfish_cert(request_rec* r, const char* pem) {
     return value;
 }
 
-void set_tls_headers(request_rec* r, const headers::BackendHeaders& send) {
+void set_tls_headers(request_rec* r, const headers::HeaderSelection& send) {
     if (send.keysize) {
         const char* keysize =
             ap_ssl_var_lookup(r->pool, r->server, r->connection, r, "SSL_CIPHER_USEKEYSIZE");
@@ -75,7 +75,8 @@ int set_backend_headers(request_rec* r) {
     const RequestContext* ctx = request_context(r);
     // Only requests mod_zdu routed: its pre_request counted an attempt and chose an instance.
     if (!ctx || ctx->attempts == 0 || ctx->decision.instance < 0) return DECLINED;
-    const headers::BackendHeaders& send = module_state().backend_headers;
+    const InstanceRuntime& inst = ctx->cluster->instances[ctx->decision.instance];
+    const headers::HeaderSelection send = module_state().backend_headers.select(ctx->tls, inst.tls);
     if (send.jroute) {
         const std::string& route = ctx->cluster->routes.route(ctx->decision.instance);
         apr_table_setn(r->headers_in, "Proxy-jroute", route.c_str());

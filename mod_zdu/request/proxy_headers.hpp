@@ -13,7 +13,7 @@ namespace zdu::glue {
 void strip_client_proxy_headers(request_rec* r);
 
 // mod_proxy's fixups hook: runs for each attempt, as a retry may go to another instance. Sends
-// the headers ZduBackendHeaders leaves on (all by default).
+// the headers ZduBackendHeaders selects for it (auto by default: headers/backend_headers.hpp).
 int set_backend_headers(request_rec* r);
 
 // ZduBackendHeaders (ITERATE).

@@ -5,7 +5,6 @@
 #include "mod_zdu/log_ids.hpp"
 #include "mod_zdu/request/long_lived.hpp"
 #include "mod_zdu/request/pin_cookie.hpp"
-#include "mod_zdu/request/pool_string.hpp"
 #include "mod_zdu/request/proxy_hooks.hpp"
 #include "mod_zdu/request/session_tracking.hpp"
 #include "routing/cookie_domain.hpp"
@@ -26,50 +25,67 @@ struct CookieScan {
     std::string_view created_value;  // the new session id, for the session table
     bool backend_set_jroute = false;
     bool session_end_header = false;  // X-Zdu-Session-End
+    bool location = false;            // headers_out has a Location
 };
 
 void scan_one(CookieScan& scan, const char* value) {
-    std::string_view name = routing::set_cookie_name(value);
-    if (name == "JROUTE") scan.backend_set_jroute = true;
-    if (name == scan.session_cookie) {
-        routing::SetCookie cookie = routing::parse_set_cookie(value);
+    const routing::SetCookie cookie = routing::parse_set_cookie(value, scan.session_cookie);
+    if (cookie.name == "JROUTE") scan.backend_set_jroute = true;
+    if (!cookie.name.empty() && cookie.name == scan.session_cookie) {
         (cookie.deletes ? scan.session_deleted : scan.session_created) = true;
         if (!cookie.deletes) scan.created_value = cookie.value;
     }
 }
 
-// One pass over a response header table for both names this filter reads; the first letter
-// rules out most headers without a comparison.
-void scan_headers(CookieScan& scan, const apr_table_t* headers) {
+// One pass over a response header table for the names this filter reads: the first letter
+// rules out most headers, the next two most of the rest ("Server", "X-Backend-…"), before any
+// comparison. Each letter is read only after the one before it matched, so never past the NUL.
+void scan_headers(CookieScan& scan, const apr_table_t* headers, bool find_location) {
     const apr_array_header_t* all = apr_table_elts(headers);
-    const auto* e = reinterpret_cast<const apr_table_entry_t*>(all->elts);
+    auto* e = reinterpret_cast<apr_table_entry_t*>(all->elts);
     for (int i = 0; i < all->nelts; ++i) {
         const char* key = e[i].key;
         if (!key || !e[i].val) continue;
-        const char first = static_cast<char>(*key | 0x20);
-        // The third letter tells "Set-Cookie" from "Server", "X-Zdu-…" from "X-Backend-…".
-        const char third = key[1] ? static_cast<char>(key[2] | 0x20) : '\0';
-        if (first == 's' && third == 't' && ap_cstr_casecmp(key, "Set-Cookie") == 0) {
-            scan_one(scan, e[i].val);
-        } else if (first == 'x' && third == 'z' && ap_cstr_casecmp(key, kSessionEndHeader) == 0) {
-            scan.session_end_header = true;
+        switch (*key | 0x20) {
+            case 's':
+                if ((key[1] | 0x20) == 'e' && (key[2] | 0x20) == 't' &&
+                    ap_cstr_casecmp(key, "Set-Cookie") == 0) {
+                    scan_one(scan, e[i].val);
+                }
+                break;
+            case 'x':
+                if (key[1] == '-' && (key[2] | 0x20) == 'z' &&
+                    ap_cstr_casecmp(key, kSessionEndHeader) == 0) {
+                    scan.session_end_header = true;
+                }
+                break;
+            case 'l':
+                if (find_location && !scan.location && (key[1] | 0x20) == 'o' &&
+                    (key[2] | 0x20) == 'c' && ap_cstr_casecmp(key, "Location") == 0) {
+                    scan.location = true;
+                }
+                break;
+            default:
+                break;
         }
     }
 }
 
-CookieScan scan_set_cookies(request_rec* r, std::string_view session_cookie) {
+// Location is looked for only where mod_proxy puts the backend's, and only when it is rewritten.
+CookieScan scan_response_headers(request_rec* r, const RequestContext& ctx) {
     CookieScan scan;
-    scan.session_cookie = session_cookie;
-    scan_headers(scan, r->headers_out);
-    scan_headers(scan, r->err_headers_out);
+    scan.session_cookie = ctx.cluster->session_cookie;
+    scan_headers(scan, r->headers_out, ctx.runtime->settings.rewrite_location);
+    scan_headers(scan, r->err_headers_out, false);
     return scan;
 }
 
-void set_route_cookie(request_rec* r, const RequestContext& ctx, const char* value, bool expire) {
-    const char* cookie =
-        pool_concat(r->pool, {"JROUTE=", value, expire ? "; Max-Age=0" : "",
-                              ctx.web_module->cookie_attributes, ctx.tls ? "; Secure" : ""});
-    apr_table_addn(r->err_headers_out, "Set-Cookie", cookie);
+// Into headers_out: this filter runs as the response it is on goes out, so headers_out is what
+// is sent with it; a cookie in err_headers_out would make httpd's header filter build a merged
+// copy of both tables for every new session. (An error response httpd makes in the backend's
+// place, as with ProxyErrorOverride, gets no route cookie, as before this choice.)
+void set_route_cookie(request_rec* r, const char* cookie) {
+    apr_table_addn(r->headers_out, "Set-Cookie", cookie);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZDU_LOG_ROUTE_COOKIE "Set-Cookie: %s", cookie);
 }
 
@@ -86,10 +102,10 @@ void apply_route_cookie(request_rec* r, const RequestContext& ctx, const CookieS
     facts.route = route;
     switch (routing::route_cookie_action(facts)) {
         case routing::RouteCookieAction::Set:
-            set_route_cookie(r, ctx, route.c_str(), false);
+            set_route_cookie(r, ctx.web_module->route_cookie(ctx.decision.instance, ctx.tls));
             break;
         case routing::RouteCookieAction::Expire:
-            set_route_cookie(r, ctx, "", true);
+            set_route_cookie(r, ctx.web_module->expired_route_cookie[ctx.tls ? 1 : 0].c_str());
             break;
         case routing::RouteCookieAction::Keep:
             break;
@@ -122,8 +138,10 @@ void rewrite_cookies(request_rec* r, const RequestContext& ctx) {
 }
 
 // "http://instance:port/x" -> "<front-end scheme://host:port>/x" for any instance listener.
-void rewrite_location(request_rec* r, const RequestContext& ctx) {
-    if (!ctx.runtime->settings.rewrite_location) return;
+// Looked up by name only when the scan saw one: the table changes between the scan and here
+// (X-Zdu-Session-End unset, cookies added), so no pointer into it is kept.
+void rewrite_location(request_rec* r, bool has_location, const RequestContext& ctx) {
+    if (!has_location) return;
     const char* location = apr_table_get(r->headers_out, "Location");
     if (!location) return;
     std::string_view loc(location);
@@ -133,16 +151,15 @@ void rewrite_location(request_rec* r, const RequestContext& ctx) {
     if (ctx.cluster->listener_prefixes.count(loc.substr(0, path_start)) == 0) return;
     const char* rest = path_start == std::string_view::npos ? "/" : location + path_start;
     const char* rewritten = ap_construct_url(r->pool, rest, r);
-    apr_table_setn(r->headers_out, "Location", rewritten);
+    apr_table_setn(r->headers_out, "Location", rewritten);  // one line, as a repeated one was
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   ZDU_LOG_LOCATION_REWRITTEN "Location %s rewritten to %s", location, rewritten);
 }
 
-// One scan of the backend's Set-Cookie headers serves the route cookie, the session table and
-// the version pin.
-void follow_sessions(request_rec* r, RequestContext& ctx) {
+// One scan of the backend's headers serves the route cookie, the session table, the version
+// pin and the Location rewrite.
+void follow_sessions(request_rec* r, RequestContext& ctx, const CookieScan& scan) {
     if (ctx.decision.instance < 0) return;
-    CookieScan scan = scan_set_cookies(r, ctx.cluster->session_cookie);
     apply_route_cookie(r, ctx, scan);
     if (learn_from_response(r, ctx,
                             {scan.created_value, scan.session_deleted, scan.session_end_header})) {
@@ -154,8 +171,9 @@ void follow_sessions(request_rec* r, RequestContext& ctx) {
 apr_status_t response_filter(ap_filter_t* f, apr_bucket_brigade* bb) {
     auto* ctx = static_cast<RequestContext*>(f->ctx);
     note_response_started(f->r);
-    follow_sessions(f->r, *ctx);
-    rewrite_location(f->r, *ctx);
+    const CookieScan scan = scan_response_headers(f->r, *ctx);
+    follow_sessions(f->r, *ctx, scan);
+    rewrite_location(f->r, scan.location, *ctx);
     rewrite_cookies(f->r, *ctx);
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);

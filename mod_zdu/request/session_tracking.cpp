@@ -96,8 +96,10 @@ bool record_created(request_rec* r, RequestContext& ctx, std::string_view value)
         flags = sessions::kDrainCreated;
         inst.record->drain_created.fetch_add(1, std::memory_order_relaxed);
     }
-    auto result =
-        table()->insert(key, inst.slot, store_now() + ctx.web_module->session_timeout_s, flags);
+    // The response filter read the clock as the response started: the session's first use.
+    const sessions::Seconds now =
+        ctx.response_start ? store_seconds_at(ctx.response_start) : store_now();
+    auto result = table()->insert(key, inst.slot, now + ctx.web_module->session_timeout_s, flags);
     if (result == sessions::InsertResult::Full) {
         note_overflow(r, ctx);
         note_untracked_seen(inst);

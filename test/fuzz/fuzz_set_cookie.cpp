@@ -41,6 +41,12 @@ void check_set_cookie(std::string_view header) {
     const routing::SetCookie c = routing::parse_set_cookie(header);
     ZDU_FUZZ_CHECK(within(c.name, header) && within(c.value, header));
     ZDU_FUZZ_CHECK(routing::set_cookie_name(header) == c.name);
+    // Asked for its own name, the one-name parse reads the same; for another, the name only.
+    const routing::SetCookie same = routing::parse_set_cookie(header, c.name);
+    ZDU_FUZZ_CHECK(same.name == c.name && same.value == c.value && same.deletes == c.deletes);
+    // No cookie is named "=" (a name ends at the first '='): always another name.
+    const routing::SetCookie other = routing::parse_set_cookie(header, "=");
+    ZDU_FUZZ_CHECK(other.name == c.name && other.value.empty() && !other.deletes);
     ZDU_FUZZ_CHECK(c.name.find_first_of("=;") == std::string_view::npos);
     ZDU_FUZZ_CHECK(c.value.find(';') == std::string_view::npos);
     ZDU_FUZZ_CHECK(routing::trim_ows(c.name) == c.name);

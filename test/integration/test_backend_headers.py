@@ -21,6 +21,8 @@ FORWARDING_FAMILY = (
     "Proxy-keysize", "Proxy-auth-cert", "Proxy-ping",
 )
 FORGED = "6.6.6.6"
+# The default (auto) sends none of ours over plain HTTP: these tests name them all.
+ALL = "ZduBackendHeaders all\n"
 OURS_IN_CONNECTION = "keep-alive, Proxy-ip, Proxy-jroute, X-Forwarded-Proto, Proxy-keysize"
 
 
@@ -31,7 +33,7 @@ def seen_headers(response):
 
 class ConnectionHeader(ZduTestCase):
     def test_client_cannot_drop_our_headers_through_connection(self):
-        httpd, _ = self.start_cluster(versions=("1.0",))
+        httpd, _ = self.start_cluster(versions=("1.0",), extra_conf=ALL)
         response = self.client(httpd).get("/app/x", headers={"Connection": OURS_IN_CONNECTION})
         self.assertEqual(response.status, 200, response.text)
         seen = seen_headers(response)
@@ -60,7 +62,7 @@ class ForwardingHeaders(ZduTestCase):
         return seen_headers(response)
 
     def test_forwarding_family_from_client_never_reaches_backend(self):
-        httpd, _ = self.start_cluster(versions=("1.0",))
+        httpd, _ = self.start_cluster(versions=("1.0",), extra_conf=ALL)
         seen = self.forge_all(httpd)
         for name in FORWARDING_FAMILY:
             self.assertNotIn(name.lower(), seen, f"{name} reached the backend")
@@ -88,7 +90,7 @@ class ForwardingHeaders(ZduTestCase):
 
     def test_none_replaces_the_list_but_never_our_own_headers(self):
         httpd, _ = self.start_cluster(versions=("1.0",),
-                                      extra_conf="ZduStripClientHeaders none X-Only\n")
+                                      extra_conf=ALL + "ZduStripClientHeaders none X-Only\n")
         seen = self.forge_all(httpd, {"X-Only": FORGED})
         self.assertNotIn("x-only", seen)
         self.assertEqual(seen.get("forwarded"), FORGED)  # no longer listed
@@ -114,7 +116,7 @@ class ForwardingHeaders(ZduTestCase):
     def test_requests_mod_zdu_does_not_route_keep_their_headers(self):
         backend = self.start_backend("plain")
         httpd, _ = self.start_cluster(versions=("1.0",),
-                                      extra_conf=f"ProxyPass /other {backend.url}/other\n")
+                                      extra_conf=ALL + f"ProxyPass /other {backend.url}/other\n")
         response = self.client(httpd).get("/other/x", headers={"X-Real-IP": FORGED})
         seen = seen_headers(response)
         self.assertEqual(seen.get("x-real-ip"), FORGED)
@@ -163,9 +165,35 @@ class BackendHeadersDirective(ZduTestCase):
         self.assertIn("'X-Bogus'", output)
 
 
+class DefaultHeaders(ZduTestCase):
+    """auto, the default: over plain HTTP to a plain instance no header of ours goes; a name
+    given next to auto adds that one."""
+
+    def test_plain_to_plain_carries_none_of_ours(self):
+        httpd, _ = self.start_cluster(versions=("1.0",))
+        client = self.client(httpd)
+        for path in ("/app/login", "/app/x"):  # a new session, then a sticky request
+            response = client.get(path, headers=BackendHeadersDirective.FORGED_OURS)
+            self.assertEqual(response.status, 200, response.text)
+            seen = seen_headers(response)
+            for name in ("proxy-jroute", "proxy-ip", "x-forwarded-proto", "proxy-keysize"):
+                self.assertNotIn(name, seen, path)
+            self.assertEqual(seen.get("x-forwarded-for"), "127.0.0.1")  # mod_proxy's own
+        self.assertIn("JROUTE", client.jar)
+
+    def test_auto_with_a_name_adds_it(self):
+        httpd, _ = self.start_cluster(versions=("1.0",),
+                                      extra_conf="ZduBackendHeaders auto Proxy-jroute\n")
+        seen = seen_headers(self.client(httpd).get("/app/x"))
+        self.assertRegex(seen.get("proxy-jroute", ""), r"^[a-z2-7]{8}$", seen)
+        self.assertNotIn("proxy-ip", seen)
+        self.assertNotIn("x-forwarded-proto", seen)
+
+
 class RetriedRequest(ZduTestCase):
     def test_retry_carries_the_route_of_the_instance_that_serves_it(self):
-        httpd, backends = self.start_cluster(instance_attrs=[{"route": "r1"}, {"route": "r2"}])
+        httpd, backends = self.start_cluster(instance_attrs=[{"route": "r1"}, {"route": "r2"}],
+                                             extra_conf="ZduBackendHeaders Proxy-jroute\n")
         backends[0].kill9()
         response = self.client(httpd).get("/app/x", headers={"Cookie": "JROUTE=r1"})
         self.assertServedBy(response, "i2")
@@ -177,7 +205,7 @@ class RemoteIp(ZduTestCase):
 
     def test_client_address_from_trusted_proxy_is_forwarded(self):
         httpd, _ = self.start_cluster(versions=("1.0",), extra_modules=("remoteip",),
-                                      extra_conf=self.REMOTEIP)
+                                      extra_conf=ALL + self.REMOTEIP)
         response = self.client(httpd).get("/app/x", headers={
             "X-Forwarded-For": "203.0.113.7", "X-Real-IP": FORGED, "Forwarded": f"for={FORGED}"})
         seen = seen_headers(response)
@@ -188,7 +216,7 @@ class RemoteIp(ZduTestCase):
         self.assertNotIn("forwarded", seen)
 
     def test_without_remoteip_forged_address_is_not_trusted(self):
-        httpd, _ = self.start_cluster(versions=("1.0",))
+        httpd, _ = self.start_cluster(versions=("1.0",), extra_conf=ALL)
         response = self.client(httpd).get("/app/x", headers={
             "X-Forwarded-For": "203.0.113.7", "X-Real-IP": "203.0.113.7"})
         seen = seen_headers(response)

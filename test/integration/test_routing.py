@@ -78,8 +78,9 @@ class Stickiness(ZduTestCase):
         httpd, _ = self.start_cluster(versions=("1.0",) * 3)
 
         def request(client, login, k):
-            # As a GlassFish instance rewrites URLs: the session id, ':' and Proxy-jroute.
-            route = login.json()["headers"]["Proxy-jroute"]
+            # As a GlassFish instance rewrites URLs: the session id, ':' and its route (the
+            # JROUTE mod_zdu set, the value Proxy-jroute would carry).
+            route = client.jar["JROUTE"]
             session = login.json()["session"]
             return client.get(f"/app/page{k};jsessionid={session}:{route}",
                               headers={"Cookie": "other=1"}).json()
@@ -181,7 +182,7 @@ class ContextRoots(ZduTestCase):
 
 class ProxyHeaders(ZduTestCase):
     def test_backend_sees_proxy_headers_and_never_client_forged_ones(self):
-        httpd, _ = self.start_cluster(versions=("1.0",))
+        httpd, _ = self.start_cluster(versions=("1.0",), extra_conf="ZduBackendHeaders all\n")
         forged = {"Proxy-jroute": "x", "Proxy-ip": "6.6.6.6", "X-Forwarded-For": "6.6.6.6",
                   "X-Forwarded-Proto": "gopher", "Proxy-auth-cert": "forged"}
         response = self.client(httpd).get("/app/h", headers=forged)

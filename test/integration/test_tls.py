@@ -85,6 +85,9 @@ class TlsClient(ZduTestCase):
         self.assertEqual(seen["x-forwarded-proto"], "https")
         self.assertRegex(seen["proxy-keysize"], r"^\d+$")
         self.assertEqual(glassfish_cert_der(seen["proxy-auth-cert"]), cert_der(client_cert[0]))
+        # By default (auto) a TLS client's address goes too, the route header does not.
+        self.assertEqual(seen.get("proxy-ip"), "127.0.0.1", seen)
+        self.assertNotIn("proxy-jroute", seen)
         jroute = [v for k, v in headers if k.lower() == "set-cookie" and v.startswith("JROUTE=")]
         self.assertTrue(jroute and "Secure" in jroute[0], headers)
         plain = self.client(httpd).get("/app/login")
@@ -98,7 +101,8 @@ class TlsClient(ZduTestCase):
         backends = self.start_backends(("1.0",))
         port = free_port()
         self.start_httpd(loadbalancer_xml([cluster_of(backends)]),
-                         extra_conf=tls_vhost(port, *server_cert), extra_modules=SSL_MODULES)
+                         extra_conf=tls_vhost(port, *server_cert) + "ZduBackendHeaders all\n",
+                         extra_modules=SSL_MODULES)
         connection = ("keep-alive, Proxy-ip, Proxy-jroute, X-Forwarded-Proto, Proxy-keysize, "
                       "Proxy-auth-cert")
         status, _, body = https_get(port, "/app/x", client_cert, {"Connection": connection})
@@ -146,6 +150,11 @@ class HttpsRouting(ZduTestCase):
         response = self.client(httpd).get("/app/x")
         self.assertEqual(response.status, 200, response.text)
         self.assertTrue(response.json()["tls"])
+        # A plain client on an https instance: only the scheme is news to it (auto).
+        seen = {k.lower(): v for k, v in response.json()["headers"].items()}
+        self.assertEqual(seen.get("x-forwarded-proto"), "http", seen)
+        self.assertNotIn("proxy-ip", seen)
+        self.assertNotIn("proxy-jroute", seen)
 
     def test_http_listener_used_otherwise(self):
         httpd = self.start(https_routing=False)

@@ -23,3 +23,16 @@ TEST_CASE("set_cookie_name reads only the name", "[routing]") {
     CHECK(zdu::routing::set_cookie_name("garbage").empty());
     CHECK(zdu::routing::set_cookie_name("flag; a=b").empty());
 }
+
+TEST_CASE("Set-Cookie: the one-name parse reads the value of that name only", "[routing]") {
+    auto mine = parse_set_cookie("JSESSIONID=abc.r1; Path=/app; Max-Age=0", "JSESSIONID");
+    CHECK(mine.name == "JSESSIONID");
+    CHECK(mine.value == "abc.r1");
+    CHECK(mine.deletes);
+    auto other = parse_set_cookie("JROUTE=r1; Max-Age=0", "JSESSIONID");
+    CHECK(other.name == "JROUTE");
+    CHECK(other.value.empty());
+    CHECK_FALSE(other.deletes);
+    CHECK(parse_set_cookie("JSESSIONID=\"q\"; Path=/", "JSESSIONID").value == "q");
+    CHECK(parse_set_cookie("garbage", "JSESSIONID").name.empty());
+}
