@@ -46,7 +46,7 @@ def parse_args(argv):
 
 def chosen_profile(opts):
     """The profile, with the scale section's sizes and rounds as the options ask."""
-    profile = chosen_profile(opts)
+    profile = QUICK if opts.quick else FULL
     changes = {}
     if opts.scale_instances:
         changes["scale_instances"] = tuple(int(n) for n in opts.scale_instances.split(","))
@@ -161,7 +161,7 @@ def write_outputs(results, out):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     opts = parse_args(argv)
-    profile = QUICK if opts.quick else FULL
+    profile = chosen_profile(opts)
     build = build_dir(opts)
     wanted = {s.strip() for s in opts.sections.split(",") if s.strip()}
     load_wanted = wanted & SERVER_SECTIONS or opts.callgrind

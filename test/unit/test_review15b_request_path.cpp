@@ -1,90 +1,17 @@
 // The request path's shortcuts against the long ways they replace: a new session's pick in the
 // first version tried (the round-robin turn it takes), a Cookie pair's end without the walk by
 // character, the one-name Set-Cookie parse, and ZduBackendHeaders' argument rules.
-#include <atomic>
 #include <catch2/catch.hpp>
-#include <map>
 #include <random>
-#include <set>
 #include <string>
 #include <vector>
 
-#include "config/model.hpp"
 #include "headers/backend_headers.hpp"
-#include "loopback_instance.hpp"
-#include "routing/cluster_routes.hpp"
 #include "routing/header_text.hpp"
-#include "routing/router.hpp"
 #include "routing/session_route.hpp"
 #include "routing/set_cookie.hpp"
 
 using namespace zdu;
-
-namespace {
-
-// Version 1.9: a1 a2; version 1.10: b1 b2.
-config::Cluster two_versions() {
-    config::Cluster c;
-    c.name = "shop";
-    for (auto [name, version] :
-         {std::pair{"a1", "1.9"}, {"a2", "1.9"}, {"b1", "1.10"}, {"b2", "1.10"}}) {
-        c.instances.push_back(loopback_instance(name));
-        c.instances.back().version = version;
-    }
-    return c;
-}
-
-// `count` new sessions, none of them sent to an instance in `not_taking`: who got how many.
-std::map<std::string, int> new_sessions(const config::Cluster& cluster,
-                                        const std::set<std::string>& not_taking, int count) {
-    routing::ClusterRoutes routes(cluster);
-    std::atomic<std::uint64_t> counter{0};
-    auto takes = [&](int i) { return not_taking.count(cluster.instances[i].name) == 0; };
-    auto yes = [](int) { return true; };
-    auto no = [](int) { return false; };
-    routing::InstanceView view{yes, takes, yes, no};
-    std::map<std::string, int> hits;
-    for (int k = 0; k < count; ++k) {
-        const routing::Decision d = routing::decide(routes, {}, {}, view, counter);
-        REQUIRE(d.kind == routing::Decision::Kind::New);
-        ++hits[cluster.instances[d.instance].name];
-    }
-    return hits;
-}
-
-int hits_of(const std::map<std::string, int>& hits, const std::string& name) {
-    auto it = hits.find(name);
-    return it == hits.end() ? 0 : it->second;
-}
-
-}  // namespace
-
-TEST_CASE("while the highest version takes none, the next one still takes turns",
-          "[routing][review15b]") {
-    // The highest version's instances failed their health check (or wait for their first):
-    // they are in its schedule but take no session.
-    const auto hits = new_sessions(two_versions(), {"b1", "b2"}, 100);
-    CHECK(hits.count("b1") == 0);
-    CHECK(hits.count("b2") == 0);
-    CHECK(hits_of(hits, "a1") == 50);
-    CHECK(hits_of(hits, "a2") == 50);
-}
-
-TEST_CASE("while a named active version takes none, the highest takes turns",
-          "[routing][review15b]") {
-    auto c = two_versions();
-    c.active_version = "1.9";  // a rollback whose instances are all down
-    const auto hits = new_sessions(c, {"a1", "a2"}, 100);
-    CHECK(hits_of(hits, "b1") == 50);
-    CHECK(hits_of(hits, "b2") == 50);
-}
-
-TEST_CASE("new sessions in the first version tried alternate as before", "[routing][review15b]") {
-    const auto hits = new_sessions(two_versions(), {}, 100);
-    CHECK(hits.size() == 2);
-    CHECK(hits_of(hits, "b1") == 50);
-    CHECK(hits_of(hits, "b2") == 50);
-}
 
 namespace {
 

@@ -397,3 +397,58 @@ TEST_CASE("a policy's takes() is narrowed to the version", "[routing][versions]"
         CHECK(d.version == f.version("1.9"));
     }
 }
+
+// Round-robin turns when the first version a new session tries takes none.
+namespace {
+
+// `count` new sessions, none of them sent to an instance in `not_taking`: who got how many.
+std::map<std::string, int> new_sessions(const config::Cluster& cluster,
+                                        const std::set<std::string>& not_taking, int count) {
+    routing::ClusterRoutes routes(cluster);
+    std::atomic<std::uint64_t> counter{0};
+    auto takes = [&](int i) { return not_taking.count(cluster.instances[i].name) == 0; };
+    auto yes = [](int) { return true; };
+    auto no = [](int) { return false; };
+    routing::InstanceView view{yes, takes, yes, no};
+    std::map<std::string, int> hits;
+    for (int k = 0; k < count; ++k) {
+        const routing::Decision d = routing::decide(routes, {}, {}, view, counter);
+        REQUIRE(d.kind == routing::Decision::Kind::New);
+        ++hits[cluster.instances[d.instance].name];
+    }
+    return hits;
+}
+
+int hits_of(const std::map<std::string, int>& hits, const std::string& name) {
+    auto it = hits.find(name);
+    return it == hits.end() ? 0 : it->second;
+}
+
+}  // namespace
+
+TEST_CASE("while the highest version takes none, the next one still takes turns",
+          "[routing][versions]") {
+    // The highest version's instances failed their health check (or wait for their first):
+    // they are in its schedule but take no session.
+    const auto hits = new_sessions(two_versions(), {"b1", "b2"}, 100);
+    CHECK(hits.count("b1") == 0);
+    CHECK(hits.count("b2") == 0);
+    CHECK(hits_of(hits, "a1") == 50);
+    CHECK(hits_of(hits, "a2") == 50);
+}
+
+TEST_CASE("while a named active version takes none, the highest takes turns",
+          "[routing][versions]") {
+    auto c = two_versions();
+    c.active_version = "1.9";  // a rollback whose instances are all down
+    const auto hits = new_sessions(c, {"a1", "a2"}, 100);
+    CHECK(hits_of(hits, "b1") == 50);
+    CHECK(hits_of(hits, "b2") == 50);
+}
+
+TEST_CASE("new sessions in the first version tried alternate as before", "[routing][versions]") {
+    const auto hits = new_sessions(two_versions(), {}, 100);
+    CHECK(hits.size() == 2);
+    CHECK(hits_of(hits, "b1") == 50);
+    CHECK(hits_of(hits, "b2") == 50);
+}
