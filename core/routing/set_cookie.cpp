@@ -46,14 +46,10 @@ std::string_view set_cookie_name(std::string_view header) {
     return eq == std::string_view::npos ? std::string_view{} : trim_ows(header.substr(0, eq));
 }
 
+// The whole parse is the one-name parse asked for the header's own name (off the request path:
+// the response filter asks for the session cookie's).
 SetCookie parse_set_cookie(std::string_view header) {
-    SetCookie c;
-    auto semi = header.find(';');
-    auto eq = name_end(header, semi);
-    if (eq == std::string_view::npos) return c;
-    c.name = trim_ows(header.substr(0, eq));
-    read_value(c, header, eq, semi);
-    return c;
+    return parse_set_cookie(header, set_cookie_name(header));
 }
 
 SetCookie parse_set_cookie(std::string_view header, std::string_view only) {
